@@ -1,0 +1,244 @@
+/**
+ * @module process
+ * Erlang's processes for JavaScript: spawn, self, send, selective receive, links,
+ * monitors, exit signals, trapped exits and registered names.
+ *
+ * Every function acts on the runtime of the calling process, or, outside any process,
+ * on the default runtime (the node the REPL runs). A process is an async function:
+ * it lives until the function returns (reason 'normal'), throws (a crash, reported
+ * once), calls `exit(reason)`, or is killed by an exit signal.
+ *
+ * @example
+ * iex(bob)> const pid = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })
+ * iex(bob)> send(pid, [self(), 21])
+ * iex(bob)> await receive()
+ * 42
+ */
+import { Pid, Ref, type NodeName, type Pattern } from '../term.ts';
+import { current } from './context.ts';
+import { TIMEOUT } from './mailbox.ts';
+import { ExitSignal, Process, ProcessError, Runtime } from './runtime.ts';
+
+export { TIMEOUT, ReceiveError } from './mailbox.ts';
+export { ExitSignal, Process, ProcessError, Runtime, isQuietReason } from './runtime.ts';
+export type { Logger, LogLevel, RemoteRouter, SpawnOptions } from './runtime.ts';
+export { formatReason, userFrames } from './report.ts';
+
+/** A message destination: a pid, a locally registered name, or `[name, node]`. */
+export type Dest = Pid | string | readonly [string, NodeName];
+
+let defaultRuntime: Runtime | null = null;
+
+/** The runtime of the calling process, else the default one (created on first use). */
+export function currentRuntime(): Runtime {
+  if (current !== null) return (current as Process).rt;
+  return (defaultRuntime ??= new Runtime());
+}
+
+/** Makes `rt` the runtime that code outside any process acts on. */
+export function setDefaultRuntime(rt: Runtime | null): void {
+  defaultRuntime = rt;
+}
+
+/** The calling process, or the runtime's default process, or null. */
+export function currentProcess(): Process | null {
+  if (current !== null) return current as Process;
+  return defaultRuntime?.defaultProcess ?? null;
+}
+
+function requireProcess(what: string): Process {
+  const p = currentProcess();
+  if (p) return p;
+  throw new ProcessError('ERR_NO_PROCESS', `${what} must be called inside a process (spawn one first)`);
+}
+
+// Client API
+
+/** Starts a process running `fn(...args)` and returns its pid. */
+export function spawn(fn: Function, ...args: unknown[]): Pid {
+  return currentRuntime().spawn(fn, args, currentProcess())[0];
+}
+
+/** Like `spawn`, and links the new process to the caller. */
+export function spawnLink(fn: Function, ...args: unknown[]): Pid {
+  return currentRuntime().spawn(fn, args, requireProcess('spawnLink'), { link: true })[0];
+}
+
+/** Like `spawn`, and monitors the new process: returns `[pid, ref]`. */
+export function spawnMonitor(fn: Function, ...args: unknown[]): [Pid, Ref] {
+  const [pid, ref] = currentRuntime().spawn(fn, args, requireProcess('spawnMonitor'), { monitor: true });
+  return [pid, ref!];
+}
+
+/** The pid of the calling process. */
+export function self(): Pid {
+  return requireProcess('self()').pid;
+}
+
+/**
+ * Sends `msg` to `dest` and returns `msg`. A dead pid drops it silently; an
+ * unregistered name throws.
+ *
+ * @example
+ * iex(bob)> send(self(), ['hello', 'world'])
+ * [ 'hello', 'world' ]
+ */
+export function send<T>(dest: Dest, msg: T): T {
+  if ((msg as unknown) === TIMEOUT) throw new ProcessError('ERR_BAD_MESSAGE', 'TIMEOUT cannot be sent as a message');
+  const p = current as Process | null;
+  if (p !== null) return p.rt.send(dest, msg, p) as T;
+  return currentRuntime().send(dest, msg, currentProcess()) as T;
+}
+
+/**
+ * Takes the first queued message that matches `pattern` (any message when omitted),
+ * waiting for one if none is queued. With `{ after: ms }` it gives `TIMEOUT` when the
+ * time runs out.
+ *
+ * @example
+ * iex(bob)> send(self(), ['b', 2]); send(self(), ['a', 1])
+ * iex(bob)> await receive(['a', _])
+ * [ 'a', 1 ]
+ * iex(bob)> await receive(_, { after: 10 })
+ * [ 'b', 2 ]
+ */
+export function receive(pattern?: Pattern, opts?: { after?: number }): Promise<any> {
+  const p = current !== null ? (current as Process) : requireProcess('receive()');
+  const after = opts?.after ?? Infinity;
+  if (typeof after !== 'number' || Number.isNaN(after)) {
+    return Promise.reject(new ProcessError('ERR_BAD_TIMEOUT', `after must be a number of milliseconds, got: ${String(after)}`));
+  }
+  return p.receive(pattern, after);
+}
+
+/** Takes and returns every message waiting in the caller's mailbox. */
+export function flush(): unknown[] {
+  return requireProcess('flush()').drain();
+}
+
+/** Links the caller and `pid`: when one ends abnormally, the other gets its exit signal. */
+export function link(pid: Pid): true {
+  checkPid(pid, 'link');
+  const p = requireProcess('link');
+  p.rt.link(p, pid);
+  return true;
+}
+
+export function unlink(pid: Pid): true {
+  checkPid(pid, 'unlink');
+  const p = requireProcess('unlink');
+  p.rt.unlink(p, pid);
+  return true;
+}
+
+/**
+ * Monitors `target`: when it ends (or is already gone), the caller receives
+ * `['DOWN', ref, 'process', pid, reason]`.
+ */
+export function monitor(target: Dest): Ref {
+  const p = requireProcess('monitor');
+  if (!(target instanceof Pid) && typeof target !== 'string' && !isNameNode(target)) {
+    throw new ProcessError('ERR_BAD_ARG', `monitor expects a pid, a name or [name, node], got: ${String(target)}`);
+  }
+  return p.rt.monitor(p, target as Pid | string | [string, NodeName]);
+}
+
+/** Stops monitoring; with `{ flush: true }` also drops a 'DOWN' for `ref` already queued. */
+export function demonitor(ref: Ref, opts?: { flush?: boolean }): boolean {
+  const p = requireProcess('demonitor');
+  return p.rt.demonitor(p, ref, opts?.flush ?? false);
+}
+
+/**
+ * `exit(reason)` ends the calling process with `reason`; `exit(pid, reason)` sends
+ * it an exit signal ('kill' cannot be trapped).
+ */
+export function exit(reason: unknown): never;
+export function exit(pid: Pid, reason: unknown): true;
+export function exit(a: unknown, b?: unknown): true {
+  if (arguments.length < 2) throw new ExitSignal(a);
+  checkPid(a, 'exit');
+  const p = currentProcess();
+  const rt = p?.rt ?? currentRuntime();
+  rt.exit(p?.pid ?? new Pid(rt.node, 0, rt.creation), a as Pid, b);
+  return true;
+}
+
+/** With `true`, exit signals arrive as `['EXIT', pid, reason]` messages. Returns the old flag. */
+export function trapExit(flag: boolean): boolean {
+  const p = requireProcess('trapExit');
+  const old = p.trap;
+  p.trap = Boolean(flag);
+  return old;
+}
+
+export function register(name: string, pid: Pid): true {
+  currentRuntime().register(name, pid);
+  return true;
+}
+
+export function unregister(name: string): boolean {
+  return currentRuntime().unregister(name);
+}
+
+export function whereis(name: string): Pid | undefined {
+  return currentRuntime().whereis(name);
+}
+
+export function registered(): string[] {
+  return currentRuntime().registered();
+}
+
+export function processes(): Pid[] {
+  return currentRuntime().processes();
+}
+
+export function isAlive(pid: Pid): boolean {
+  return currentRuntime().local(pid) !== undefined;
+}
+
+export function makeRef(): Ref {
+  return currentRuntime().makeRef();
+}
+
+export interface ProcessInfo {
+  pid: Pid;
+  registeredName: string | undefined;
+  status: 'waiting' | 'runnable';
+  messageQueueLen: number;
+  messages: unknown[];
+  links: Pid[];
+  monitors: Array<Pid | [string, NodeName]>;
+  monitoredBy: Pid[];
+  trapExit: boolean;
+  initialCall: string;
+}
+
+/** What a process is doing, or undefined when it is not alive. */
+export function processInfo(pid: Pid): ProcessInfo | undefined {
+  checkPid(pid, 'processInfo');
+  const p = currentRuntime().local(pid);
+  if (!p) return undefined;
+  return {
+    pid: p.pid,
+    registeredName: p.name,
+    status: p.wResolve !== null ? 'waiting' : 'runnable',
+    messageQueueLen: p.size,
+    messages: p.peek(),
+    links: [...(p.links?.values() ?? [])],
+    monitors: [...(p.monitors?.values() ?? [])].map(([, target]) => target),
+    monitoredBy: [...(p.watchers?.values() ?? [])].map(([, watcher]) => watcher),
+    trapExit: p.trap,
+    initialCall: p.fn.name || '(anonymous)',
+  };
+}
+
+// Internals
+
+function isNameNode(v: unknown): v is [string, NodeName] {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+}
+
+function checkPid(v: unknown, what: string): asserts v is Pid {
+  if (!(v instanceof Pid)) throw new ProcessError('ERR_BAD_ARG', `${what} expects a pid, got: ${String(v)}`);
+}

@@ -1,0 +1,149 @@
+/**
+ * @module process/mailbox
+ * A process's message queue with Erlang's selective receive.
+ *
+ * Invariants:
+ * - Messages stay in arrival order. `receive(pattern)` takes the first queued message
+ *   that matches and leaves the others where they were.
+ * - At most one receive waits at a time (a process is one flow of control). While it
+ *   waits, no queued message matches it, so a new message either completes it at once
+ *   or joins the queue.
+ * - The queue is an array read from `head`; taking the head is O(1), and the array is
+ *   compacted only when most of it has been read.
+ */
+import { match, type Pattern } from '../term.ts';
+
+/** What `receive` gives when its `after` time runs out; no message can be this value. */
+export const TIMEOUT: unique symbol = Symbol('timeout');
+
+/** A receive that never completes: what a dead process waits on. */
+const NEVER = new Promise<never>(() => {});
+
+export class ReceiveError extends Error {
+  readonly code = 'ERR_ALREADY_RECEIVING';
+}
+
+export class Mailbox {
+  /** Queued messages; those before `head` have been taken. */
+  queue: unknown[] = [];
+  head = 0;
+  /** The waiting receive, if any: its pattern (undefined takes anything), resolver and timer. */
+  wPattern: Pattern = undefined;
+  wResolve: ((msg: unknown) => void) | null = null;
+  wTimer: NodeJS.Timeout | null = null;
+  alive = true;
+
+  /** Number of messages waiting. */
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Puts `msg` in the mailbox, or hands it straight to a receive that waits for it. */
+  push(msg: unknown): void {
+    const resolve = this.wResolve;
+    if (resolve !== null && (this.wPattern === undefined || safeMatch(this.wPattern, msg))) {
+      this.wResolve = null;
+      if (this.wTimer !== null) {
+        clearTimeout(this.wTimer);
+        this.wTimer = null;
+      }
+      resolve(msg);
+      return;
+    }
+    this.queue.push(msg);
+  }
+
+  /** Takes the first message matching `pattern`, waiting up to `after` ms (default: forever). */
+  receive(pattern: Pattern, after: number): Promise<unknown> {
+    if (!this.alive) return NEVER;
+    const i = this.find(pattern);
+    if (i >= 0) return Promise.resolve(this.take(i));
+    if (after <= 0) return Promise.resolve(TIMEOUT);
+    if (this.wResolve !== null) {
+      return Promise.reject(
+        new ReceiveError('this process is already waiting in receive; await the first receive before starting another'),
+      );
+    }
+    return new Promise((resolve) => {
+      this.wPattern = pattern;
+      this.wResolve = resolve;
+      if (after !== Infinity) {
+        this.wTimer = setTimeout(() => {
+          this.wTimer = null;
+          this.wResolve = null;
+          resolve(TIMEOUT);
+        }, after);
+      }
+    });
+  }
+
+  /** Takes and returns every queued message. */
+  drain(): unknown[] {
+    const all = this.head === 0 ? this.queue : this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    return all;
+  }
+
+  /** Queued messages, oldest first, without taking them. */
+  peek(): unknown[] {
+    return this.queue.slice(this.head);
+  }
+
+  /** Stops waiting for good: a pending receive never completes. */
+  close(): void {
+    this.alive = false;
+    this.wResolve = null;
+    if (this.wTimer !== null) {
+      clearTimeout(this.wTimer);
+      this.wTimer = null;
+    }
+    this.queue = [];
+    this.head = 0;
+  }
+
+  /** Removes the first queued message that matches, if any (used to drop a stale 'DOWN'). */
+  remove(pattern: Pattern): boolean {
+    const i = this.find(pattern);
+    if (i < 0) return false;
+    this.take(i);
+    return true;
+  }
+
+  // Internals
+
+  private find(pattern: Pattern): number {
+    const q = this.queue;
+    if (pattern === undefined) return this.head < q.length ? this.head : -1;
+    for (let i = this.head; i < q.length; i++) if (safeMatch(pattern, q[i])) return i;
+    return -1;
+  }
+
+  private take(i: number): unknown {
+    const q = this.queue;
+    const msg = q[i];
+    if (i !== this.head) {
+      q.splice(i, 1);
+      return msg;
+    }
+    q[i] = undefined;
+    this.head++;
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > q.length) {
+      q.splice(0, this.head);
+      this.head = 0;
+    }
+    return msg;
+  }
+}
+
+/** A guard that throws does not match: a typo in a pattern must not kill the receiver. */
+function safeMatch(pattern: Pattern, msg: unknown): boolean {
+  try {
+    return match(pattern, msg);
+  } catch {
+    return false;
+  }
+}
