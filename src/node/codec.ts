@@ -1,0 +1,272 @@
+/**
+ * @module node/codec
+ * Terms on the wire: the one place that knows msgpackr. Every frame between two nodes is
+ * a 4-byte big-endian length followed by a msgpack body, as Erlang's `{packet, 4}` sockets
+ * do. Pids, refs and errors travel as msgpack extensions registered here, once, for the
+ * whole OS process (msgpackr's extension table is global).
+ *
+ * Protocol:
+ * - Frame: `u32be length | msgpack body`; a length above the reader's limit closes the
+ *   connection (the limit is small until the handshake completes, 64 MiB after it).
+ * - Extensions (a one-byte tag, then the payload as ordinary msgpack):
+ *   type 1 Pid `[node, id, creation]`, type 2 Ref `[node, id, creation]`,
+ *   type 3 Error `[name, message, stack, code]`.
+ * - Anything that is not a term (a function, a symbol) is refused at encode time with
+ *   a `CodecError`, so the sender learns at once instead of the receiver getting `undefined`.
+ *
+ * Throughput: `FrameWriter` packs each term into one growing buffer and hands the socket
+ * one chunk per tick, so a burst of sends costs one syscall, not thousands.
+ */
+import { Packr, addExtension, RESET_BUFFER_MODE } from 'msgpackr';
+import { Pid, Ref } from '../term.ts';
+
+/** Before the handshake completes a peer may only send frames this small. */
+export const HANDSHAKE_FRAME_LIMIT = 4 * 1024;
+/** The largest frame a connected peer may send (64 MiB). */
+export const MAX_FRAME = 64 * 1024 * 1024;
+
+/** A value that cannot be encoded or a byte stream that cannot be decoded. */
+export class CodecError extends Error {
+  constructor(
+    readonly code: 'ERR_NOT_A_TERM' | 'ERR_BAD_FRAME' | 'ERR_FRAME_TOO_LARGE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CodecError';
+  }
+}
+
+// Extensions: registered once when this module loads.
+
+const PID_TYPE = 1;
+const REF_TYPE = 2;
+const ERROR_TYPE = 3;
+
+function idTriple(kind: string, datum: unknown): [string, number, number] {
+  if (
+    Array.isArray(datum) &&
+    datum.length === 3 &&
+    typeof datum[0] === 'string' &&
+    Number.isInteger(datum[1]) &&
+    Number.isInteger(datum[2])
+  ) {
+    return datum as [string, number, number];
+  }
+  throw new CodecError('ERR_BAD_FRAME', `malformed ${kind} on the wire`);
+}
+
+addExtension({
+  Class: Pid,
+  type: PID_TYPE,
+  write: (pid: Pid) => [pid.node, pid.id, pid.creation],
+  read: (datum: unknown) => new Pid(...idTriple('pid', datum)),
+});
+
+addExtension({
+  Class: Ref,
+  type: REF_TYPE,
+  write: (ref: Ref) => [ref.node, ref.id, ref.creation],
+  read: (datum: unknown) => new Ref(...idTriple('reference', datum)),
+});
+
+addExtension({
+  Class: Error,
+  type: ERROR_TYPE,
+  write: (err: Error) => [err.name, err.message, err.stack ?? null, (err as { code?: unknown }).code ?? null],
+  read: (datum: unknown) => {
+    if (!Array.isArray(datum) || typeof datum[0] !== 'string' || typeof datum[1] !== 'string') {
+      throw new CodecError('ERR_BAD_FRAME', 'malformed error on the wire');
+    }
+    const err = new Error(datum[1]);
+    err.name = datum[0];
+    if (typeof datum[2] === 'string') err.stack = datum[2];
+    if (datum[3] !== null && datum[3] !== undefined) (err as { code?: unknown }).code = datum[3];
+    return err;
+  },
+});
+
+const packr = new Packr({
+  useRecords: false,
+  writeFunction: () => {
+    throw new CodecError('ERR_NOT_A_TERM', 'a function cannot be sent to another node');
+  },
+});
+
+// Client API
+
+/**
+ * Encodes a term as a msgpack body (no length prefix). The result is a fresh copy.
+ *
+ * @example
+ * iex(bob)> decode(encode(['hello', self()]))
+ * ['hello', #PID<0.110.0>]
+ */
+export function encode(term: unknown): Buffer {
+  return Buffer.from(packBody(term));
+}
+
+/** Decodes a msgpack body produced by `encode`; throws `CodecError` on bad bytes. */
+export function decode(body: Uint8Array, start = 0, end = body.length): unknown {
+  try {
+    return packr.unpack(body, { start, end });
+  } catch (err) {
+    if (err instanceof CodecError) throw err;
+    throw new CodecError('ERR_BAD_FRAME', `undecodable frame: ${(err as Error).message}`);
+  }
+}
+
+/** Encodes a term as one complete frame: length prefix and body. */
+export function frame(term: unknown): Buffer {
+  const body = packBody(term);
+  const out = Buffer.allocUnsafe(4 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.set(body, 4);
+  return out;
+}
+
+/**
+ * Splits a byte stream into frame bodies. `push` calls `onFrame(buf, start, end)` for each
+ * complete frame, in order, and throws `CodecError` when a frame announces more than
+ * `limit` bytes; the caller then closes that connection.
+ */
+export class FrameDecoder {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+
+  constructor(public limit: number = HANDSHAKE_FRAME_LIMIT) {}
+
+  push(chunk: Buffer, onFrame: (buf: Buffer, start: number, end: number) => void): void {
+    let buf = chunk;
+    if (this.buffered > 0) {
+      const need = this.needed();
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      // Only join once a whole frame (or a whole header) is there: large frames
+      // arriving in many chunks are copied once, not once per chunk.
+      if (this.buffered < need) return;
+      buf = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [];
+      this.buffered = 0;
+    }
+    let pos = 0;
+    const len = buf.length;
+    while (len - pos >= 4) {
+      const size = buf.readUInt32BE(pos);
+      this.check(size);
+      if (len - pos - 4 < size) break;
+      onFrame(buf, pos + 4, pos + 4 + size);
+      pos += 4 + size;
+    }
+    if (pos < len) {
+      const rest = buf.subarray(pos);
+      this.chunks.push(rest);
+      this.buffered = rest.length;
+    }
+  }
+
+  /** Bytes still held back, waiting for the rest of a frame. */
+  get pending(): number {
+    return this.buffered;
+  }
+
+  // Internals
+
+  /** Bytes needed before the buffered data holds a header, or a header and its frame. */
+  private needed(): number {
+    const first = this.chunks[0]!;
+    if (this.buffered < 4) return 4;
+    const size = first.length >= 4 ? first.readUInt32BE(0) : Buffer.concat(this.chunks, 4).readUInt32BE(0);
+    this.check(size);
+    return 4 + size;
+  }
+
+  private check(size: number): void {
+    if (size > this.limit) {
+      throw new CodecError('ERR_FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the limit of ${this.limit}`);
+    }
+  }
+}
+
+/**
+ * Collects frames and hands them to `sink` as one chunk per tick (or as soon as
+ * `highWater` bytes are waiting). `write` throws `CodecError` for a value that is
+ * not a term; nothing of it is queued then.
+ */
+export class FrameWriter {
+  private buf: Buffer;
+  private pos = 0;
+  private scheduled = false;
+  private readonly flushBound = () => this.flush();
+
+  constructor(
+    private readonly sink: (chunk: Buffer) => void,
+    private readonly highWater = 256 * 1024,
+  ) {
+    this.buf = Buffer.allocUnsafe(16 * 1024);
+  }
+
+  write(term: unknown): void {
+    const body = packBody(term);
+    const size = body.length;
+    if (this.buf.length - this.pos < size + 4) this.grow(size + 4);
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = size >>> 24;
+    buf[pos + 1] = (size >>> 16) & 0xff;
+    buf[pos + 2] = (size >>> 8) & 0xff;
+    buf[pos + 3] = size & 0xff;
+    buf.set(body, pos + 4);
+    this.pos = pos + 4 + size;
+    if (this.pos >= this.highWater) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  /** Hands everything queued so far to the sink now. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pos === 0) return;
+    const chunk = this.buf.subarray(0, this.pos);
+    // The sink keeps `chunk` until the socket has sent it: never write into it again.
+    this.buf = Buffer.allocUnsafe(Math.max(16 * 1024, Math.min(this.pos, this.highWater)));
+    this.pos = 0;
+    this.sink(chunk);
+  }
+
+  /** Drops whatever is queued (the connection is gone). */
+  discard(): void {
+    this.pos = 0;
+  }
+
+  // Internals
+
+  private grow(extra: number): void {
+    if (this.pos > 0 && extra <= this.highWater) {
+      this.flush();
+      if (this.buf.length >= extra) return;
+    }
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+}
+
+// Internals
+
+/** Packs into msgpackr's scratch buffer: valid only until the next pack. */
+function packBody(term: unknown): Uint8Array {
+  try {
+    return packr.pack(term, RESET_BUFFER_MODE);
+  } catch (err) {
+    if (err instanceof CodecError) throw err;
+    throw new CodecError('ERR_NOT_A_TERM', `cannot send ${describe(term)}: ${(err as Error).message}`);
+  }
+}
+
+function describe(term: unknown): string {
+  if (typeof term === 'symbol') return term.toString();
+  if (typeof term === 'function') return 'a function';
+  return 'this value';
+}
