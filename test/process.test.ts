@@ -136,6 +136,21 @@ test('an async crash is reported with the registered name', async () => {
   assert.match(logs[0]![1], '** (TypeError) bad input');
 });
 
+test('an async body that settles before spawn returns still ends the process', async () => {
+  const { run, logs } = testRuntime();
+  const got = await run(async () => {
+    const [ok, okRef] = spawnMonitor(async () => 'done at once');
+    const [bad, badRef] = spawnMonitor(async function failsAtOnce() {
+      throw new Error('early');
+    });
+    const first = await receive(['DOWN', okRef, 'process', ok, _], { after: 500 });
+    const second = await receive(['DOWN', badRef, 'process', bad, _], { after: 500 });
+    return [first[4], (second[4] as Error).message];
+  });
+  assert.equal(got, ['normal', 'early']);
+  assert.is(logs.length, 1);
+});
+
 test('exit(reason) ends the process quietly with that reason', async () => {
   const { run, logs } = testRuntime();
   const got = await run(async () => {

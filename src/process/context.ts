@@ -30,6 +30,42 @@ promiseHooks.onAfter(function leave() {
   current = null;
 });
 
+/**
+ * What a process looks like to this module: the promise its body returned (while it
+ * runs), and what to do when that promise settles. Watching the body through the
+ * settle hook, rather than with `body.then(...)`, spares every idle process two
+ * closures, a derived promise and a reaction: a third of its memory.
+ */
+export interface Owner {
+  body: Promise<unknown> | undefined | null;
+  bodySettled(body: Promise<unknown>): void;
+}
+
+const SETTLED_EARLY = Symbol('otp.settledEarly');
+
+promiseHooks.onSettled(function settled(promise: Promise<unknown>) {
+  const owner = (promise as Stamped)[OWNER] as Owner | undefined;
+  if (owner === undefined) return;
+  if (owner.body === promise) owner.bodySettled(promise);
+  else if (owner.body === undefined) (promise as { [SETTLED_EARLY]?: true })[SETTLED_EARLY] = true;
+});
+
+/**
+ * Hands `body` (what the process function returned) to `owner`: `bodySettled` is
+ * called once it settles, at once if it settled while the function was still running.
+ */
+export function watchBody(owner: Owner, body: Promise<unknown>): void {
+  if ((body as { [SETTLED_EARLY]?: true })[SETTLED_EARLY]) owner.bodySettled(body);
+  else owner.body = body;
+}
+
+/** Makes `owner` the running process and returns the one it replaced (see `runAs`). */
+export function swapCurrent(owner: unknown): unknown {
+  const previous = current;
+  current = owner;
+  return previous;
+}
+
 /** Runs `fn` synchronously as `owner`; promises it creates carry `owner` on. */
 export function runAs<T>(owner: unknown, fn: () => T): T {
   const previous = current;

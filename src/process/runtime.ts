@@ -15,7 +15,7 @@
  */
 import { Pid, Ref, NO_NODE, type NodeName } from '../term.ts';
 import { Mailbox } from './mailbox.ts';
-import { runAs } from './context.ts';
+import { swapCurrent, watchBody, type Owner } from './context.ts';
 import { crashReport } from './report.ts';
 
 /** Where messages for other nodes go; implemented by the distribution layer. */
@@ -53,7 +53,9 @@ export class ExitSignal {
 }
 
 /** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
-export class Process extends Mailbox {
+export class Process extends Mailbox implements Owner {
+  /** The promise the process function returned: undefined while it starts, null once done. */
+  body: Promise<unknown> | undefined | null = undefined;
   links: Map<string, Pid> | null = null;
   /** Monitors this process holds: ref key to [ref, target]. */
   monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
@@ -68,6 +70,14 @@ export class Process extends Mailbox {
     readonly fn: Function,
   ) {
     super();
+  }
+
+  bodySettled(body: Promise<unknown>): void {
+    this.body = null;
+    body.then(
+      () => this.rt.terminate(this, 'normal'),
+      (err) => this.rt.ended(this, err),
+    );
   }
 }
 
@@ -117,17 +127,17 @@ export class Runtime {
     if (opts.link && parent) this.linkLocal(parent, p);
     const ref = opts.monitor && parent ? this.monitor(parent, p.pid) : undefined;
     let result: unknown;
+    const previous = swapCurrent(p);
     try {
-      result = runAs(p, () => fn(...args));
+      result = args.length === 0 ? fn() : fn(...args);
     } catch (err) {
+      swapCurrent(previous);
       this.ended(p, err);
       return [p.pid, ref];
     }
+    swapCurrent(previous);
     if (result !== null && typeof (result as Promise<unknown>)?.then === 'function') {
-      (result as Promise<unknown>).then(
-        () => this.terminate(p, 'normal'),
-        (err) => this.ended(p, err),
-      );
+      watchBody(p, result as Promise<unknown>);
     } else {
       this.terminate(p, 'normal');
     }
@@ -370,7 +380,7 @@ export class Runtime {
   // Internals
 
   /** A process body returned a rejection or threw: an exit() call, or a crash. */
-  private ended(p: Process, err: unknown): void {
+  ended(p: Process, err: unknown): void {
     if (err instanceof ExitSignal) return this.terminate(p, err.reason);
     if (!p.alive) return;
     this.log('error', crashReport(p.pid, p.name, err));
