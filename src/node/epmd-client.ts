@@ -1,0 +1,151 @@
+/**
+ * @module node/epmd-client
+ * Talking to the port mapper (see `epmd.ts` for its protocol): register this node's
+ * name and keep the registration open, look a node's port up, list the names. A node
+ * that finds no port mapper starts one as a detached OS process.
+ */
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export class EpmdError extends Error {
+  constructor(
+    readonly code: 'ERR_NAME_TAKEN' | 'ERR_EPMD_UNREACHABLE' | 'ERR_EPMD_PROTOCOL',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EpmdError';
+  }
+}
+
+/** A live registration: the name is ours until `close()` or until `lost` fires. */
+export interface Registration {
+  close(): void;
+  /** Resolves when the port mapper connection ends for any reason. */
+  lost: Promise<void>;
+}
+
+export interface NamesReply {
+  port: number;
+  pid: number;
+  names: [string, number][];
+}
+
+const REQUEST_TIMEOUT = 3000;
+/** How long a node waits for a port mapper it started to come up. */
+const START_TIMEOUT = 8000;
+
+// Client API
+
+/**
+ * Registers `node` at `nodePort` with the port mapper on `epmdPort`, starting one if
+ * none answers. Rejects with `EpmdError` 'ERR_NAME_TAKEN' when the name is in use.
+ */
+export async function register(node: string, nodePort: number, epmdPort: number): Promise<Registration> {
+  const { socket, reply } = await ensureRequest(epmdPort, { req: 'register', node, port: nodePort }, true);
+  const r = reply as { ok?: boolean; error?: string };
+  if (!r.ok) {
+    socket.destroy();
+    throw new EpmdError('ERR_NAME_TAKEN', r.error ?? `the name ${node} is already in use`);
+  }
+  const lost = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('data', () => {}); // the mapper says nothing more; keep the stream flowing
+  return { close: () => socket.destroy(), lost };
+}
+
+/** The port `node` listens on according to the local port mapper, or null. */
+export async function lookup(node: string, epmdPort: number): Promise<number | null> {
+  try {
+    const { reply } = await request(epmdPort, { req: 'lookup', node }, false);
+    const port = (reply as { port?: unknown }).port;
+    return Number.isInteger(port) ? (port as number) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every registered name, or throws `EpmdError` 'ERR_EPMD_UNREACHABLE' when no mapper runs. */
+export async function names(epmdPort: number): Promise<NamesReply> {
+  const { reply } = await request(epmdPort, { req: 'names' }, false);
+  const r = reply as Partial<NamesReply>;
+  if (!Array.isArray(r.names)) throw new EpmdError('ERR_EPMD_PROTOCOL', 'the port mapper sent a bad names reply');
+  return r as NamesReply;
+}
+
+/** Starts a detached port mapper process on `epmdPort`; it outlives this process. */
+export function spawnPortMapper(epmdPort: number): void {
+  const main = fileURLToPath(new URL('./epmd-main.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', tsxLoader(), main, String(epmdPort)], {
+    detached: true,
+    stdio: 'ignore',
+    cwd: '/',
+  });
+  child.on('error', () => {});
+  child.unref();
+}
+
+// Internals
+
+/** `request`, starting a port mapper first if none answers. */
+async function ensureRequest(epmdPort: number, req: object, keepOpen: boolean) {
+  try {
+    return await request(epmdPort, req, keepOpen);
+  } catch (err) {
+    if (!(err instanceof EpmdError) || err.code !== 'ERR_EPMD_UNREACHABLE') throw err;
+  }
+  spawnPortMapper(epmdPort);
+  const deadline = Date.now() + START_TIMEOUT;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      return await request(epmdPort, req, keepOpen);
+    } catch (err) {
+      if (!(err instanceof EpmdError) || err.code !== 'ERR_EPMD_UNREACHABLE' || Date.now() > deadline) throw err;
+    }
+  }
+}
+
+/** Sends one request line and waits for one reply line. */
+function request(epmdPort: number, req: object, keepOpen: boolean): Promise<{ socket: Socket; reply: unknown }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port: epmdPort, host: '127.0.0.1' });
+    let buffered = '';
+    const fail = (err: EpmdError) => {
+      socket.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new EpmdError('ERR_EPMD_UNREACHABLE', 'the port mapper did not answer')), REQUEST_TIMEOUT);
+    socket.setEncoding('utf8');
+    socket.setNoDelay(true);
+    socket.on('connect', () => socket.write(JSON.stringify(req) + '\n'));
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      fail(new EpmdError('ERR_EPMD_UNREACHABLE', `no port mapper on 127.0.0.1:${epmdPort} (${(err as NodeJS.ErrnoException).code})`));
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      reject(new EpmdError('ERR_EPMD_UNREACHABLE', 'the port mapper closed the connection'));
+    });
+    socket.on('data', function onReply(chunk: string) {
+      buffered += chunk;
+      const nl = buffered.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      socket.off('data', onReply);
+      let reply: unknown;
+      try {
+        reply = JSON.parse(buffered.slice(0, nl));
+      } catch {
+        return fail(new EpmdError('ERR_EPMD_PROTOCOL', 'the port mapper sent a bad reply'));
+      }
+      if (!keepOpen) socket.end();
+      resolve({ socket, reply });
+    });
+  });
+}
+
+/** tsx's loader as a file URL, so the mapper starts whatever the current directory is. */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
