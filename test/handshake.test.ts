@@ -89,6 +89,10 @@ test('the acceptor can refuse: simultaneous dial (nok) or already connected (ali
     const r = run(alice, bob, () => why);
     assert.is(r.err!.code, 'ERR_REFUSED');
     assert.is(r.dialed, undefined);
+    // The dialer learns that the other direction's connection is the one kept.
+    const d = new Handshake(alice, 'dial', 'bob@vm');
+    d.start();
+    assert.throws(() => d.receive(decode(encode(r.err!.reply))), (e: unknown) => (e as HandshakeError).code === 'ERR_SIMULTANEOUS');
   }
 });
 

@@ -52,6 +52,7 @@ export class HandshakeError extends Error {
       | 'ERR_BAD_COOKIE'
       | 'ERR_VERSION'
       | 'ERR_REFUSED'
+      | 'ERR_SIMULTANEOUS'
       | 'ERR_PROTOCOL'
       | 'ERR_WRONG_NODE'
       | 'ERR_BAD_NAME',
@@ -153,6 +154,10 @@ export class Handshake {
     if (tag !== 'status') throw this.protocol('expected status');
     const target = this.expect as NodeName;
     if (version !== PROTOCOL_VERSION) throw new HandshakeError('ERR_VERSION', this.versionText(version), target);
+    if (status === 'nok' || status === 'alive') {
+      // The peer keeps (or already has) a connection to us: the one coming from its side.
+      throw new HandshakeError('ERR_SIMULTANEOUS', `${target} keeps its own connection to this node`, target);
+    }
     if (status !== 'ok') throw new HandshakeError('ERR_REFUSED', `${target} refused the connection (${safe(status)})`, target);
     if (name !== target) {
       throw new HandshakeError('ERR_WRONG_NODE', `dialled ${target} but ${safe(name)} answered`, target);

@@ -1,0 +1,124 @@
+/**
+ * @module node/dist
+ * What travels on a connection once it is up: Erlang's distribution control messages,
+ * as small arrays whose first element is an opcode. `handleFrame` applies one that
+ * arrived to the local runtime; the `Node` (node.ts) builds the outgoing ones.
+ *
+ * Protocol (after the handshake; every frame one array):
+ * ```
+ * [SEND, to, msg]                         message to a pid
+ * [REG_SEND, from | null, name, msg]      message to a registered name
+ * [LINK, from, to]   [UNLINK, from, to]
+ * [EXIT, from, to, reason]                a linked process ended
+ * [EXIT2, from, to, reason]               exit(to, reason)
+ * [MONITOR, watcher, target, ref]         target: a pid or a registered name
+ * [DEMONITOR, watcher, ref]
+ * [DOWN, watcher, ref, target, reason]    a monitored process ended (or never was: 'noproc')
+ * [PEERS, [[node, host, port], ...]]      the sender's other connections, for the full mesh
+ * ```
+ * Messages between one pair of processes keep their order because one pair of nodes
+ * has exactly one connection and frames are written and read in order.
+ */
+import { Pid, Ref, type NodeName } from '../term.ts';
+import type { Runtime } from '../process/index.ts';
+import { isNodeName } from './handshake.ts';
+
+export const SEND = 1;
+export const REG_SEND = 2;
+export const LINK = 3;
+export const UNLINK = 4;
+export const EXIT = 5;
+export const EXIT2 = 6;
+export const MONITOR = 7;
+export const DEMONITOR = 8;
+export const DOWN = 9;
+export const PEERS = 10;
+
+/** Where another node can be reached. */
+export interface Address {
+  host: string;
+  port: number;
+}
+
+/** What the node must do for frames that need more than the runtime. */
+export interface FrameContext {
+  rt: Runtime;
+  /** Sends a reply frame back on the same connection. */
+  reply(frame: unknown[]): void;
+  /** The peer told us of nodes it is connected to. */
+  peers(list: [NodeName, Address][]): void;
+}
+
+// Client API
+
+/**
+ * Applies one control message from a peer. Returns false for a frame that is not a
+ * control message this version knows (the caller logs it and carries on).
+ */
+export function handleFrame(ctx: FrameContext, f: unknown): boolean {
+  if (!Array.isArray(f)) return false;
+  const rt = ctx.rt;
+  switch (f[0]) {
+    case SEND:
+      if (!(f[1] instanceof Pid)) return false;
+      rt.deliver(f[1], f[2]);
+      return true;
+    case REG_SEND:
+      if (typeof f[2] !== 'string') return false;
+      rt.deliver(f[2], f[3]);
+      return true;
+    case LINK:
+      if (!pids(f[1], f[2])) return false;
+      if (!rt.remoteLinked(f[2], f[1])) ctx.reply([EXIT, f[2], f[1], 'noproc']);
+      return true;
+    case UNLINK:
+      if (!pids(f[1], f[2])) return false;
+      rt.remoteUnlinked(f[2], f[1]);
+      return true;
+    case EXIT:
+    case EXIT2:
+      if (!pids(f[1], f[2])) return false;
+      rt.exitSignal(f[1], f[2], f[3], f[0] === EXIT);
+      return true;
+    case MONITOR: {
+      const [, watcher, target, ref] = f;
+      if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
+      if (!(target instanceof Pid) && typeof target !== 'string') return false;
+      if (!rt.remoteMonitor(target, watcher, ref)) {
+        ctx.reply([DOWN, watcher, ref, typeof target === 'string' ? [target, rt.node] : target, 'noproc']);
+      }
+      return true;
+    }
+    case DEMONITOR:
+      if (!(f[2] instanceof Ref)) return false;
+      rt.remoteDemonitor(f[2]);
+      return true;
+    case DOWN: {
+      const [, watcher, ref, target] = f;
+      if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
+      if (!(target instanceof Pid) && !isNamedTarget(target)) return false;
+      rt.remoteDown(watcher, ref, target, f[4]);
+      return true;
+    }
+    case PEERS:
+      if (!Array.isArray(f[1])) return false;
+      ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port]) => [node, { host, port }]));
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Internals
+
+function pids(a: unknown, b: unknown): boolean {
+  return a instanceof Pid && b instanceof Pid;
+}
+
+function isNamedTarget(t: unknown): t is [string, NodeName] {
+  return Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string';
+}
+
+function isPeerEntry(e: unknown): e is [NodeName, string, number] {
+  return Array.isArray(e) && isNodeName(e[0]) && typeof e[1] === 'string' && Number.isInteger(e[2]);
+}

@@ -1,0 +1,212 @@
+/**
+ * @module node
+ * Distribution: turning a runtime into a named node that other nodes can reach, after
+ * Erlang's `Node` and `net_kernel`. `startNode` picks the name, loads the cookie, listens
+ * on TCP, registers with the port mapper and installs itself as the runtime's remote
+ * router; from then on pids, `[name, node]` pairs, links and monitors reach across nodes.
+ *
+ * The free functions act on the node of the calling process's runtime (or the default
+ * runtime), so they work in the REPL and inside processes alike.
+ *
+ * @example
+ * iex(alice)> node()
+ * 'alice@vm'
+ * iex(alice)> await connect('bob@vm')
+ * true
+ * iex(alice)> list()
+ * [ 'bob@vm' ]
+ */
+import { hostname } from 'node:os';
+import { NO_NODE, type NodeName } from '../term.ts';
+import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
+import { isNodeName, loadCookie, newCreation } from './handshake.ts';
+import { epmdPort } from './epmd.ts';
+import { register, EpmdError, type Registration } from './epmd-client.ts';
+import { Node } from './node.ts';
+
+export { Node, isLocalHost } from './node.ts';
+export type { Address } from './dist.ts';
+
+export class NodeError extends Error {
+  constructor(
+    readonly code: 'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}
+
+export interface StartOptions {
+  /** A short name: `bob` becomes `bob@<short host name>`. */
+  sname?: string;
+  /** A long name: `bob@127.0.0.1` (a bare `bob` gets this machine's full host name). */
+  name?: string;
+  /** Default: PLAYGROUND_COOKIE, else the cookie file (see `loadCookie`). */
+  cookie?: string;
+  /** TCP port for peers (default: any free port). */
+  port?: number;
+  /** Address to accept peers on (default 127.0.0.1; `0.0.0.0` for a LAN). */
+  host?: string;
+  /** ms of silence before a peer is declared down (default 60 000). */
+  tickTime?: number;
+  /** The port mapper's port (default PLAYGROUND_EPMD_PORT or 4370). */
+  epmdPort?: number;
+  /** Register with the port mapper (default true). */
+  register?: boolean;
+  /** Use this runtime (it must have been created with the node's name); default a new one. */
+  runtime?: Runtime;
+  log?: Logger;
+}
+
+/** The node a runtime belongs to. */
+const nodes = new WeakMap<Runtime, Node>();
+/** The port-mapper registration of each started node. */
+const registrations = new WeakMap<Node, Registration>();
+
+// Client API
+
+/**
+ * Starts a distributed node. Rejects with `NodeError` for a bad name or a name already
+ * registered at the port mapper.
+ *
+ * @example
+ * const bob = await startNode({ sname: 'bob' })
+ * bob.name //=> 'bob@vm'
+ */
+export async function startNode(opts: StartOptions): Promise<Node> {
+  const name = fullName(opts);
+  const creation = opts.runtime?.creation || newCreation();
+  const runtime = opts.runtime ?? new Runtime({ node: name, creation, log: opts.log });
+  if (runtime.node !== name) throw new NodeError('ERR_BAD_NAME', `the runtime is ${runtime.node}, not ${name}`);
+  const mapperPort = opts.epmdPort ?? epmdPort();
+  const node = new Node(runtime, {
+    name,
+    cookie: loadCookie(opts.cookie),
+    creation: runtime.creation,
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 0,
+    epmdPort: mapperPort,
+    tickTime: opts.tickTime ?? 60_000,
+    setupTime: 7000,
+  });
+  await node.listen();
+  if (opts.register !== false) {
+    try {
+      registrations.set(node, await register(name, node.port, mapperPort));
+    } catch (err) {
+      await node.stop();
+      if (err instanceof EpmdError && err.code === 'ERR_NAME_TAKEN') {
+        throw new NodeError('ERR_NAME_TAKEN', `cannot start ${name}: ${err.message}`);
+      }
+      throw err;
+    }
+  }
+  runtime.setRemote(node);
+  nodes.set(runtime, node);
+  return node;
+}
+
+/** Stops a node: its connections, its listener, its name at the port mapper, its processes. */
+export async function stopNode(node: Node): Promise<void> {
+  node.runtime.setRemote(null);
+  await node.stop();
+  registrations.get(node)?.close();
+  node.runtime.shutdown();
+  nodes.delete(node.runtime);
+}
+
+/** The port-mapper registration of `node`, if it made one. */
+export function registrationOf(node: Node): Registration | undefined {
+  return registrations.get(node);
+}
+
+/** Replaces the port-mapper registration of `node` (after the mapper was lost). */
+export function setRegistration(node: Node, reg: Registration): void {
+  registrations.set(node, reg);
+}
+
+/** The node the calling code runs on, if it is distributed. */
+export function currentNode(): Node | undefined {
+  return nodes.get(currentRuntime());
+}
+
+/** This node's name; `'nonode@nohost'` when it is not distributed. */
+export function node(): NodeName {
+  return currentRuntime().node;
+}
+
+/** True when this node is distributed (started with a name). */
+export function isAlive(): boolean {
+  return currentNode() !== undefined;
+}
+
+/**
+ * Connects to `name`: true once connected, false when it cannot be reached or refuses
+ * (a wrong cookie, say). Throws when this node is not distributed.
+ *
+ * @example
+ * iex(alice)> await connect('bob@vm')
+ * true
+ * iex(alice)> await connect('nobody@vm')
+ * false
+ */
+export function connect(name: NodeName): Promise<boolean> {
+  return requireNode('connect to another node').connect(name);
+}
+
+/** Closes the connection to `name`; false when there was none. */
+export function disconnect(name: NodeName): boolean {
+  return requireNode('disconnect from another node').disconnect(name);
+}
+
+/** The nodes this node is connected to (empty when not distributed). */
+export function list(): NodeName[] {
+  return currentNode()?.list() ?? [];
+}
+
+/**
+ * Subscribes the calling process to `['nodeup', node]` and `['nodedown', node]`
+ * messages (`false` unsubscribes). A node that is not distributed sends none.
+ *
+ * @example
+ * iex(alice)> monitorNodes(true)
+ * iex(alice)> await receive(['nodeup', _])
+ * [ 'nodeup', 'bob@vm' ]
+ */
+export function monitorNodes(flag: boolean): true {
+  const self = currentProcess();
+  if (!self) throw new NodeError('ERR_NOT_ALIVE', 'monitorNodes must be called inside a process');
+  currentNode()?.monitorNodes(self.pid, flag);
+  return true;
+}
+
+/** The full node name that `sname`/`name` options give; throws `NodeError` when malformed. */
+export function fullName(opts: { sname?: string; name?: string }): NodeName {
+  if (opts.sname !== undefined && opts.name !== undefined) {
+    throw new NodeError('ERR_BAD_NAME', 'give either --sname or --name, not both');
+  }
+  const short = opts.sname !== undefined;
+  const given = opts.sname ?? opts.name;
+  if (given === undefined) throw new NodeError('ERR_BAD_NAME', 'a node needs --sname or --name');
+  const host = short ? hostname().split('.')[0]! : hostname();
+  const name = given.includes('@') ? given : `${given}@${host}`;
+  if (!isNodeName(name) || name === NO_NODE) {
+    throw new NodeError('ERR_BAD_NAME', `bad node name ${JSON.stringify(given)}: expected letters, digits, _ - . and one @host`);
+  }
+  if (short && name.slice(name.indexOf('@') + 1).includes('.')) {
+    throw new NodeError('ERR_BAD_NAME', `--sname ${given}: a short name's host has no dots (use --name for ${name})`);
+  }
+  return name;
+}
+
+// Internals
+
+function requireNode(what: string): Node {
+  const n = currentNode();
+  if (n) return n;
+  throw new NodeError(
+    'ERR_NOT_ALIVE',
+    `cannot ${what}: this node is not distributed (start it with --sname <name> or --name <name@host>)`,
+  );
+}
