@@ -24,6 +24,8 @@ export interface Registration {
   close(): void;
   /** Resolves when the port mapper connection ends for any reason. */
   lost: Promise<void>;
+  /** True until the connection ends. */
+  readonly open: boolean;
 }
 
 export interface NamesReply {
@@ -51,7 +53,13 @@ export async function register(node: string, nodePort: number, epmdPort: number)
   }
   const lost = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('data', () => {}); // the mapper says nothing more; keep the stream flowing
-  return { close: () => socket.destroy(), lost };
+  return {
+    close: () => socket.destroy(),
+    lost,
+    get open() {
+      return !socket.destroyed;
+    },
+  };
 }
 
 /** The port `node` listens on according to the local port mapper, or null. */

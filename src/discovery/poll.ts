@@ -1,0 +1,41 @@
+/**
+ * @module discovery/poll
+ * The strategies that ask instead of listen: `epmd` polls the local port mapper for every
+ * registered node (like libcluster's LocalEpmd), `static` keeps trying a fixed list
+ * (`--connect a@vm,b@vm`, like libcluster's Epmd strategy with hosts). Both connect to
+ * whatever they find that is not connected yet, once per heartbeat.
+ */
+import { receive, trapExit, exit, TIMEOUT } from '../process/index.ts';
+import type { Node, Address } from '../node/index.ts';
+import { names } from '../node/epmd-client.ts';
+import { statsOf } from './stats.ts';
+
+/** Process body: polls `find` every `heartbeat` ms and connects to what it returns. */
+async function poll(node: Node, heartbeat: number, find: () => Promise<[string, Address | undefined][]>): Promise<void> {
+  trapExit(true);
+  for (;;) {
+    const connected = new Set(node.list());
+    for (const [name, addr] of await find()) {
+      if (name === node.name || connected.has(name)) continue;
+      statsOf(node).heard++;
+      void node.connect(name, addr);
+    }
+    const msg = (await receive(undefined, { after: heartbeat })) as unknown[] | typeof TIMEOUT;
+    if (msg !== TIMEOUT && msg[0] === 'EXIT') exit(msg[2]);
+  }
+}
+
+// Client API
+
+/** The `epmd` strategy: every name the local port mapper knows. */
+export function epmdPoll(node: Node, heartbeat: number, epmdPort: number): Promise<void> {
+  return poll(node, heartbeat, async () => {
+    const reply = await names(epmdPort).catch(() => null);
+    return (reply?.names ?? []).map(([name, port]) => [name, { host: '127.0.0.1', port }]);
+  });
+}
+
+/** The `static` strategy: a fixed list of node names, found through the port mapper. */
+export function staticList(node: Node, heartbeat: number, hosts: string[]): Promise<void> {
+  return poll(node, heartbeat, async () => hosts.map((h) => [h, undefined]));
+}
