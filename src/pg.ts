@@ -1,0 +1,339 @@
+/**
+ * @module pg
+ * Process groups across the cluster, with the semantics of Erlang's `pg`.
+ *
+ * A scope is a process running on every node under the scope's name (`'pg'` by
+ * default). Any term names a group and groups compare by value, so
+ * `['hermes', 'PubSub']` is a group. A process joins only on its own node; it may
+ * join a group more than once and is then listed that many times. Members leave when
+ * they exit, and a node's members vanish everywhere when it goes down. Groups that
+ * become empty disappear: there are no empty groups.
+ *
+ * Reads are fast and writes are ordered: `getMembers` reads this node's table
+ * directly, while joins and leaves change the table at once and are sent to the peer
+ * scopes in the order they happen.
+ *
+ * Protocol (between the scope processes of one scope, one per node; messages are
+ * small tagged arrays, `scope` is the sender's scope pid):
+ * - `['discover', scope]`: sent to `[name, node]` when this scope starts and on each
+ *   nodeup. The receiver monitors the sender, answers `['sync', scope, groups]` with
+ *   all its local memberships, and, if the sender was new to it, discovers it back.
+ * - `['sync', scope, groups]`: the sender's complete local memberships, which replace
+ *   whatever the receiver knew of them (`groups` is an array of `[group, pids]`).
+ * - `['join', scope, group, pids]` and `['leave', scope, group, pids]`: changes to the
+ *   sender's local memberships. Ignored from a scope not yet discovered: its sync will
+ *   carry them.
+ * - A 'DOWN' of a peer scope (its node went away or the scope stopped) drops all of
+ *   that peer's members. Visibility is per direct connection.
+ *
+ * Subscribers (`monitor(group)`, `monitorScope()`) receive `[ref, 'join', group, pids]`
+ * and `[ref, 'leave', group, pids]` for every change they can see.
+ */
+import { Pid, Ref, termKey, type NodeName } from './term.ts';
+import {
+  Process, ProcessError, Runtime, currentProcess, currentRuntime, receive, self,
+} from './process/index.ts';
+import { list, monitorNodes } from './node/index.ts';
+
+export const DEFAULT_SCOPE = 'pg';
+
+type Group = unknown;
+
+/** One node's view of one scope: the table reads go to, and the scope process's state. */
+class Scope {
+  /** Every visible member per group (local and remote), by group key. */
+  readonly members = new Map<string, Pid[]>();
+  /** Local members per group, by group key. */
+  readonly local = new Map<string, Pid[]>();
+  /** The group term of each key, for `whichGroups`. */
+  readonly groups = new Map<string, Group>();
+  /** Local member pid key to its monitor and the group keys it joined (with repeats). */
+  readonly joined = new Map<string, { ref: Ref; keys: string[] }>();
+  /** Peer scope pid key to its pid, monitor and memberships (group key to pids). */
+  readonly peers = new Map<string, { pid: Pid; ref: Ref; groups: Map<string, Pid[]> }>();
+  /** Subscribers: monitor ref key to [ref, subscriber, group key or null for the scope]. */
+  readonly watchers = new Map<string, [Ref, Pid, string | null]>();
+
+  constructor(
+    readonly name: string,
+    readonly proc: Process,
+  ) {}
+
+  get rt(): Runtime {
+    return this.proc.rt;
+  }
+}
+
+const scopes = new WeakMap<Runtime, Map<string, Scope>>();
+
+// Client API: the default scope
+
+/**
+ * Joins `pids` (one pid or an array, all local) to `group` in the default scope.
+ *
+ * @example
+ * iex(bob)> pg.join('workers', self())
+ * 'ok'
+ * iex(bob)> pg.getMembers('workers')
+ * [ #PID<0.90.0> ]
+ */
+export function join(group: Group, pids: Pid | Pid[], scope = DEFAULT_SCOPE): 'ok' {
+  const s = scopeFor(scope);
+  const list = checkLocal(s, pids, 'join');
+  const key = termKey(group);
+  s.groups.set(key, group);
+  for (const pid of list) {
+    let entry = s.joined.get(pid.key);
+    if (!entry) s.joined.set(pid.key, (entry = { ref: s.rt.monitor(s.proc, pid), keys: [] }));
+    entry.keys.push(key);
+  }
+  add(s.local, key, list);
+  add(s.members, key, list);
+  broadcast(s, ['join', s.proc.pid, group, list]);
+  notify(s, key, group, 'join', list);
+  return 'ok';
+}
+
+/** Makes `pids` leave `group` once each; 'not_joined' when none of them was in it. */
+export function leave(group: Group, pids: Pid | Pid[], scope = DEFAULT_SCOPE): 'ok' | 'not_joined' {
+  const s = scopeFor(scope);
+  const list = checkLocal(s, pids, 'leave');
+  const key = termKey(group);
+  const left: Pid[] = [];
+  for (const pid of list) {
+    const entry = s.joined.get(pid.key);
+    const i = entry?.keys.indexOf(key) ?? -1;
+    if (!entry || i < 0) continue;
+    entry.keys.splice(i, 1);
+    if (entry.keys.length === 0) {
+      s.rt.demonitor(s.proc, entry.ref, true);
+      s.joined.delete(pid.key);
+    }
+    left.push(pid);
+  }
+  if (left.length === 0) return 'not_joined';
+  removeLocal(s, key, group, left);
+  return 'ok';
+}
+
+/**
+ * Every member of `group` this node can see, local and remote.
+ *
+ * @example
+ * iex(alice)> pg.getMembers(['hermes', 'PubSub'])
+ * [ #PID<0.95.0>, #PID<12.96.0> ]
+ */
+export function getMembers(group: Group, scope = DEFAULT_SCOPE): Pid[] {
+  return [...(scopeFor(scope).members.get(termKey(group)) ?? [])];
+}
+
+/** The members of `group` that run on this node. */
+export function getLocalMembers(group: Group, scope = DEFAULT_SCOPE): Pid[] {
+  return [...(scopeFor(scope).local.get(termKey(group)) ?? [])];
+}
+
+/** Every group with at least one visible member. */
+export function whichGroups(scope = DEFAULT_SCOPE): Group[] {
+  const s = scopeFor(scope);
+  return [...s.members.keys()].map((k) => s.groups.get(k));
+}
+
+/** Every group with at least one member on this node. */
+export function whichLocalGroups(scope = DEFAULT_SCOPE): Group[] {
+  const s = scopeFor(scope);
+  return [...s.local.keys()].map((k) => s.groups.get(k));
+}
+
+/**
+ * Subscribes the caller to joins and leaves of `group`: returns `[ref, members]`;
+ * then `[ref, 'join' | 'leave', group, pids]` messages arrive. `demonitor(ref)` stops.
+ */
+export function monitor(group: Group, scope = DEFAULT_SCOPE): [Ref, Pid[]] {
+  const s = scopeFor(scope);
+  const ref = s.rt.makeRef();
+  s.watchers.set(ref.key, [ref, self(), termKey(group)]);
+  return [ref, getMembers(group, scope)];
+}
+
+/** Subscribes the caller to every join and leave in the scope: returns `[ref, groups]`. */
+export function monitorScope(scope = DEFAULT_SCOPE): [Ref, Array<[Group, Pid[]]>] {
+  const s = scopeFor(scope);
+  const ref = s.rt.makeRef();
+  s.watchers.set(ref.key, [ref, self(), null]);
+  return [ref, [...s.members].map(([k, pids]) => [s.groups.get(k), [...pids]])];
+}
+
+/** Stops a `monitor` or `monitorScope` subscription. */
+export function demonitor(ref: Ref, scope = DEFAULT_SCOPE): boolean {
+  return scopeFor(scope).watchers.delete(ref.key);
+}
+
+/**
+ * Starts the scope `name` on this node (a node starts `'pg'` at boot). Starting a
+ * scope that runs already returns its pid.
+ */
+export function startScope(name = DEFAULT_SCOPE): Pid {
+  const rt = currentRuntime();
+  const existing = scopes.get(rt)?.get(name);
+  if (existing?.proc.alive) return existing.proc.pid;
+  const pid = rt.spawn(scopeLoop, [name], null, { name })[0];
+  return pid;
+}
+
+// Callbacks: the scope process
+
+async function scopeLoop(name: string): Promise<void> {
+  const proc = currentProcess()!;
+  const s = new Scope(name, proc);
+  let table = scopes.get(proc.rt);
+  if (!table) scopes.set(proc.rt, (table = new Map()));
+  table.set(name, s);
+  monitorNodes(true);
+  for (const node of list()) discover(s, node);
+  for (;;) handleInfo(s, await receive());
+}
+
+function handleInfo(s: Scope, msg: unknown): void {
+  if (!Array.isArray(msg)) return;
+  switch (msg[0]) {
+    case 'discover':
+      return onDiscover(s, msg[1] as Pid);
+    case 'sync':
+      return onSync(s, msg[1] as Pid, msg[2] as Array<[Group, Pid[]]>);
+    case 'join': {
+      // A join from a peer not yet discovered: its sync will carry the membership.
+      const peer = s.peers.get((msg[1] as Pid).key);
+      if (!peer) return;
+      const key = termKey(msg[2]);
+      s.groups.set(key, msg[2]);
+      add(peer.groups, key, msg[3] as Pid[]);
+      add(s.members, key, msg[3] as Pid[]);
+      return notify(s, key, msg[2], 'join', msg[3] as Pid[]);
+    }
+    case 'leave': {
+      const peer = s.peers.get((msg[1] as Pid).key);
+      if (!peer) return;
+      const key = termKey(msg[2]);
+      remove(peer.groups, key, msg[3] as Pid[]);
+      remove(s.members, key, msg[3] as Pid[]);
+      return notify(s, key, msg[2], 'leave', msg[3] as Pid[]);
+    }
+    case 'nodeup':
+      return discover(s, msg[1] as NodeName);
+    case 'DOWN':
+      return onDown(s, msg[1] as Ref, msg[3] as Pid);
+  }
+}
+
+function onDiscover(s: Scope, peer: Pid): void {
+  s.rt.send(peer, ['sync', s.proc.pid, localGroups(s)], s.proc);
+  if (s.peers.has(peer.key)) return;
+  s.peers.set(peer.key, { pid: peer, ref: s.rt.monitor(s.proc, peer), groups: new Map() });
+  s.rt.send(peer, ['discover', s.proc.pid], s.proc);
+}
+
+function onSync(s: Scope, peerPid: Pid, groups: Array<[Group, Pid[]]>): void {
+  let peer = s.peers.get(peerPid.key);
+  // Handles the race where a sync overtakes our own discover: monitor the peer now.
+  if (!peer) s.peers.set(peerPid.key, (peer = { pid: peerPid, ref: s.rt.monitor(s.proc, peerPid), groups: new Map() }));
+  const old = peer.groups;
+  peer.groups = new Map();
+  for (const [group, pids] of groups) {
+    const key = termKey(group);
+    s.groups.set(key, group);
+    peer.groups.set(key, [...pids]);
+  }
+  for (const [key, pids] of old) {
+    remove(s.members, key, pids);
+    notify(s, key, s.groups.get(key), 'leave', pids);
+  }
+  for (const [key, pids] of peer.groups) {
+    add(s.members, key, pids);
+    notify(s, key, s.groups.get(key), 'join', pids);
+  }
+}
+
+function onDown(s: Scope, ref: Ref, pid: Pid): void {
+  const member = s.joined.get(pid.key);
+  if (member && member.ref.equals(ref)) {
+    s.joined.delete(pid.key);
+    const byGroup = new Map<string, number>();
+    for (const key of member.keys) byGroup.set(key, (byGroup.get(key) ?? 0) + 1);
+    for (const [key, n] of byGroup) removeLocal(s, key, s.groups.get(key), new Array<Pid>(n).fill(pid));
+    return;
+  }
+  const peer = s.peers.get(pid.key);
+  if (!peer || !peer.ref.equals(ref)) return;
+  s.peers.delete(pid.key);
+  for (const [key, pids] of peer.groups) {
+    remove(s.members, key, pids);
+    notify(s, key, s.groups.get(key), 'leave', pids);
+  }
+}
+
+// Internals
+
+function scopeFor(name: string): Scope {
+  if (typeof name !== 'string') {
+    throw new ProcessError('ERR_BAD_SCOPE', `a pg scope is named by a string, got: ${String(name)}`);
+  }
+  const rt = currentRuntime();
+  const s = scopes.get(rt)?.get(name);
+  if (s?.proc.alive) return s;
+  startScope(name);
+  return scopes.get(rt)!.get(name)!;
+}
+
+function checkLocal(s: Scope, pids: Pid | Pid[], what: string): Pid[] {
+  const list = Array.isArray(pids) ? pids : [pids];
+  for (const pid of list) {
+    if (!(pid instanceof Pid)) throw new ProcessError('ERR_BAD_ARG', `pg.${what} expects pids, got: ${String(pid)}`);
+    if (!s.rt.isLocalNode(pid)) {
+      throw new ProcessError('ERR_NOT_LOCAL', `pg.${what}: ${pid} runs on ${pid.node}; only local processes can ${what} here`);
+    }
+  }
+  return list;
+}
+
+function discover(s: Scope, node: NodeName): void {
+  s.rt.send([s.name, node], ['discover', s.proc.pid], s.proc);
+}
+
+function broadcast(s: Scope, msg: unknown): void {
+  for (const peer of s.peers.values()) s.rt.send(peer.pid, msg, s.proc);
+}
+
+function removeLocal(s: Scope, key: string, group: Group, pids: Pid[]): void {
+  remove(s.local, key, pids);
+  remove(s.members, key, pids);
+  broadcast(s, ['leave', s.proc.pid, group, pids]);
+  notify(s, key, group, 'leave', pids);
+}
+
+function localGroups(s: Scope): Array<[Group, Pid[]]> {
+  return [...s.local].map(([key, pids]) => [s.groups.get(key), pids]);
+}
+
+function notify(s: Scope, key: string, group: Group, event: 'join' | 'leave', pids: Pid[]): void {
+  if (s.watchers.size === 0 || pids.length === 0) return;
+  for (const [ref, pid, watched] of s.watchers.values()) {
+    if (watched === null || watched === key) s.rt.send(pid, [ref, event, group, pids], s.proc);
+  }
+}
+
+function add(table: Map<string, Pid[]>, key: string, pids: Pid[]): void {
+  const list = table.get(key);
+  if (list) list.push(...pids);
+  else table.set(key, [...pids]);
+}
+
+/** Removes one occurrence of each pid; a group left empty is dropped. */
+function remove(table: Map<string, Pid[]>, key: string, pids: Pid[]): void {
+  const list = table.get(key);
+  if (!list) return;
+  for (const pid of pids) {
+    const i = list.findIndex((p) => p.equals(pid));
+    if (i >= 0) list.splice(i, 1);
+  }
+  if (list.length === 0) table.delete(key);
+}

@@ -1,0 +1,114 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as pg from '../src/pg.ts';
+import { exit, receive, spawn } from '../src/process/index.ts';
+import type { Node } from '../src/node/index.ts';
+import { Pid, _ } from '../src/term.ts';
+import { startCluster, type Cluster } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
+
+/** Runs `fn` in a process of `node` and gives back its result. */
+function on<T>(node: Node, fn: () => T | Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    node.runtime.spawn(async function onNode() {
+      try {
+        resolve(await fn());
+      } catch (err) {
+        reject(err);
+      }
+    }, [], null);
+  });
+}
+
+/** A process on `node` that waits forever (until killed). */
+const idle = (node: Node) => on(node, () => spawn(() => receive('never')));
+
+const members = (node: Node, group: unknown) => on(node, () => pg.getMembers(group).map(String).sort());
+
+const Local = suite<{ c: Cluster; a: Node; b: Node; d: Node }>('pg on three in-process nodes');
+
+Local.before(async (ctx) => {
+  ctx.c = await startCluster();
+  ctx.a = await ctx.c.local('pga', { tickTime: 2000 });
+  ctx.b = await ctx.c.local('pgb', { tickTime: 2000 });
+  ctx.d = await ctx.c.local('pgd', { tickTime: 2000 });
+  for (const n of [ctx.a, ctx.b, ctx.d]) await on(n, () => pg.startScope());
+  assert.ok(await ctx.a.connect(ctx.b.name));
+  assert.ok(await ctx.a.connect(ctx.d.name));
+});
+
+Local.after(async (ctx) => {
+  await ctx.c?.stop();
+});
+
+Local('a join on one node shows on the others; leave removes it', async ({ a, b, d }) => {
+  const pid = await idle(b);
+  assert.is(await on(b, () => pg.join('workers', pid)), 'ok');
+  await eventually(async () => assert.equal(await members(a, 'workers'), [String(pid)]));
+  await eventually(async () => assert.equal(await members(d, 'workers'), [String(pid)]));
+  assert.equal(await on(a, () => pg.getLocalMembers('workers')), []);
+  assert.is(await on(b, () => pg.leave('workers', pid)), 'ok');
+  assert.is(await on(b, () => pg.leave('workers', pid)), 'not_joined');
+  await eventually(async () => assert.equal(await members(a, 'workers'), []));
+  assert.equal(await on(a, () => pg.whichGroups()), []);
+});
+
+Local('a pid joined twice is listed twice and leaves once at a time', async ({ a, b }) => {
+  const pid = await idle(b);
+  await on(b, () => pg.join('twice', [pid, pid]));
+  await eventually(async () => assert.is((await members(a, 'twice')).length, 2));
+  await on(b, () => pg.leave('twice', pid));
+  await eventually(async () => assert.is((await members(a, 'twice')).length, 1));
+});
+
+Local('groups are any term compared by value', async ({ a, b }) => {
+  const pid = await idle(a);
+  await on(a, () => pg.join(['hermes', 'PubSub'], pid));
+  await eventually(async () => assert.equal(await members(b, ['hermes', 'PubSub']), [String(pid)]));
+  assert.ok((await on(b, () => pg.whichGroups())).some((g) => JSON.stringify(g) === '["hermes","PubSub"]'));
+  assert.equal(await on(a, () => pg.whichLocalGroups()), [['hermes', 'PubSub']]);
+});
+
+Local('members leave when their process exits', async ({ a, b }) => {
+  const pid = await idle(b);
+  await on(b, () => pg.join('mortal', [pid, pid]));
+  await eventually(async () => assert.is((await members(a, 'mortal')).length, 2));
+  await on(b, () => exit(pid, 'kill'));
+  await eventually(async () => assert.equal(await members(a, 'mortal'), []));
+  assert.equal(await members(b, 'mortal'), []);
+});
+
+Local('only local pids can join', async ({ a, b }) => {
+  const remote = await idle(b);
+  await on(a, () => {
+    assert.throws(() => pg.join('x', remote), /only local processes can join/);
+    assert.throws(() => pg.join('x', 'nope' as never), /expects pids/);
+  });
+});
+
+Local('monitor(group) reports joins and leaves', async ({ a, b }) => {
+  const pid = await idle(b);
+  const events = await on(a, async () => {
+    const [ref, current] = pg.monitor('watched');
+    assert.equal(current, []);
+    await on(b, () => pg.join('watched', pid));
+    const joined = await receive([ref, 'join', 'watched', _], { after: 2000 });
+    await on(b, () => exit(pid, 'kill'));
+    const left = await receive([ref, 'leave', 'watched', _], { after: 2000 });
+    pg.demonitor(ref);
+    return [joined[3].map(String), left[3].map(String)];
+  });
+  assert.equal(events, [[String(pid)], [String(pid)]]);
+});
+
+Local('a node connecting late sees existing members', async ({ c, a }) => {
+  const pid = await idle(a);
+  await on(a, () => pg.join('early', pid));
+  const late = await c.local('pglate', { tickTime: 2000 });
+  await on(late, () => pg.startScope());
+  assert.ok(await late.connect(a.name));
+  await eventually(async () => assert.equal(await members(late, 'early'), [String(pid)]));
+});
+
+Local.run();
+
