@@ -24,9 +24,13 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { names } from '../../src/node/epmd-client.ts';
+import { startNode, stopNode, type Node } from '../../src/node/index.ts';
+import type { Runtime } from '../../src/process/index.ts';
 import { sleep } from './eventually.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** A node with `echo` and `sink` processes for tests (see peer.ts). */
+export const PEER = 'test/support/peer.ts';
 /** The short host name, as `--sname` uses it. */
 export const HOST = hostname().split('.')[0]!;
 
@@ -41,6 +45,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** A command prefix, e.g. `['ip', 'netns', 'exec', 'ns1']` (it must exec the node in place). */
   wrap?: string[];
+  /** The entry to run instead of `playground`, relative to the repository root (e.g. `PEER`). */
+  script?: string;
   /** What "started" means: output matching this, or (default for named nodes) its name at the port mapper. */
   ready?: RegExp | string | null;
   timeout?: number;
@@ -126,6 +132,7 @@ export class NodeProcess {
 /** Nodes sharing one port mapper, one discovery port and one PLAYGROUND_HOME (so one cookie). */
 export class Cluster {
   readonly nodes: NodeProcess[] = [];
+  private readonly locals: Node[] = [];
 
   constructor(
     readonly home: string,
@@ -155,8 +162,19 @@ export class Cluster {
     return { code, output: node.output, stdout: node.stdout };
   }
 
+  /**
+   * A node inside this test process (same cookie and port mapper), to drive the others
+   * through the real protocol; `stop()` stops it too.
+   */
+  async local(sname: string, opts: { tickTime?: number } = {}): Promise<Node> {
+    const n = await startNode({ sname, cookie: this.env.PLAYGROUND_COOKIE, epmdPort: this.epmdPort, ...opts });
+    this.locals.push(n);
+    return n;
+  }
+
   /** Stops every node (SIGKILL), the port mapper they started, and removes the temp home. */
   async stop(): Promise<void> {
+    await Promise.all(this.locals.map((n) => stopNode(n)));
     await Promise.all(this.nodes.map((n) => n.kill()));
     await killPortMapper(this.epmdPort);
     rmSync(this.home, { recursive: true, force: true });
@@ -165,7 +183,7 @@ export class Cluster {
   // Internals
 
   private spawn(args: string[], opts: StartOptions): ChildProcess {
-    const argv = [...(opts.wrap ?? []), process.execPath, '--import', 'tsx', 'playground', ...args];
+    const argv = [...(opts.wrap ?? []), process.execPath, '--import', 'tsx', opts.script ?? 'playground', ...args];
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: ROOT,
       env: { ...process.env, ...this.env, ...opts.env },
@@ -256,4 +274,27 @@ export function nodeName(args: string[]): string | undefined {
   if (!v) return undefined;
   if (args[i] === '--sname') return v.includes('@') ? v : `${v}@${HOST}`;
   return v.includes('@') ? v : `${v}@${hostname()}`;
+}
+
+/**
+ * Runs `fn` as a process of `rt` and resolves with what it returns (rejects if it
+ * throws or does not finish within `timeout` ms).
+ */
+export function inProcess<T>(rt: Runtime, fn: () => Promise<T> | T, timeout = 15_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`process did not finish within ${timeout} ms`)), timeout);
+    rt.spawn(
+      async function testBody() {
+        try {
+          resolve(await fn());
+        } catch (err) {
+          reject(err);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      [],
+      null,
+    );
+  });
 }

@@ -1,0 +1,251 @@
+/**
+ * The Node API and remote processes. Most tests run several nodes inside this process
+ * (each its own runtime, talking over real loopback TCP through a port mapper of their
+ * own); the ones about OS-level failure use real node processes.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startPortMapper, type PortMapper } from '../src/node/epmd.ts';
+import { startNode, stopNode, connect, list, isAlive, node, fullName, NodeError, monitorNodes, type Node } from '../src/node/index.ts';
+import { Runtime, setDefaultRuntime, receive, send, self, spawn, register, monitor, link, trapExit, exit, TIMEOUT } from '../src/process/index.ts';
+import { Pid, Ref, equal, _ } from '../src/term.ts';
+import { inProcess, startCluster, PEER, HOST } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
+
+let mapper: PortMapper;
+const started: Node[] = [];
+/** What each node logged, by node name. */
+const logs = new Map<string, string[]>();
+
+async function start(name: string, opts: { cookie?: string; tickTime?: number } = {}): Promise<Node> {
+  const full = `${name}@127.0.0.1`;
+  const lines: string[] = [];
+  logs.set(full, lines);
+  const log = (level: string, text: string) => void lines.push(`[${level}] ${text}`);
+  const n = await startNode({ name: full, cookie: opts.cookie ?? 'c', epmdPort: mapper.port, tickTime: opts.tickTime, log });
+  started.push(n);
+  return n;
+}
+
+/** A registered process on `n` that answers `[from, x]` with `['echo', self(), x]`. */
+function echo(n: Node, name = 'echo'): Pid {
+  return n.runtime.spawn(
+    async () => {
+      for (;;) {
+        const [from, x] = (await receive()) as [Pid, unknown];
+        send(from, ['echo', self(), x]);
+      }
+    },
+    [],
+    null,
+    { name },
+  )[0];
+}
+
+test.before(async () => {
+  mapper = await startPortMapper(0);
+});
+test.after.each(async () => {
+  await Promise.all(started.splice(0).map(stopNode));
+  setDefaultRuntime(null);
+});
+test.after(async () => {
+  await mapper.close();
+});
+
+test('names: --sname gives name@short-host, --name a long name; bad ones are refused', () => {
+  assert.is(fullName({ sname: 'bob' }), `bob@${HOST}`);
+  assert.is(fullName({ name: 'bob@127.0.0.1' }), 'bob@127.0.0.1');
+  assert.throws(() => fullName({ sname: 'bob@a.b.c' }), /short name's host has no dots/);
+  assert.throws(() => fullName({ sname: 'b o b' }), (e: unknown) => e instanceof NodeError && e.code === 'ERR_BAD_NAME');
+  assert.throws(() => fullName({ sname: 'a', name: 'b@h' }), /either --sname or --name/);
+});
+
+test('a node without a name is not distributed and says so when asked to connect', () => {
+  setDefaultRuntime(new Runtime());
+  assert.is(node(), 'nonode@nohost');
+  assert.is(isAlive(), false);
+  assert.equal(list(), []);
+  assert.throws(() => connect('bob@vm'), /not distributed \(start it with --sname/);
+});
+
+test('connect resolves true, then both sides list each other; unknown nodes give false', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  assert.is(await a.connect('b@127.0.0.1'), true);
+  assert.equal(a.list(), ['b@127.0.0.1']);
+  await eventually(() => assert.equal(b.list(), ['a@127.0.0.1']));
+  assert.is(await a.connect('nobody@127.0.0.1'), false);
+  assert.is(await a.connect('not a node name'), false);
+  assert.is(await a.connect('b@127.0.0.1'), true);
+});
+
+test('a wrong cookie makes connect resolve false, not throw, and is logged once', async () => {
+  const a = await start('a');
+  const b = await start('b', { cookie: 'other' });
+  assert.is(await a.connect('b@127.0.0.1'), false);
+  assert.is(await a.connect('b@127.0.0.1'), false);
+  assert.equal(a.list(), []);
+  assert.equal(b.list(), []);
+  assert.equal(logs.get('b@127.0.0.1'), ['[warning] connection attempt from a@127.0.0.1 rejected: wrong cookie']);
+});
+
+test('monitorNodes delivers nodeup and nodedown; disconnect brings nodedown at once', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const events = await inProcess(a.runtime, async () => {
+    monitorNodes(true);
+    await a.connect('b@127.0.0.1');
+    const up = await receive(['nodeup', _], { after: 2000 });
+    b.disconnect('a@127.0.0.1');
+    const down = await receive(['nodedown', _], { after: 2000 });
+    return [up, down];
+  });
+  assert.equal(events, [['nodeup', 'b@127.0.0.1'], ['nodedown', 'b@127.0.0.1']]);
+});
+
+test('two nodes dialling each other at once end with one connection', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const [x, y] = await Promise.all([a.connect('b@127.0.0.1'), b.connect('a@127.0.0.1')]);
+  assert.ok(x && y);
+  assert.equal(a.list(), ['b@127.0.0.1']);
+  assert.equal(b.list(), ['a@127.0.0.1']);
+  // The survivor carries traffic both ways.
+  echo(b);
+  const reply = await inProcess(a.runtime, async () => {
+    send(['echo', 'b@127.0.0.1'], [self(), 1]);
+    return receive(['echo', _, 1], { after: 2000 });
+  });
+  assert.is.not(reply, TIMEOUT);
+});
+
+test('a full mesh: connecting to one node connects to the nodes it knows', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const c = await start('c');
+  await a.connect('b@127.0.0.1');
+  await c.connect('b@127.0.0.1');
+  await eventually(() => {
+    assert.equal(a.list().sort(), ['b@127.0.0.1', 'c@127.0.0.1']);
+    assert.equal(c.list().sort(), ['a@127.0.0.1', 'b@127.0.0.1']);
+  });
+});
+
+test('sends to [name, node] connect first; pids, refs and nested data survive the trip', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  echo(b);
+  const payload = { ref: new Ref('x@h', 5, 1), list: [1, 'two', { three: [null, true] }], pid: new Pid('y@h', 9, 2) };
+  const reply = (await inProcess(a.runtime, async () => {
+    send(['echo', 'b@127.0.0.1'], [self(), payload]);
+    return receive(['echo', _, _], { after: 2000 });
+  })) as [string, Pid, unknown];
+  assert.ok(reply[1] instanceof Pid && reply[1].node === 'b@127.0.0.1');
+  assert.ok(equal(reply[2], payload));
+});
+
+test('a send to a dead remote pid is dropped silently', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const [dead] = b.runtime.spawn(() => {}, [], null);
+  const pid = echo(b);
+  const reply = await inProcess(a.runtime, async () => {
+    send(dead, 'lost');
+    send(pid, [self(), 'after']);
+    return receive(['echo', _, 'after'], { after: 2000 });
+  });
+  assert.is.not(reply, TIMEOUT);
+  assert.equal(a.list(), ['b@127.0.0.1']);
+});
+
+test('remote monitors: DOWN with the real reason, noproc for a dead pid or unknown name', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const [victim] = b.runtime.spawn(() => receive(), [], null);
+  const got = await inProcess(a.runtime, async () => {
+    const none = await receive(['DOWN', monitor(['nobody', 'b@127.0.0.1']), 'process', _, _], { after: 2000 });
+    const ref = monitor(victim);
+    await receive(undefined, { after: 50 });
+    exit(victim, 'boom');
+    const down = await receive(['DOWN', ref, 'process', victim, _], { after: 2000 });
+    const late = await receive(['DOWN', monitor(victim), 'process', victim, _], { after: 2000 });
+    return [none, down, late];
+  });
+  assert.is((got[0] as unknown[])[4], 'noproc');
+  assert.is((got[1] as unknown[])[4], 'boom');
+  assert.is((got[2] as unknown[])[4], 'noproc');
+});
+
+test('remote links carry exits both ways; linking to a dead pid gives noproc', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const [partner] = b.runtime.spawn(async () => {
+    trapExit(true);
+    const msg = await receive(['EXIT', _, _]);
+    send(['collector', 'b@127.0.0.1'], msg);
+  }, [], null);
+  const [collector] = b.runtime.spawn(() => receive(), [], null, { name: 'collector' });
+  const [dead] = b.runtime.spawn(() => {}, [], null);
+  const got = await inProcess(a.runtime, async () => {
+    trapExit(true);
+    link(dead);
+    const noproc = await receive(['EXIT', dead, _], { after: 2000 });
+    link(partner);
+    await receive(undefined, { after: 50 });
+    return noproc;
+  });
+  assert.equal(got, ['EXIT', dead, 'noproc']);
+  // The linking process has ended normally on a: with trap_exit the partner sees it.
+  const seen = await inProcess(b.runtime, async () => {
+    const m = monitor(collector);
+    return receive(['DOWN', m, _, _, _], { after: 2000 });
+  });
+  assert.is.not(seen, TIMEOUT);
+});
+
+test('100k messages from one process to another arrive in send order', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const N = 100_000;
+  const [sink] = b.runtime.spawn(async () => {
+    let next = 0;
+    let bad = 0;
+    while (next < N) {
+      const i = (await receive()) as number;
+      if (i !== next) bad++;
+      next++;
+    }
+    const [from] = (await receive()) as [Pid];
+    send(from, ['done', next, bad]);
+  }, [], null);
+  const result = await inProcess(a.runtime, async () => {
+    for (let i = 0; i < N; i++) send(sink, i);
+    send(sink, [self()]);
+    return receive(['done', _, _], { after: 15_000 });
+  }, 20_000);
+  assert.equal(result, ['done', N, 0]);
+});
+
+test('ticks: a peer that goes silent is declared down after the tick time', async () => {
+  const c = await startCluster();
+  try {
+    const bob = await c.start(['--sname', 'bob', '--no-greet', '--tick-time', '400'], { script: PEER });
+    const tester = await c.local('tester', { tickTime: 400 });
+    const got = await inProcess(tester.runtime, async () => {
+      monitorNodes(true);
+      if (!(await tester.connect(bob.name!))) return 'no connection';
+      bob.child.kill('SIGSTOP'); // alive, socket open, but silent
+      const t = Date.now();
+      const down = await receive(['nodedown', bob.name], { after: 5000 });
+      return down === TIMEOUT ? 'no nodedown' : Date.now() - t;
+    });
+    bob.child.kill('SIGCONT');
+    assert.type(got, 'number');
+    assert.ok((got as number) >= 250, `nodedown after ${got} ms, before the tick time`);
+  } finally {
+    await c.stop();
+  }
+});
+
+test.run();
