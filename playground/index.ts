@@ -1,56 +1,71 @@
 /**
  * @module playground
- * The command line: `npx tsx playground --sname bob` starts a node and keeps it running;
- * `npx tsx playground --names` lists the names at the local port mapper.
+ * The command line: `npx tsx playground --sname bob` starts the node bob@<host> and an
+ * iex-like prompt on it; `--names` lists the port mapper's names; `--help` lists every
+ * flag. The prompt ends with `.exit`, Ctrl+D, Ctrl+C twice or the end of piped input;
+ * the node then stops at once (its peers see nodedown, its name is freed) and the
+ * process exits 0.
  */
-import { parseArgs } from 'node:util';
-import { bootNode, printNames } from '../src/node/boot.ts';
+import { readFileSync } from 'node:fs';
+import { bootNode, BootError, printNames, type Booted } from '../src/node/boot.ts';
+import { NodeError } from '../src/node/index.ts';
+import { startRepl } from '../src/repl/index.ts';
+import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
 
-let args;
+/** How long the node may take to stop before the process exits anyway. */
+const STOP_TIMEOUT_MS = 2000;
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+let flags: Values;
 try {
-  args = parseArgs({
-    options: {
-      sname: { type: 'string' },
-      name: { type: 'string' },
-      cookie: { type: 'string' },
-      discovery: { type: 'string' },
-      heartbeat: { type: 'string' },
-      connect: { type: 'string', multiple: true },
-      'no-greet': { type: 'boolean' },
-      names: { type: 'boolean' },
-      port: { type: 'string' },
-      'tick-time': { type: 'string' },
-    },
-    strict: true,
-  }).values;
+  flags = parseFlags(process.argv.slice(2));
 } catch (err) {
-  process.stderr.write(`playground: ${(err as Error).message}\n`);
-  process.exit(2);
+  fail(err, 2);
 }
 
-if (args.names) {
+if (flags.help) {
+  process.stdout.write(helpText(version) + '\n');
+} else if (flags.version) {
+  process.stdout.write(`otp-playground ${version}\n`);
+} else if (flags.names) {
   process.exitCode = await printNames();
 } else {
+  await run(flags);
+}
+
+async function run(flags: Values): Promise<void> {
+  let booted: Booted;
   try {
-    const booted = await bootNode({
-      sname: args.sname,
-      name: args.name,
-      cookie: args.cookie,
-      discovery: args.discovery,
-      heartbeat: args.heartbeat,
-      connect: args.connect,
-      greet: !args['no-greet'],
-      port: args.port,
-      tickTime: args['tick-time'],
+    booted = await bootNode({
+      sname: flags.sname as string | undefined,
+      name: flags.name as string | undefined,
+      cookie: flags.cookie as string | undefined,
+      discovery: flags.discovery as string | undefined,
+      heartbeat: flags.heartbeat as string | undefined,
+      connect: flags.connect as string[] | undefined,
+      greet: !flags['no-greet'],
+      port: flags.port as string | undefined,
+      tickTime: flags['tick-time'] as string | undefined,
     });
-    const where = booted.node ? `node ${booted.node.name} listening on port ${booted.node.port}` : 'not distributed';
-    process.stdout.write(`[info] ${where}\n`);
-    const stop = () => void booted.stop().finally(() => process.exit(0));
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    setInterval(() => {}, 1 << 30);
   } catch (err) {
-    process.stderr.write(`playground: ${(err as Error).message}\n`);
-    process.exit(1);
+    const badValue = err instanceof BootError || (err instanceof NodeError && err.code === 'ERR_BAD_NAME');
+    fail(err, badValue ? 2 : 1);
   }
+  if (process.stdout.isTTY) {
+    process.stdout.write(`otp-playground ${version} on Node ${process.version}. h() for help; .exit or Ctrl+D to leave.\n`);
+  }
+  const repl = startRepl({ runtime: booted.runtime });
+  const leave = () => repl.close();
+  process.once('SIGTERM', leave);
+  process.once('SIGINT', leave);
+  await repl.closed;
+  await Promise.race([booted.stop(), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+  process.exit(0);
+}
+
+function fail(err: unknown, status: number): never {
+  const text = err instanceof UsageError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`playground: ${text}\n`);
+  process.exit(status);
 }

@@ -1,0 +1,161 @@
+/**
+ * @module playground/flags
+ * The command line's flags: one table gives each flag's type, check, default, example
+ * and description, and from it come the parser (`node:util` parseArgs, strict) and
+ * `--help`. A bad flag or value is a `UsageError`: one line, exit status 2.
+ */
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+interface Flag {
+  type: 'string' | 'boolean';
+  /** The value's placeholder in --help. */
+  value?: string;
+  short?: string;
+  multiple?: boolean;
+  description: string;
+  /** The default, as --help says it (parseArgs itself gets no defaults). */
+  fallback: string;
+  example: string;
+  /** Returns an error message for a bad value, or undefined. */
+  check?: (value: string) => string | undefined;
+}
+
+const STRATEGIES = ['gossip', 'lan', 'epmd', 'static', 'none'];
+const NAME = /^[A-Za-z0-9_.-]+(@[A-Za-z0-9_.-]+)?$/;
+
+const wholeNumber = (min: number) => (v: string) =>
+  /^\d+$/.test(v) && Number(v) >= min ? undefined : `expects a whole number >= ${min}`;
+
+export const FLAGS: Record<string, Flag> = {
+  sname: {
+    type: 'string', value: 'name',
+    description: 'Start a distributed node with a short name: bob becomes bob@<short host name>.',
+    fallback: 'none (the node is not distributed)', example: '--sname bob',
+    check: (v) => (NAME.test(v) ? undefined : 'expects letters, digits, _ - . (and optionally @host)'),
+  },
+  name: {
+    type: 'string', value: 'name@host',
+    description: 'Start a distributed node with a long name.',
+    fallback: 'none', example: '--name bob@127.0.0.1',
+    check: (v) => (NAME.test(v) ? undefined : 'expects name@host with letters, digits, _ - .'),
+  },
+  cookie: {
+    type: 'string', value: 'secret',
+    description: 'The secret nodes must share to connect.',
+    fallback: '$PLAYGROUND_COOKIE, else ~/.playground/cookie (made once)', example: '--cookie workshop',
+    check: (v) => (v.length > 0 ? undefined : 'expects a non-empty secret'),
+  },
+  discovery: {
+    type: 'string', value: STRATEGIES.join('|'),
+    description: 'How nodes find each other: UDP broadcast on this machine (gossip) or the LAN (lan), the port mapper (epmd), the --connect list (static), or not at all.',
+    fallback: 'gossip', example: '--discovery epmd',
+    check: (v) => (STRATEGIES.includes(v) ? undefined : `expects one of ${STRATEGIES.join(', ')}`),
+  },
+  heartbeat: {
+    type: 'string', value: 'ms',
+    description: 'Milliseconds between discovery announcements (or port-mapper polls).',
+    fallback: '2000', example: '--heartbeat 500', check: wholeNumber(10),
+  },
+  connect: {
+    type: 'string', value: 'node,...', multiple: true,
+    description: 'Nodes to connect to at start (the list for --discovery static).',
+    fallback: 'none', example: '--connect alice@vm,carol@vm',
+    check: (v) =>
+      v.split(',').every((n) => n.trim() === '' || (NAME.test(n.trim()) && n.includes('@')))
+        ? undefined
+        : 'expects node names such as alice@vm, separated by commas',
+  },
+  'no-greet': {
+    type: 'boolean',
+    description: 'Do not greet the nodes that come up (the greeter is on by default).',
+    fallback: 'greet', example: '--no-greet',
+  },
+  port: {
+    type: 'string', value: 'port',
+    description: 'TCP port this node accepts peers on.',
+    fallback: 'any free port', example: '--port 9100',
+    check: (v) => wholeNumber(0)(v) ?? (Number(v) < 65536 ? undefined : 'expects a port below 65536'),
+  },
+  'tick-time': {
+    type: 'string', value: 'ms',
+    description: 'Milliseconds of silence after which a peer is declared down.',
+    fallback: '60000', example: '--tick-time 5000', check: wholeNumber(100),
+  },
+  names: {
+    type: 'boolean',
+    description: "List the names registered at this machine's port mapper, then exit.",
+    fallback: 'off', example: '--names',
+  },
+  help: { type: 'boolean', short: 'h', description: 'Show this help, then exit.', fallback: 'off', example: '--help' },
+  version: { type: 'boolean', short: 'v', description: 'Print the version, then exit.', fallback: 'off', example: '--version' },
+};
+
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+/** Parses `argv`; throws `UsageError` for an unknown flag, a missing value or a bad one. */
+export function parseFlags(argv: string[]): Values {
+  let values: Values;
+  try {
+    values = parseArgs({ args: argv, options: parserOptions(), strict: true, allowPositionals: false }).values as Values;
+  } catch (err) {
+    throw new UsageError(describeParseError(err as Error & { code?: string }));
+  }
+  for (const [name, value] of Object.entries(values)) {
+    const check = FLAGS[name]?.check;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const problem = typeof v === 'string' ? check?.(v) : undefined;
+      if (problem) throw new UsageError(`--${name} ${problem}. Got: ${JSON.stringify(v)}`);
+    }
+  }
+  if (values.sname !== undefined && values.name !== undefined) throw new UsageError('give either --sname or --name, not both');
+  return values;
+}
+
+function parserOptions() {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, f] of Object.entries(FLAGS)) {
+    options[name] = { type: f.type, ...(f.short && { short: f.short }), ...(f.multiple && { multiple: true }) };
+  }
+  return options;
+}
+
+/** The text of `--help`. */
+export function helpText(version: string): string {
+  const out = [
+    `otp-playground ${version}: an iex-like prompt on a live node, for learning Erlang/OTP's ideas.`,
+    '',
+    'Usage: npx tsx playground [flags]',
+    '',
+    'Flags:',
+  ];
+  for (const [name, f] of Object.entries(FLAGS)) {
+    const head = `  ${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` <${f.value}>` : ''}`;
+    out.push(head, `      ${f.description}`, `      default: ${f.fallback}    example: ${f.example}`);
+  }
+  out.push(
+    '',
+    'Examples:',
+    '  npx tsx playground --sname alice          # in one terminal',
+    '  npx tsx playground --sname bob            # in another: they find each other and greet',
+    "  printf 'list()\\n' | npx tsx playground --sname x   # a script: each line in order, exit 0 at the end",
+  );
+  return out.join('\n');
+}
+
+function describeParseError(err: Error & { code?: string }): string {
+  const unknown = /Unknown option '([^']+)'/.exec(err.message);
+  if (unknown) return `unknown flag ${unknown[1]} (see --help)`;
+  const missing = /Option '([^']+)' argument missing/.exec(err.message);
+  if (missing) return `${missing[1]} needs a value (see --help)`;
+  const positional = /Unexpected argument '([^']+)'/.exec(err.message);
+  if (positional) return `unexpected argument ${JSON.stringify(positional[1])} (flags start with --; see --help)`;
+  return err.message.split('\n')[0]!;
+}

@@ -1,0 +1,218 @@
+/**
+ * @module repl/docs
+ * The docs `h()` shows for the helpers of the process runtime, the node and the prompt
+ * itself. Examples are prompt transcripts: `> ` lines are typed (plain JavaScript, valid
+ * as shown), the lines after them are what the prompt prints.
+ */
+import type { HelpDoc } from './help.ts';
+
+const NODES = 'Nodes';
+const PROCESSES = 'Processes';
+const NAMES = 'Names';
+const LOOKING = 'Looking around';
+const PATTERNS = 'Patterns';
+const SOCKETS = 'Sockets';
+
+export const CORE_DOCS: HelpDoc[] = [
+  // Nodes
+  {
+    name: 'node', group: NODES, signature: 'node()',
+    summary: "This node's name; 'nonode@nohost' when started without --sname/--name.",
+    example: "> node()\n'bob@vm'",
+  },
+  {
+    name: 'list', group: NODES, signature: 'list()',
+    summary: 'The nodes this node is connected to.',
+    example: "> list()\n[ 'alice@vm' ]",
+  },
+  {
+    name: 'connect', group: NODES, signature: 'connect(node)',
+    summary: 'Connects to another node: true, or false when it cannot be reached or refuses.',
+    details: 'Connecting to one node also connects to the nodes it knows (a full mesh).\nA wrong cookie gives false, not an error, as Node.connect does.',
+    example: "> connect('alice@vm')\ntrue",
+  },
+  {
+    name: 'disconnect', group: NODES, signature: 'disconnect(node)',
+    summary: 'Closes the connection to a node; false when there was none.',
+    example: "> disconnect('alice@vm')\ntrue",
+  },
+  {
+    name: 'names', group: NODES, signature: 'names()',
+    summary: "The names registered at this machine's port mapper, with their ports.",
+    details: 'Like Erlang\'s net_adm:names() (and `npx tsx playground --names`).',
+    example: "> names()\n[ [ 'alice', 40123 ], [ 'bob', 40321 ] ]",
+  },
+  {
+    name: 'monitorNodes', group: NODES, signature: 'monitorNodes(flag)',
+    summary: "With true, the caller receives ['nodeup', node] and ['nodedown', node].",
+    example: "> monitorNodes(true)\ntrue\n> await receive(['nodeup', _])\n[ 'nodeup', 'carol@vm' ]",
+  },
+  // Processes
+  {
+    name: 'self', group: PROCESSES, signature: 'self()',
+    summary: "The calling process's pid; at the prompt, the shell's.",
+    details: 'The shell is a process: messages sent to it wait in its mailbox.',
+    example: '> self()\n#PID<0.7.0>',
+  },
+  {
+    name: 'spawn', group: PROCESSES, signature: 'spawn(fn, ...args)',
+    summary: 'Starts a process running fn(...args) and returns its pid.',
+    details: 'The process lives until fn returns (or its promise settles), throws, or is killed.',
+    example: "> const pid = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })\n> send(pid, [self(), 21])\n> await receive()\n42",
+  },
+  {
+    name: 'spawnLink', group: PROCESSES, signature: 'spawnLink(fn, ...args)',
+    summary: 'Like spawn, and links the new process to the caller.',
+    details: 'When a linked process crashes, the shell dies too and a new shell takes its place.',
+    example: "> spawnLink(() => { throw new Error('boom') })\n[error] Process #PID<0.9.0> raised an exception ...",
+  },
+  {
+    name: 'spawnMonitor', group: PROCESSES, signature: 'spawnMonitor(fn, ...args)',
+    summary: 'Like spawn, and monitors the new process: returns [pid, ref].',
+    example: "> const [pid, ref] = spawnMonitor(() => 'done')\n> await receive(['DOWN', ref, _, _, _])\n[ 'DOWN', #Reference<0.0.0.3>, 'process', #PID<0.9.0>, 'normal' ]",
+  },
+  {
+    name: 'send', group: PROCESSES, signature: 'send(dest, msg)',
+    summary: 'Sends msg to a pid, a registered name or [name, node], and returns msg.',
+    details: 'A message to a dead pid is dropped silently, as in Erlang.',
+    example: "> send(self(), ['hello', 'world'])\n[ 'hello', 'world' ]\n> flush()\n[ 'hello', 'world' ]\n'ok'",
+  },
+  {
+    name: 'receive', group: PROCESSES, signature: 'receive(pattern?, { after? })',
+    summary: 'Takes the first message matching pattern, waiting if none is there yet (await it).',
+    details: "Patterns: _ matches anything, arrays match element by element, objects by their keys,\na function is a guard. With { after: ms } it gives TIMEOUT when the time runs out.\nCtrl+C cancels a wait at the prompt.",
+    example: "> send(self(), ['b', 2]); send(self(), ['a', 1])\n> await receive(['a', _])\n[ 'a', 1 ]\n> await receive(_, { after: 100 })\n[ 'b', 2 ]",
+  },
+  {
+    name: 'flush', group: PROCESSES, signature: 'flush()',
+    summary: "Prints every message in the caller's mailbox and removes them, as iex's flush does.",
+    example: "> send(self(), 'ping')\n'ping'\n> flush()\n'ping'\n'ok'",
+  },
+  {
+    name: 'link', group: PROCESSES, signature: 'link(pid)',
+    summary: 'Links the caller and pid: when one ends abnormally, the other gets its exit signal.',
+    example: '> link(pid)\ntrue',
+  },
+  {
+    name: 'unlink', group: PROCESSES, signature: 'unlink(pid)',
+    summary: 'Removes the link between the caller and pid.',
+    example: '> unlink(pid)\ntrue',
+  },
+  {
+    name: 'monitor', group: PROCESSES, signature: 'monitor(pid | name | [name, node])',
+    summary: "Watches a process: when it ends, the caller receives ['DOWN', ref, 'process', pid, reason].",
+    example: "> const ref = monitor(pid)\n> exit(pid, 'kill')\ntrue\n> await receive(['DOWN', ref, _, _, _])\n[ 'DOWN', #Reference<0.0.0.4>, 'process', #PID<0.9.0>, 'killed' ]",
+  },
+  {
+    name: 'demonitor', group: PROCESSES, signature: 'demonitor(ref, { flush? })',
+    summary: "Stops a monitor; with { flush: true } also drops its 'DOWN' if already queued.",
+    example: '> demonitor(ref)\ntrue',
+  },
+  {
+    name: 'exit', group: PROCESSES, signature: 'exit(reason) | exit(pid, reason)',
+    summary: "exit(reason) ends the caller; exit(pid, reason) sends pid an exit signal ('kill' cannot be trapped).",
+    details: 'exit(reason) at the prompt ends the shell; a new shell takes its place.',
+    example: "> exit(pid, 'kill')\ntrue",
+  },
+  {
+    name: 'trapExit', group: PROCESSES, signature: 'trapExit(flag)',
+    summary: "With true, exit signals arrive as ['EXIT', pid, reason] messages. Returns the old flag.",
+    example: "> trapExit(true)\nfalse",
+  },
+  {
+    name: 'makeRef', group: PROCESSES, signature: 'makeRef()',
+    summary: 'A unique reference, e.g. to tag a request and match its reply.',
+    example: '> makeRef()\n#Reference<0.0.0.5>',
+  },
+  // Names
+  {
+    name: 'register', group: NAMES, signature: 'register(name, pid)',
+    summary: 'Registers pid under name on this node; send(name, msg) then reaches it.',
+    example: "> register('shell', self())\ntrue\n> send('shell', 'hi')\n'hi'",
+  },
+  {
+    name: 'unregister', group: NAMES, signature: 'unregister(name)',
+    summary: 'Frees a registered name; false when it was not registered.',
+    example: "> unregister('shell')\ntrue",
+  },
+  {
+    name: 'whereis', group: NAMES, signature: 'whereis(name)',
+    summary: 'The pid registered under name on this node, or undefined.',
+    example: "> whereis('greeter')\n#PID<0.4.0>",
+  },
+  {
+    name: 'registered', group: NAMES, signature: 'registered()',
+    summary: 'Every name registered on this node.',
+    example: "> registered()\n[ 'greeter', 'discovery' ]",
+  },
+  // Looking around
+  {
+    name: 'processes', group: LOOKING, signature: 'processes()',
+    summary: 'The pids of every process on this node.',
+    example: '> processes().length\n6',
+  },
+  {
+    name: 'i', group: LOOKING, signature: 'i(pid?)',
+    summary: 'Process info as a small table; i() lists every process.',
+    example: "> i(self())\nPid                   #PID<0.7.0>\nRegistered name       -\nInitial call          shell\n...",
+  },
+  {
+    name: 'isAlive', group: LOOKING, signature: 'isAlive(pid)',
+    summary: 'True while the local process pid lives.',
+    example: '> isAlive(self())\ntrue',
+  },
+  {
+    name: 'processInfo', group: LOOKING, signature: 'processInfo(pid)',
+    summary: "What i(pid) shows, as an object (undefined when the process is not alive).",
+    example: '> processInfo(self()).messageQueueLen\n0',
+  },
+  {
+    name: 'v', group: LOOKING, signature: 'v(n?)',
+    summary: 'The result of input n (v() the last one, v(-2) the one before), as in iex.',
+    example: '> 6 * 7\n42\n> v() + 1\n43',
+  },
+  {
+    name: 'h', group: LOOKING, signature: 'h(helper?)',
+    summary: "This help: h() lists the helpers, h(send) or h('pg.join') shows one.",
+    example: "> h('receive')",
+  },
+  // Sockets
+  {
+    name: 'udp', group: SOCKETS, signature: 'udp.open/send/close',
+    summary: "A small gen_udp: packets arrive in the owner's mailbox as ['udp', socket, address, port, data].",
+    details: 'The socket belongs to the process that opened it and closes when that process ends.',
+    example: "> const socket = await udp.open(45826, { broadcast: true })\n> udp.send(socket, '127.0.0.1', 45826, 'HELLO WORLD')\n'ok'\n> flush()\n[ 'udp', #Port<0.12>, '127.0.0.1', 45826, 'HELLO WORLD' ]\n'ok'",
+  },
+  {
+    name: 'udp.open', group: SOCKETS, signature: 'udp.open(port, { address?, broadcast?, reuseAddr?, binary? })',
+    summary: "Opens a socket on port (0: any free one), owned by the caller; resolves with it.",
+    details: "address defaults to '0.0.0.0' (which also receives broadcasts); reuseAddr to true, so\nseveral nodes can share a port; binary: true delivers Buffers instead of strings.",
+    example: '> const socket = await udp.open(0)\n> socket.port\n40211',
+  },
+  {
+    name: 'udp.send', group: SOCKETS, signature: 'udp.send(socket, address, port, data)',
+    summary: 'Sends a string or Buffer to address:port.',
+    example: "> udp.send(socket, '127.0.0.1', 45826, 'ping')\n'ok'",
+  },
+  {
+    name: 'udp.close', group: SOCKETS, signature: 'udp.close(socket)',
+    summary: 'Closes the socket.',
+    example: "> udp.close(socket)\n'ok'",
+  },
+  // Patterns
+  {
+    name: '_', group: PATTERNS, signature: '_',
+    summary: 'The wildcard in patterns: matches any value. (At this prompt _ is not the last result: use v().)',
+    example: "> match(['ok', _], ['ok', 42])\ntrue",
+  },
+  {
+    name: 'match', group: PATTERNS, signature: 'match(pattern, value)',
+    summary: 'Does value match pattern? The test receive uses.',
+    example: "> match({ type: 'join' }, { type: 'join', who: 'ann' })\ntrue",
+  },
+  {
+    name: 'TIMEOUT', group: PATTERNS, signature: 'TIMEOUT',
+    summary: 'What receive gives when its { after } time runs out.',
+    example: '> (await receive(_, { after: 10 })) === TIMEOUT\ntrue',
+  },
+];

@@ -1,0 +1,244 @@
+/**
+ * @module repl/evaluator
+ * What happens to one input: Node's own evaluator, wrapped.
+ *
+ * - TypeScript goes through esbuild first (`transform.ts`); an unfinished input asks for
+ *   the next line, as Node does.
+ * - A result that is a promise is awaited, the idea repl-extra brings: the wrapper puts
+ *   it on the context under a hidden name and evaluates `await <name>` with the default
+ *   evaluator again. Node's top-level-await path then holds typed-ahead keys, Ctrl+C
+ *   cancels the wait, and a rejection ends as any error does. A spinner shows meanwhile.
+ * - The prompt counter counts evaluated inputs as iex does: a value (even `undefined`)
+ *   moves it on; an error, an empty line or a line that continues an input does not.
+ * - Errors print short and red (`errors.ts`) and the prompt comes back.
+ * - Hooks (`onEval`) see every finished evaluation just before the next prompt is drawn,
+ *   so a lesson can print its step text between the result and the prompt.
+ *
+ * Node's default evaluator reports a thrown error or a rejected `await` on the REPL's
+ * domain instead of calling back, so the end of an evaluation is known from two places:
+ * the callback and the domain's 'error' event.
+ */
+import type { REPLServer } from 'node:repl';
+import type { Context } from 'node:vm';
+import repl from 'repl-extra';
+import { ExitSignal } from '../process/index.ts';
+import type { Colors } from './colors.ts';
+import { formatError } from './errors.ts';
+import type { Screen } from './screen.ts';
+import { toJavaScript } from './transform.ts';
+
+/** One finished evaluation, as hooks see it. */
+export interface EvalEvent {
+  /** The input as typed, all its lines. */
+  input: string;
+  ok: boolean;
+  value?: unknown;
+  error?: unknown;
+  /** The prompt number it was typed at. */
+  count: number;
+}
+
+export type EvalHook = (event: EvalEvent) => void;
+
+type Callback = (err: Error | null, value?: unknown) => void;
+type EvalFn = (code: string, context: Context, file: string, cb: Callback) => void;
+type CompleterFn = (line: string, cb: (err: Error | null, value?: unknown) => void) => void;
+type Server = Omit<REPLServer, 'completer'> & {
+  eval: EvalFn;
+  completer: CompleterFn;
+  _domain: NodeJS.EventEmitter;
+  lines: { level: unknown[] };
+  lastError: unknown;
+};
+
+/** The hidden context name an auto-awaited promise waits under. */
+const PENDING = '__playgroundPending';
+
+export interface EvaluatorOptions {
+  colors: Colors;
+  /** The prompt text for counter `n`. */
+  prompt(n: number): string;
+  /** `exit(reason)` was called at the prompt: the shell process ends with `reason`. */
+  onExit(reason: unknown): void;
+}
+
+export class Evaluator {
+  /** The number the next evaluated input gets. */
+  count = 1;
+  /** Values by prompt number, for `v(n)`. */
+  readonly results = new Map<number, unknown>();
+  /** Set whenever an evaluation starts; the input queue reads and clears it. */
+  started = false;
+  /** Called when an evaluation ends (`null`: it asked for more input or was empty). */
+  onSettled: (event: EvalEvent | null) => void = () => {};
+  private current: { input: string; token: number } | null = null;
+  private seq = 0;
+  private completing = false;
+  private readonly hooks = new Set<EvalHook>();
+  private readonly finished: EvalEvent[] = [];
+  private readonly server: Server;
+
+  constructor(
+    server: REPLServer,
+    private readonly screen: Screen,
+    private readonly opts: EvaluatorOptions,
+  ) {
+    this.server = server as unknown as Server;
+  }
+
+  /** Takes over the server's eval, completer, prompt drawing and error printing. */
+  install(): void {
+    const server = this.server;
+    const evaluator = this;
+    const defaultEval = server.eval;
+    server.eval = (server._domain as unknown as { bind<T>(fn: T): T }).bind(
+      function playgroundEval(code: string, context: Context, file: string, cb: Callback) {
+        evaluator.evaluate(defaultEval, code, context, file, cb);
+      },
+    );
+
+    // Completion and preview evaluate expressions too: those are left alone.
+    const complete = server.completer;
+    server.completer = function playgroundComplete(line, cb) {
+      evaluator.completing = true;
+      try {
+        complete.call(server, line, cb);
+      } finally {
+        evaluator.completing = false;
+      }
+    };
+
+    const displayPrompt = server.displayPrompt;
+    server.displayPrompt = function playgroundPrompt(preserveCursor?: boolean) {
+      evaluator.runHooks();
+      displayPrompt.call(server, preserveCursor);
+      evaluator.screen.atPrompt = true;
+    };
+
+    server._domain.removeAllListeners('error');
+    server._domain.on('error', function playgroundError(err: unknown) {
+      evaluator.failed(err);
+    });
+    server.setPrompt(this.opts.prompt(this.count));
+  }
+
+  /** Calls `hook` after every evaluation; returns a function that stops it. */
+  onEval(hook: EvalHook): () => void {
+    this.hooks.add(hook);
+    return () => this.hooks.delete(hook);
+  }
+
+  /** True while an input is being evaluated (an await may be pending). */
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  /** Redraws the prompt text, e.g. after the node's name changed. */
+  refreshPrompt(): void {
+    this.server.setPrompt(this.opts.prompt(this.count));
+  }
+
+  // Internals
+
+  private evaluate(defaultEval: EvalFn, code: string, context: Context, file: string, cb: Callback): void {
+    if (this.completing) return defaultEval(code, context, file, cb);
+    this.started = true;
+    if (!/\S/.test(code)) {
+      this.onSettled(null);
+      return cb(null);
+    }
+    const token = ++this.seq;
+    this.current = { input: code, token };
+    const js = toJavaScript(code);
+    if (js.kind === 'unfinished') {
+      this.current = null;
+      this.onSettled(null);
+      return cb(new repl.Recoverable(js.error));
+    }
+    defaultEval(js.code, context, file, (err, value) => this.evaluated(token, err, value, defaultEval, context, file, cb));
+    if (this.current?.token === token) this.screen.startSpinner();
+  }
+
+  private evaluated(
+    token: number,
+    err: Error | null,
+    value: unknown,
+    defaultEval: EvalFn,
+    context: Context,
+    file: string,
+    cb: Callback,
+  ): void {
+    const current = this.current;
+    if (current === null || current.token !== token) return;
+    if (err) {
+      if (err instanceof repl.Recoverable) {
+        this.current = null;
+        this.onSettled(null);
+      }
+      return cb(err);
+    }
+    if (isThenable(value)) {
+      Object.defineProperty(context, PENDING, { value, configurable: true, writable: true, enumerable: false });
+      return defaultEval(`await ${PENDING}\n`, context, file, (err2, value2) => {
+        delete (context as Record<string, unknown>)[PENDING];
+        this.evaluated(token, err2, value2, defaultEval, context, file, cb);
+      });
+    }
+    this.screen.stopSpinner();
+    this.current = null;
+    const event: EvalEvent = { input: current.input, ok: true, value, count: this.count };
+    this.results.set(this.count, value);
+    this.count++;
+    this.server.setPrompt(this.opts.prompt(this.count));
+    this.finished.push(event);
+    this.onSettled(event);
+    cb(null, value);
+  }
+
+  /** The domain's 'error': an evaluation failed, or code it left behind threw later. */
+  private failed(err: unknown): void {
+    if (typeof err === 'object' && err !== null) {
+      delete (err as { domain?: unknown }).domain;
+      delete (err as { domainThrown?: unknown }).domainThrown;
+    }
+    const text = formatError(err, this.opts.colors);
+    const current = this.current;
+    if (current === null) {
+      this.screen.print(text);
+      return;
+    }
+    this.current = null;
+    this.screen.stopSpinner();
+    delete (this.server.context as Record<string, unknown>)[PENDING];
+    this.server.output.write(text + '\n');
+    this.server.lastError = err;
+    if (err instanceof ExitSignal) this.opts.onExit(err.reason);
+    this.server.clearBufferedCommand();
+    this.server.lines.level = [];
+    const event: EvalEvent = { input: current.input, ok: false, error: err, count: this.count };
+    this.finished.push(event);
+    this.onSettled(event);
+    this.server.displayPrompt();
+  }
+
+  private runHooks(): void {
+    if (this.finished.length === 0) return;
+    for (const event of this.finished.splice(0)) {
+      for (const hook of this.hooks) {
+        try {
+          hook(event);
+        } catch (err) {
+          this.server.output.write(formatError(err, this.opts.colors) + '\n');
+        }
+      }
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

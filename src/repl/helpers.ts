@@ -1,0 +1,95 @@
+/**
+ * @module repl/helpers
+ * The helpers preloaded at the prompt, as a table: name to value. Each one has a doc in
+ * `docs.ts` that `h()` shows. Most are the library's own functions; a few are made for
+ * the prompt: `flush()` prints what it takes, as iex's does; `i()` prints tables; `v(n)`
+ * gives the result of input `n`.
+ *
+ * Helpers whose modules the prompt does not need to appear are loaded after it appears
+ * (`laterHelpers`); the REPL holds input until they are there.
+ */
+import * as dist from '../node/index.ts';
+import { epmdPort } from '../node/epmd.ts';
+import { names as epmdNames } from '../node/epmd-client.ts';
+import * as proc from '../process/index.ts';
+import { _, format, match, type Pid } from '../term.ts';
+import type { Colors } from './colors.ts';
+import { infoTable, processTable } from './inspect.ts';
+import * as udp from './udp.ts';
+
+/** What the helpers need from the REPL around them. */
+export interface HelperEnv {
+  runtime: proc.Runtime;
+  colors: Colors;
+  /** Prints whole lines (above the prompt when one is showing). */
+  print(text: string): void;
+  /** The value of input `n`. */
+  result(n: number): unknown;
+  /** The number of the last evaluated input. */
+  lastCount(): number;
+}
+
+export type Helpers = Record<string, unknown>;
+
+/** The helpers of the process runtime, the node and the prompt itself. */
+export function coreHelpers(env: HelperEnv): Helpers {
+  return {
+    // Nodes
+    node: dist.node,
+    list: dist.list,
+    connect: dist.connect,
+    disconnect: dist.disconnect,
+    names: async function names(): Promise<Array<[string, number]>> {
+      return (await epmdNames(epmdPort())).names;
+    },
+    monitorNodes: dist.monitorNodes,
+    // Processes
+    self: proc.self,
+    spawn: proc.spawn,
+    spawnLink: proc.spawnLink,
+    spawnMonitor: proc.spawnMonitor,
+    send: proc.send,
+    receive: proc.receive,
+    flush: function flush(): string {
+      const messages = proc.flush();
+      if (messages.length > 0) env.print(messages.map((m) => format(m, env.colors.isColorSupported)).join('\n'));
+      return 'ok';
+    },
+    link: proc.link,
+    unlink: proc.unlink,
+    monitor: proc.monitor,
+    demonitor: proc.demonitor,
+    exit: proc.exit,
+    trapExit: proc.trapExit,
+    makeRef: proc.makeRef,
+    // Names
+    register: proc.register,
+    unregister: proc.unregister,
+    whereis: proc.whereis,
+    registered: proc.registered,
+    // Looking around
+    processes: proc.processes,
+    isAlive: proc.isAlive,
+    processInfo: proc.processInfo,
+    i: function i(pid?: Pid): void {
+      if (pid === undefined) {
+        const infos = proc.processes().flatMap((p) => proc.processInfo(p) ?? []);
+        env.print(processTable(infos, env.colors));
+        return;
+      }
+      const info = proc.processInfo(pid);
+      env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
+    },
+    v: function v(n?: number): unknown {
+      const last = env.lastCount();
+      const at = n === undefined ? last : n < 0 ? last + 1 + n : n;
+      return env.result(at);
+    },
+    // Sockets
+    udp: { open: udp.open, send: udp.send, close: udp.close },
+    // Patterns
+    _,
+    match,
+    TIMEOUT: proc.TIMEOUT,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * @module repl
+ * The playground's prompt: Node's own REPL (through repl-extra, which exports it) on a
+ * live node, made to feel like iex.
+ *
+ * `startRepl` puts together: the evaluator (TypeScript, auto-await, the counter, short
+ * errors: `evaluator.ts`), the input queue (piped input in order: `input.ts`), the screen
+ * (lines above the prompt, the spinner: `screen.ts`), the shell process (`shell.ts`) and
+ * the helpers with their docs (`helpers.ts`, `docs.ts`, `help.ts`).
+ *
+ * Whoever starts the REPL can add helpers (`context`), docs for them (`docs`) and dot
+ * commands (`commands`), watch every evaluation (`onEval`), print above the prompt
+ * (`print`) and type into it as a user would (`type`): that is how lessons plug in.
+ *
+ * @example
+ * const repl = startRepl({ runtime });
+ * repl.onEval((e) => { if (e.ok) console.log('evaluated', e.input) });
+ * await repl.closed; // .exit, Ctrl+D, Ctrl+C twice, or the end of piped input
+ */
+import type { REPLServer } from 'node:repl';
+import repl from 'repl-extra';
+import { currentRuntime, setDefaultRuntime, type LogLevel, type Runtime } from '../process/index.ts';
+import { NO_NODE, setPrintedLocalNode, type Pid } from '../term.ts';
+import { makeColors, wantsColors, type Colors } from './colors.ts';
+import { formatError } from './errors.ts';
+import { Evaluator, type EvalEvent, type EvalHook } from './evaluator.ts';
+import { makeHelp, type HelpDoc } from './help.ts';
+import { CORE_DOCS } from './docs.ts';
+import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
+import { openHistory } from './history.ts';
+import { InputQueue } from './input.ts';
+import { makeWriter } from './inspect.ts';
+import { Screen } from './screen.ts';
+import { Shell } from './shell.ts';
+import { warmUp } from './transform.ts';
+
+export type { EvalEvent, EvalHook } from './evaluator.ts';
+export type { HelpDoc } from './help.ts';
+export type { Helpers } from './helpers.ts';
+
+/** A dot command, as `REPLServer.defineCommand` takes it. */
+export interface ReplCommand {
+  help: string;
+  action(this: REPLServer, rest: string): void;
+}
+
+export interface ReplOptions {
+  /** The runtime the shell lives in (default: the current default runtime). */
+  runtime?: Runtime;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** Treat the streams as a terminal (default: whether the output is a TTY). */
+  terminal?: boolean;
+  /** Colour the output (default: a TTY and no NO_COLOR). */
+  colors?: boolean;
+  /** Where history is kept (terminal only); null keeps none. Default: `<home>/history`. */
+  historyFile?: string | null;
+  /** More helpers for the prompt, e.g. `lesson`. */
+  context?: Helpers;
+  /** Docs for those helpers, for `h()`. */
+  docs?: HelpDoc[];
+  /** Helpers loaded after the prompt appears (input waits for them). */
+  later?: (env: HelperEnv) => Promise<Helpers>;
+  /** More dot commands. */
+  commands?: Record<string, ReplCommand>;
+}
+
+export interface Repl {
+  readonly server: REPLServer;
+  /** Resolves when input can be evaluated (esbuild and every helper loaded). */
+  readonly ready: Promise<void>;
+  /** Resolves when the REPL has ended: .exit, Ctrl+D, Ctrl+C twice, end of input, close(). */
+  readonly closed: Promise<void>;
+  /** The shell process's pid (it changes when the shell dies and is replaced). */
+  shellPid(): Pid;
+  /** Calls `hook` after every evaluation, before the next prompt; returns an unsubscribe. */
+  onEval(hook: EvalHook): () => void;
+  /** Types `code` as the user would; resolves with its evaluation. */
+  type(code: string): Promise<EvalEvent | null>;
+  /** Prints lines without disturbing the prompt. */
+  print(text: string): void;
+  /** Adds helpers to the prompt (and `h()`), e.g. once a module has loaded. */
+  define(helpers: Helpers, docs?: HelpDoc[]): void;
+  close(): void;
+}
+
+/** Starts the REPL on `options.input`/`output` (stdin/stdout by default). */
+export function startRepl(options: ReplOptions = {}): Repl {
+  const rt = options.runtime ?? currentRuntime();
+  setDefaultRuntime(rt);
+  setPrintedLocalNode(rt.node);
+  const output = options.output ?? process.stdout;
+  const input = options.input ?? process.stdin;
+  const terminal = options.terminal ?? Boolean((output as { isTTY?: boolean }).isTTY);
+  const colorsOn = options.colors ?? wantsColors(output as { isTTY?: boolean });
+  const colors = makeColors(colorsOn);
+  const prompt = (n: number) => (rt.node === NO_NODE ? `playground(${n})> ` : `playground(${rt.node})${n}> `);
+
+  const server = repl.start({
+    input,
+    output,
+    terminal,
+    prompt: prompt(1),
+    useGlobal: true,
+    ignoreUndefined: true,
+    breakEvalOnSigint: true,
+    useColors: colorsOn,
+    writer: makeWriter(colorsOn),
+  });
+  const screen = new Screen(server, terminal, colors.dim);
+  screen.atPrompt = true;
+
+  const shell = new Shell(rt, {
+    restarted(_old, _reason, text) {
+      screen.print(colors.red(text));
+      // A pending `await receive()` of the dead shell would wait forever: cancel it.
+      if (evaluator.busy) server.emit('SIGINT');
+    },
+  });
+  shell.start();
+
+  const evaluator = new Evaluator(server, screen, {
+    colors,
+    prompt,
+    onExit: (reason) => shell.exitFromPrompt(reason),
+  });
+  evaluator.install();
+  const queue = new InputQueue(server, evaluator, screen);
+  queue.install();
+
+  const print = (text: string) => screen.print(text);
+  const env: HelperEnv = {
+    runtime: rt,
+    colors,
+    print,
+    result: (n) => evaluator.results.get(n),
+    lastCount: () => evaluator.count - 1,
+  };
+  const helpers: Helpers = {};
+  const docs: HelpDoc[] = [...CORE_DOCS, ...(options.docs ?? [])];
+  const define = (more: Helpers, moreDocs: HelpDoc[] = []) => {
+    Object.assign(helpers, more);
+    docs.push(...moreDocs);
+    installGlobals(more);
+  };
+  define({ ...coreHelpers(env), h: makeHelp(docs, helpers, print, colors), ...options.context });
+  server.on('reset', () => installGlobals(helpers));
+  for (const [name, command] of Object.entries(options.commands ?? {})) server.defineCommand(name, command);
+
+  const previousLogger = (level: LogLevel, text: string) => output.write(`[${level}] ${text}\n`);
+  rt.setLogger((level, text) => {
+    if (level !== 'debug') print(formatLog(level, text, colors));
+  });
+  const onUncaught = (err: unknown) => print(formatError(err, colors));
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  server.once('exit', function playgroundExit() {
+    shell.stop();
+    rt.setLogger(previousLogger);
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+    removeGlobals(helpers);
+    resolveClosed();
+  });
+
+  if (terminal && options.historyFile !== null) openHistory(server, options.historyFile);
+  const ready = Promise.all([warmUp(), options.later?.(env).then((more) => define(more))]).then(
+    () => queue.open(),
+    (err) => {
+      print(formatError(err, colors));
+      queue.open();
+    },
+  );
+
+  return {
+    server,
+    ready,
+    closed,
+    shellPid: () => shell.pid,
+    onEval: (hook) => evaluator.onEval(hook),
+    type: (code) => queue.type(code),
+    print,
+    define,
+    close: () => server.close(),
+  };
+}
+
+// Internals
+
+function installGlobals(helpers: Helpers): void {
+  for (const [name, value] of Object.entries(helpers)) {
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+}
+
+function removeGlobals(helpers: Helpers): void {
+  for (const name of Object.keys(helpers)) {
+    if ((globalThis as Record<string, unknown>)[name] === helpers[name]) delete (globalThis as Record<string, unknown>)[name];
+  }
+}
+
+function formatLog(level: LogLevel, text: string, c: Colors): string {
+  const tag = `[${level}]`;
+  if (level === 'error') return c.red(`${tag} ${text}`);
+  if (level === 'warning') return `${c.yellow(tag)} ${text}`;
+  return `${c.cyan(tag)} ${text}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * @module repl/input
+ * Lines reach the evaluator one at a time, in order, each after the previous one has
+ * finished, awaits included. Node's REPL alone does not do that for piped input: it
+ * evaluates the next line while a promise is pending, and exits at the end of input with
+ * a promise still pending. So a queue sits in front of the REPL's own 'line' listener
+ * (`onLine`) and its 'close' listener (`emitExit`): `printf 'a\nb\n' | playground`
+ * evaluates `a`, then `b`, then exits.
+ *
+ * The queue also holds lines until the REPL is ready (`open()`: esbuild and the helpers
+ * loaded after the prompt appeared), and lets a program type into the REPL
+ * (`type(code)`), as a lesson playing itself does.
+ */
+import type { REPLServer } from 'node:repl';
+import type { EvalEvent, Evaluator } from './evaluator.ts';
+import type { Screen } from './screen.ts';
+
+type Listener = (...args: unknown[]) => void;
+
+interface Entry {
+  line: string;
+  /** Typed by a program (`type`), not read from the input: echoed after the prompt. */
+  typed?: boolean;
+  /** Set on the last line of a typed input: resolved with its evaluation. */
+  done?: (event: EvalEvent | null) => void;
+}
+
+export class InputQueue {
+  private readonly entries: Entry[] = [];
+  private busy = false;
+  private scheduled = false;
+  private ready = false;
+  private closing = false;
+  private exited = false;
+  private last: EvalEvent | null = null;
+  private waiting: Entry | null = null;
+  private onLine!: Listener;
+  private emitExit!: Listener;
+
+  constructor(
+    private readonly server: REPLServer,
+    private readonly evaluator: Evaluator,
+    private readonly screen: Screen,
+  ) {}
+
+  install(): void {
+    const server = this.server;
+    this.onLine = takeListener(server, 'line', 'onLine');
+    this.emitExit = takeListener(server, 'close', 'emitExit');
+    const queue = this;
+    server.on('line', function queueLine(line: string) {
+      queue.screen.atPrompt = false;
+      queue.entries.push({ line });
+      queue.schedule();
+    });
+    server.on('close', function queueClose() {
+      queue.closing = true;
+      queue.schedule();
+    });
+    this.evaluator.onSettled = (event) => {
+      if (event !== null) this.last = event;
+      if (this.busy) this.settled();
+    };
+  }
+
+  /** Lets queued lines through: the REPL is ready to evaluate. */
+  open(): void {
+    this.ready = true;
+    this.schedule();
+  }
+
+  /**
+   * Types `code` at the prompt as if the user had: it is echoed after the prompt, then
+   * evaluated line by line. Resolves with the evaluation of its last line (null when
+   * that line only continued an unfinished input).
+   */
+  type(code: string): Promise<EvalEvent | null> {
+    const lines = code.replace(/\n$/, '').split('\n');
+    return new Promise((resolve) => {
+      lines.forEach((line, i) => this.entries.push(i === lines.length - 1 ? { line, typed: true, done: resolve } : { line, typed: true }));
+      this.schedule();
+    });
+  }
+
+  /** True when nothing is queued or running. */
+  get idle(): boolean {
+    return !this.busy && this.entries.length === 0;
+  }
+
+  // Internals
+
+  /**
+   * Evaluates the next queued line, if the previous one has finished. One line per turn
+   * of the event loop, as typing would: processes get to run between two lines.
+   */
+  private feed(): void {
+    if (this.busy || !this.ready || this.exited) return;
+    const entry = this.entries.shift();
+    if (entry === undefined) {
+      if (this.closing) {
+        this.exited = true;
+        this.emitExit.call(this.server);
+      }
+      return;
+    }
+    if (entry.typed) this.server.output.write(entry.line + '\n');
+    this.busy = true;
+    this.waiting = entry;
+    this.last = null;
+    this.evaluator.started = false;
+    this.screen.atPrompt = false;
+    this.onLine.call(this.server, entry.line);
+    // A REPL command (.help, .exit) or a line the REPL answered itself: no evaluation.
+    if (!this.evaluator.started && this.busy) this.settled();
+  }
+
+  private settled(): void {
+    this.busy = false;
+    this.finishEntry();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.feed();
+    });
+  }
+
+  private finishEntry(): void {
+    const entry = this.waiting;
+    this.waiting = null;
+    entry?.done?.(this.last);
+  }
+
+}
+
+/** Removes the REPL's own listener named `name` for `event`, to call it from the queue. */
+function takeListener(server: REPLServer, event: string, name: string): Listener {
+  const listener = server.listeners(event).find((fn) => fn.name === name) as Listener | undefined;
+  if (listener === undefined) throw new Error(`this Node's REPL has no '${event}' listener named ${name}`);
+  server.removeListener(event, listener);
+  return listener;
+}

@@ -1,0 +1,98 @@
+/**
+ * @module repl/screen
+ * Everything the REPL writes that is not an evaluation's result: log lines, greetings
+ * and crash reports that arrive at any time, and the spinner shown while a promise is
+ * awaited.
+ *
+ * On a terminal a line printed while the prompt waits goes *above* it: clear the rows
+ * the prompt and the partial input take, write the line, and let readline redraw the
+ * prompt with the input and the cursor where they were. While an evaluation runs the
+ * line simply takes the spinner's place. When output is piped, lines are written as
+ * they come, each on a line of its own.
+ */
+import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
+import type { REPLServer } from 'node:repl';
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** A promise settled sooner than this shows no spinner (no flicker for quick calls). */
+const SPINNER_DELAY_MS = 120;
+const SPINNER_STEP_MS = 80;
+
+type Readline = REPLServer & { prevRows?: number; getCursorPos(): { rows: number; cols: number } };
+
+export class Screen {
+  /** True while a prompt is on screen waiting for input. */
+  atPrompt = false;
+  private spinnerTimer: NodeJS.Timeout | null = null;
+  private spinnerShown = false;
+  private frame = 0;
+
+  constructor(
+    private readonly server: REPLServer,
+    readonly terminal: boolean,
+    private readonly dim: (text: string) => string,
+  ) {}
+
+  /** Prints `text` (one or more lines) without disturbing the prompt or the input being typed. */
+  print(text: string): void {
+    const out = this.server.output;
+    const lines = text.endsWith('\n') ? text : text + '\n';
+    if (!this.terminal) {
+      if (this.atPrompt) {
+        out.write('\n' + lines);
+        this.server.displayPrompt(true);
+      } else {
+        out.write(lines);
+      }
+      return;
+    }
+    if (this.spinnerShown) {
+      out.write('\r\x1b[K' + lines);
+      this.drawSpinner();
+      return;
+    }
+    if (!this.atPrompt) {
+      out.write(lines);
+      return;
+    }
+    const rl = this.server as Readline;
+    const rows = rl.getCursorPos().rows;
+    if (rows > 0) moveCursor(out, 0, -rows);
+    cursorTo(out, 0);
+    clearScreenDown(out);
+    out.write(lines);
+    rl.prevRows = 0;
+    this.server.displayPrompt(true);
+  }
+
+  /** Shows a spinner (on a terminal, after a short delay) until `stopSpinner`. */
+  startSpinner(): void {
+    if (!this.terminal || this.spinnerTimer !== null) return;
+    this.spinnerTimer = setTimeout(() => {
+      this.spinnerShown = true;
+      this.drawSpinner();
+      this.spinnerTimer = setInterval(() => this.drawSpinner(), SPINNER_STEP_MS);
+      this.spinnerTimer.unref();
+    }, SPINNER_DELAY_MS);
+    this.spinnerTimer.unref();
+  }
+
+  stopSpinner(): void {
+    if (this.spinnerTimer !== null) {
+      clearTimeout(this.spinnerTimer);
+      clearInterval(this.spinnerTimer);
+      this.spinnerTimer = null;
+    }
+    if (this.spinnerShown) {
+      this.spinnerShown = false;
+      this.server.output.write('\r\x1b[K');
+    }
+  }
+
+  // Internals
+
+  private drawSpinner(): void {
+    this.frame = (this.frame + 1) % FRAMES.length;
+    this.server.output.write('\r' + this.dim(FRAMES[this.frame]!) + ' ');
+  }
+}

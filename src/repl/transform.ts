@@ -1,0 +1,81 @@
+/**
+ * @module repl/transform
+ * TypeScript at the prompt: each input goes through esbuild's `transformSync` before
+ * Node's own evaluator sees it, so lesson code can be pasted as written (annotations,
+ * interfaces, enums, `implements`, generics).
+ *
+ * esbuild is loaded after the prompt appears (`warmUp`): its first transform starts a
+ * worker and costs tens of milliseconds, later ones well under one.
+ *
+ * Rules:
+ * - An input that esbuild finds unfinished ("end of file", an open template literal)
+ *   is `unfinished`: the REPL asks for the next line, as Node does for JavaScript.
+ * - Any other esbuild error gives the input back unchanged, so Node reports the
+ *   syntax error in its own words (and accepts anything esbuild is stricter about).
+ * - `{a: 1}` is tried as an expression first, as Node's REPL does, so that it prints an
+ *   object rather than a labelled block.
+ */
+
+type TransformSync = (code: string, options: object) => { code: string };
+
+let transformSync: TransformSync | null = null;
+let loading: Promise<void> | null = null;
+
+const OPTIONS = {
+  loader: 'ts',
+  target: 'node20',
+  // Without it esbuild silently drops `import` lines whose names look unused.
+  tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+};
+
+/** Loads esbuild and runs one transform so that the first real input is fast. */
+export function warmUp(): Promise<void> {
+  loading ??= import('esbuild').then(function loaded(esbuild) {
+    transformSync = esbuild.transformSync as TransformSync;
+    transformSync('0', OPTIONS);
+  });
+  return loading;
+}
+
+export type Transformed =
+  | { kind: 'code'; code: string }
+  | { kind: 'unfinished'; error: Error };
+
+/** JavaScript for one (possibly multi-line) input; `warmUp()` must have finished. */
+export function toJavaScript(input: string): Transformed {
+  if (transformSync === null || !/\S/.test(input)) return { kind: 'code', code: input };
+  const trimmed = input.trim();
+  if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
+    const asExpression = attempt(`(${trimmed})\n`);
+    if (asExpression.kind === 'code') return asExpression;
+  }
+  const result = attempt(input);
+  if (result.kind === 'error') return { kind: 'code', code: input };
+  return result;
+}
+
+// Internals
+
+function attempt(code: string): Transformed | { kind: 'error' } {
+  try {
+    return { kind: 'code', code: transformSync!(code, OPTIONS).code };
+  } catch (err) {
+    const text = messages(err);
+    if (/end of file/i.test(text) || countBackticks(code) % 2 === 1) {
+      return { kind: 'unfinished', error: new SyntaxError(text) };
+    }
+    return { kind: 'error' };
+  }
+}
+
+function messages(err: unknown): string {
+  const errors = (err as { errors?: Array<{ text: string }> }).errors;
+  if (Array.isArray(errors) && errors.length > 0) return errors.map((e) => e.text).join('; ');
+  return err instanceof Error ? err.message : String(err);
+}
+
+function countBackticks(code: string): number {
+  let n = 0;
+  for (let i = 0; i < code.length; i++) if (code[i] === '`' && code[i - 1] !== '\\') n++;
+  return n;
+}
