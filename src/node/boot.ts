@@ -17,6 +17,7 @@ import { formatNames } from './epmd.ts';
 import { names } from './epmd-client.ts';
 import { fullName, startNode, stopNode, type Node } from './index.ts';
 import { services } from './services.ts';
+import { startScope } from '../pg.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, parseStrategy, type Strategy } from '../discovery/index.ts';
 
 /** The options the CLI passes, as parsed (numbers may still be strings). */
@@ -87,6 +88,8 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   const body = discovery(node, { strategy, heartbeat, port: discoveryPort(), cookie, epmdPort: mapperPort, hosts });
   const specs = services(node, { epmdPort: mapperPort, register: true, greet: opts.greet !== false, discovery: body });
   const pids = specs.map((s) => node.runtime.spawn(s.body, [], null, { name: undefined })[0]);
+  // Every node runs the default pg scope, so a join anywhere is seen everywhere at once.
+  pids.push(startScope());
   if (strategy !== 'static') for (const h of hosts) void node.connect(h);
   return {
     runtime: node.runtime,
