@@ -1,0 +1,111 @@
+/**
+ * Discovery strategies on real node processes: gossip (and cookies that keep clusters
+ * apart), epmd, static, none, bad flags, and lan between two network namespaces.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createSocket } from 'node:dgram';
+import { announcement, parseAnnouncement, parseStrategy, DiscoveryError } from '../src/discovery/index.ts';
+import { cookieTag } from '../src/node/handshake.ts';
+import { startCluster, HOST, type Cluster } from './support/cluster.ts';
+import { createHosts } from './support/netns.ts';
+import { sleep } from './support/eventually.ts';
+
+const FAST = ['--heartbeat', '100'];
+const hello = (n: string) => `Hello world from ${n}@${HOST}`;
+let c: Cluster;
+
+test.before.each(async () => {
+  c = await startCluster();
+});
+test.after.each(async () => {
+  await c.stop();
+});
+
+test('an announcement carries name, port and cookie tag; anything else parses to null', () => {
+  const tag = cookieTag('secret');
+  const packet = announcement('alice@vm', 41237, tag);
+  assert.equal(parseAnnouncement(packet), { tag, port: 41237, name: 'alice@vm' });
+  assert.is(parseAnnouncement(Buffer.from('Test\n')), null);
+  assert.is(parseAnnouncement(packet.subarray(0, packet.length - 1)), null);
+  assert.is(parseAnnouncement(Buffer.concat([packet, Buffer.from('x')])), null);
+  const badName = announcement('no at sign', 1, tag);
+  assert.is(parseAnnouncement(badName), null);
+  const otherVersion = Buffer.from(packet);
+  otherVersion[4] = 99;
+  assert.is(parseAnnouncement(otherVersion), null);
+});
+
+test('--discovery accepts the five strategies and names them when refusing', () => {
+  assert.is(parseStrategy('lan'), 'lan');
+  assert.throws(
+    () => parseStrategy('mdns'),
+    (e: unknown) => e instanceof DiscoveryError && /one of gossip, lan, epmd, static, none\. Got: "mdns"/.test(e.message),
+  );
+});
+
+test('a bad flag value ends the node with a clear message and a non-zero exit', async () => {
+  const r = await c.run(['--sname', 'alice', '--discovery', 'mdns']);
+  assert.is.not(r.code, 0);
+  assert.match(r.output, /--discovery .*one of gossip, lan, epmd, static, none/);
+  const h = await c.run(['--sname', 'alice', '--heartbeat', 'soon']);
+  assert.is.not(h.code, 0);
+  assert.match(h.output, /--heartbeat expects a whole number/);
+});
+
+test('gossip: clusters with different cookies share the port and ignore each other', async () => {
+  const alice = await c.start(['--sname', 'alice', ...FAST]);
+  const bob = await c.start(['--sname', 'bob', ...FAST], { env: { PLAYGROUND_COOKIE: 'another-cluster' } });
+  const carol = await c.start(['--sname', 'carol', ...FAST]);
+  await alice.waitFor(hello('carol'));
+  await carol.waitFor(hello('alice'));
+  await sleep(500);
+  assert.is(bob.count('Hello world'), 0);
+  assert.is(alice.count(hello('bob')), 0);
+  assert.is(alice.count('wrong cookie'), 0); // the tag filters before any connection attempt
+});
+
+test('epmd: nodes poll the port mapper and find each other', async () => {
+  const alice = await c.start(['--sname', 'alice', '--discovery', 'epmd', ...FAST]);
+  const bob = await c.start(['--sname', 'bob', '--discovery', 'epmd', ...FAST]);
+  await alice.waitFor(hello('bob'));
+  await bob.waitFor(hello('alice'));
+});
+
+test('static connects to the listed nodes; none connects to nobody', async () => {
+  const alice = await c.start(['--sname', 'alice', '--discovery', 'none']);
+  const bob = await c.start(['--sname', 'bob', '--discovery', 'none']);
+  const carol = await c.start(['--sname', 'carol', '--discovery', 'static', '--connect', `alice@${HOST}`, ...FAST]);
+  await carol.waitFor(hello('alice'));
+  await alice.waitFor(hello('carol'));
+  await sleep(300);
+  assert.is(bob.count('Hello world'), 0);
+  assert.is(carol.count(hello('bob')), 0);
+});
+
+test('lan: two hosts in network namespaces find each other by broadcast', async () => {
+  const hosts = createHosts();
+  if ('skip' in hosts) {
+    console.log(`  skipped the lan test: ${hosts.skip}`);
+    return;
+  }
+  // Anything that leaked out of the namespaces would reach this socket on the host side.
+  const leak = createSocket({ type: 'udp4', reuseAddr: true });
+  let leaked = 0;
+  leak.on('message', () => leaked++);
+  await new Promise<void>((resolve) => leak.bind(c.discoveryPort, resolve));
+  try {
+    // Their port mappers are inside the namespaces: readiness is the greeting itself.
+    const a = await c.start(['--sname', 'a', '--discovery', 'lan', ...FAST], { wrap: ['ip', 'netns', 'exec', hosts.a.ns], ready: null });
+    const b = await c.start(['--sname', 'b', '--discovery', 'lan', ...FAST], { wrap: ['ip', 'netns', 'exec', hosts.b.ns], ready: null });
+    await a.waitFor(hello('b'));
+    await b.waitFor(hello('a'));
+    assert.is(leaked, 0);
+  } finally {
+    leak.close();
+    await c.stop();
+    hosts.remove();
+  }
+});
+
+test.run();
