@@ -1,0 +1,281 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openRepl, type Harness } from './support/repl.ts';
+
+/** Runs `body` with a fresh REPL (piped streams, no colours) and always closes it. */
+async function withRepl(body: (r: Harness) => Promise<void>, opts: Parameters<typeof openRepl>[0] = {}): Promise<void> {
+  const r = await openRepl(opts);
+  try {
+    await body(r);
+  } finally {
+    await r.close();
+  }
+}
+
+test('the prompt shows the node name and counts evaluated inputs as iex does', () =>
+  withRepl(async (r) => {
+    assert.ok(r.output.endsWith('playground(bob@vm)1> '), r.output);
+    assert.is(await r.eval('1 + 1'), '2\n');
+    assert.ok(r.output.endsWith('playground(bob@vm)2> '));
+    await r.eval('const x = 1'); // a value (undefined) counts, and prints nothing
+    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    await r.eval('nope()'); // an error does not count
+    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    await r.eval(''); // neither does an empty line
+    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+  }, { node: 'bob@vm' }));
+
+test('without a name the prompt is playground(n)>', () =>
+  withRepl(async (r) => {
+    assert.ok(r.output.endsWith('playground(1)> '), r.output);
+    await r.eval('2');
+    assert.ok(r.output.endsWith('playground(2)> '));
+  }));
+
+test('multi-line input continues until it is complete, and counts once', () =>
+  withRepl(async (r) => {
+    const since = r.mark();
+    r.input.write('function twice(n) {\n');
+    await r.waitFor('... ', since);
+    assert.is(await r.eval('  return n * 2 }'), '');
+    assert.is(await r.eval('twice(21)'), '42\n');
+    assert.ok(r.output.endsWith('playground(3)> '));
+  }));
+
+test('a promise result is awaited and its value printed; explicit await works too', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('Promise.resolve(5)'), '5\n');
+    assert.is(await r.eval("new Promise((resolve) => setTimeout(resolve, 30, 'late'))"), "'late'\n");
+    assert.is(await r.eval('const y = await Promise.resolve(7)'), '');
+    assert.is(await r.eval('y * 6'), '42\n');
+    assert.is(await r.eval('v(2)'), "'late'\n");
+    assert.is(await r.eval('v()'), "'late'\n");
+  }));
+
+test('a rejected promise prints as an error and the prompt goes on', () =>
+  withRepl(async (r) => {
+    const out = await r.eval("Promise.reject(new TypeError('nope'))");
+    assert.is(out, '** (TypeError) nope\n');
+    assert.is(await r.eval('1'), '1\n');
+  }));
+
+test('TypeScript input: annotations, interfaces, implements, enums, generics, as', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('const n: number = 41'), '');
+    assert.is(await r.eval('interface Named { name: string }'), '');
+    assert.is(await r.eval("class Dog implements Named { name = 'rex'; bark(): string { return 'woof' } }"), '');
+    assert.is(await r.eval('new Dog().bark()'), "'woof'\n");
+    assert.is(await r.eval('enum Color { Red, Green }'), '');
+    assert.is(await r.eval('Color.Green'), '1\n');
+    assert.is(await r.eval('const id = <T,>(x: T): T => x'), '');
+    assert.is(await r.eval('id<number>(n + 1)'), '42\n');
+    assert.is(await r.eval('(n as unknown as string)'), '41\n');
+    const since = r.mark();
+    r.input.write('type Pair = {\n');
+    await r.waitFor('... ', since);
+    assert.is(await r.eval('  a: number }'), '');
+  }));
+
+test('an object literal prints as an object', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('{ a: 1, b: [2] }'), '{ a: 1, b: [ 2 ] }\n');
+  }));
+
+test('an error prints one short line and only the user\'s frames', () =>
+  withRepl(async (r) => {
+    await r.eval("function inner() { throw new RangeError('too far') }");
+    await r.eval('function outer() { inner() }');
+    const out = await r.eval('outer()');
+    const lines = out.trimEnd().split('\n');
+    assert.is(lines[0], '** (RangeError) too far');
+    assert.match(lines[1]!, /^ {4}at inner \(REPL\d+:\d+:\d+\)$/);
+    assert.match(lines[2]!, /^ {4}at outer \(REPL\d+:\d+:\d+\)$/);
+    assert.is(lines.length, 3, out);
+    assert.not.match(out, /node:|src\/repl/);
+    assert.is(await r.eval('undefinedName'), '** (ReferenceError) undefinedName is not defined\n');
+    assert.is(await r.eval("throw 'just a string'"), "** (throw) 'just a string'\n");
+    assert.is(await r.eval('1 +* 2'), "** (SyntaxError) Unexpected token '*'\n");
+  }));
+
+test('errors are red when colours are on', () =>
+  withRepl(async (r) => {
+    const out = await r.eval('nope');
+    assert.ok(out.startsWith('\x1b[31m** (ReferenceError) nope is not defined'), JSON.stringify(out));
+  }, { colors: true }));
+
+test('an error thrown later by code typed at the prompt is printed above the prompt; the node goes on', () =>
+  withRepl(async (r) => {
+    const since = r.mark();
+    await r.eval("setTimeout(() => { throw new Error('later') }, 20), 'scheduled'");
+    await r.waitFor('** (Error) later', since);
+    assert.is(await r.eval('1 + 2'), '3\n');
+  }));
+
+test('the shell is a process: self(), send, flush prints each message and clears them', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('self()'), `${r.repl.shellPid()}\n`);
+    assert.is(await r.eval("send(self(), ['hello', 1]); send(self(), 'two'); processInfo(self()).messageQueueLen"), '2\n');
+    assert.is(await r.eval('flush()'), "[ 'hello', 1 ]\n'two'\n'ok'\n");
+    assert.is(await r.eval('flush()'), "'ok'\n");
+  }));
+
+test('await receive() at the prompt takes messages from the shell mailbox', () =>
+  withRepl(async (r) => {
+    await r.eval('const echo = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })');
+    await r.eval('send(echo, [self(), 21])');
+    assert.is(await r.eval('await receive()'), '42\n');
+    assert.is(await r.eval('receive(_, { after: 10 })'), 'Symbol(timeout)\n');
+  }));
+
+test('when the shell dies a new one takes its place, and the prompt says why', () =>
+  withRepl(async (r) => {
+    const first = r.repl.shellPid();
+    let since = r.mark();
+    r.input.write("exit(self(), 'kill')\n");
+    await r.waitFor(`** (EXIT from ${first}) shell process exited with reason: 'killed'`, since);
+    assert.not.ok(r.repl.shellPid().equals(first));
+    assert.is(await r.eval('self()'), `${r.repl.shellPid()}\n`);
+
+    const second = r.repl.shellPid();
+    since = r.mark();
+    r.input.write("spawnLink(() => { throw new Error('linked crash') })\n");
+    await r.waitFor(`** (EXIT from ${second}) shell process exited with reason: an exception was raised:`, since);
+    assert.match(r.output.slice(since), /\[error\] Process #PID<0\.\d+\.0> raised an exception\n\*\* \(Error\) linked crash/);
+
+    const third = r.repl.shellPid();
+    assert.is(await r.eval("exit('bye')"), "** (exit) 'bye'\n");
+    assert.not.ok(r.repl.shellPid().equals(third));
+    assert.is(await r.eval('isAlive(self())'), 'true\n');
+  }));
+
+test('a dead shell\'s pending receive is cancelled instead of waiting forever', () =>
+  withRepl(async (r) => {
+    await r.eval('const me = self()');
+    await r.eval("spawn(async () => { await receive(_, { after: 30 }); exit(me, 'kill') })");
+    const out = await r.eval('await receive()');
+    assert.match(out, /shell process exited with reason: 'killed'/);
+    assert.match(out, /\*\* \(interrupted\)/);
+  }));
+
+test('log lines and crash reports print on lines of their own', () =>
+  withRepl(async (r) => {
+    const since = r.mark();
+    r.runtime.log('info', 'Hello world from alice@vm');
+    await r.waitFor('Hello world', since);
+    assert.is(r.output.slice(since), '\n[info] Hello world from alice@vm\nplayground(1)> ');
+    assert.is(await r.eval('1'), '1\n');
+  }));
+
+test('piped lines are evaluated one after another, awaits included, and the end of input closes the REPL', () =>
+  withRepl(async (r) => {
+    const since = r.mark();
+    r.input.write("new Promise((resolve) => setTimeout(resolve, 40, 'first'))\n'second'\nawait new Promise((resolve) => setTimeout(resolve, 10, 'third'))\n");
+    r.input.end();
+    await r.repl.closed;
+    assert.is(r.output.slice(since), "'first'\nplayground(2)> 'second'\nplayground(3)> 'third'\nplayground(4)> ");
+  }));
+
+test('onEval hooks see every evaluation and print before the next prompt', () =>
+  withRepl(async (r) => {
+    const seen: string[] = [];
+    r.repl.onEval((e) => {
+      seen.push(`${e.count}:${e.ok}:${e.input.trim()}`);
+      if (e.ok) r.repl.print(`(step text after ${e.input.trim()})`);
+    });
+    assert.is(await r.eval('6 * 7'), '42\n(step text after 6 * 7)\n');
+    await r.eval('oops');
+    assert.equal(seen, ['1:true:6 * 7', '2:false:oops']);
+  }));
+
+test('type() enters code as if typed: echoed, evaluated, its result returned', () =>
+  withRepl(async (r) => {
+    const since = r.mark();
+    const event = await r.repl.type('const z = 20\nz + 22');
+    assert.is(event?.value, 42);
+    assert.is(event?.input, 'z + 22\n');
+    await r.waitFor(/playground\(3\)> $/, since);
+    assert.is(r.output.slice(since), 'const z = 20\nplayground(2)> z + 22\n42\nplayground(3)> ');
+  }));
+
+test('extra helpers, docs and commands can be passed in', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('lesson()'), "'a lesson'\n");
+    assert.match(await r.eval("h('lesson')"), /lesson\(\)\n\n {2}Starts a lesson\./);
+    assert.is(await r.eval('.hello world'), 'hello, world\n');
+  }, {
+    context: { lesson: () => 'a lesson' },
+    docs: [{ name: 'lesson', group: 'Lessons', signature: 'lesson()', summary: 'Starts a lesson.' }],
+    commands: {
+      hello: {
+        help: 'Says hello',
+        action(rest) {
+          this.output.write(`hello, ${rest}\n`);
+          this.displayPrompt();
+        },
+      },
+    },
+  }));
+
+test('h() lists every helper by group, h(fn) and h(name) show one with an example', () =>
+  withRepl(async (r) => {
+    const all = await r.eval('h()');
+    for (const group of ['Nodes', 'Processes', 'Names', 'Looking around', 'Sockets', 'Patterns']) assert.match(all, new RegExp(`^${group}$`, 'm'));
+    for (const name of ['node()', 'list()', 'connect(node)', 'names()', 'send(dest, msg)', 'flush()', 'i(pid?)', 'h(helper?)']) {
+      assert.ok(all.includes(`  ${name}`), name);
+    }
+    const one = await r.eval('h(send)');
+    assert.match(one, /^send\(dest, msg\)\n/);
+    assert.match(one, /Example:\n {4}playground> send\(self\(\), \['hello', 'world'\]\)/);
+    assert.is(await r.eval('h(udp.send)'), await r.eval("h('udp.send')"));
+    assert.is(await r.eval('h(Math.max)'), 'No help for that value. h() lists every helper.\n');
+  }));
+
+test('i(pid) prints a small table of process info; i() lists processes', () =>
+  withRepl(async (r) => {
+    await r.eval("register('me', self()); send(self(), 'queued')");
+    const out = await r.eval('i(self())');
+    assert.match(out, new RegExp(`^Pid +${r.repl.shellPid().toString().replace(/[.<>]/g, '\\$&')}$`, 'm'));
+    assert.match(out, /^Registered name +me$/m);
+    assert.match(out, /^Initial call +shell$/m);
+    assert.match(out, /^Message queue length +1$/m);
+    const all = await r.eval('i()');
+    assert.match(all, /^Pid +Name +Initial call +Status +Queue$/m);
+    assert.match(all, /me +shell/);
+  }));
+
+test('tab completion offers helpers and their members', () =>
+  withRepl(async (r) => {
+    const complete = (line: string) =>
+      new Promise<[string[], string]>((resolve, reject) =>
+        (r.repl.server.completer as (l: string, cb: (e: Error | null, v: [string[], string]) => void) => void)(line, (e, v) => (e ? reject(e) : resolve(v))),
+      );
+    const [helpers] = await complete('spawnL');
+    assert.ok(helpers.includes('spawnLink'), String(helpers));
+    const [members] = await complete('udp.');
+    for (const m of ['udp.open', 'udp.send', 'udp.close']) assert.ok(members.includes(m), String(members));
+    assert.ok(r.output.endsWith('playground(1)> ')); // completing evaluated nothing and counted nothing
+  }));
+
+test('udp: a socket owned by the shell delivers packets as messages', () =>
+  withRepl(async (r) => {
+    await r.eval('const socket = await udp.open(0)');
+    await r.eval("udp.send(socket, '127.0.0.1', socket.port, 'HELLO WORLD')");
+    const out = await r.eval("await receive(['udp', _, _, _, _], { after: 2000 })");
+    assert.match(out, /^\[ 'udp', #Port<0\.\d+>, '127\.0\.0\.1', \d+, 'HELLO WORLD' \]\n$/);
+    assert.is(await r.eval('udp.close(socket)'), "'ok'\n");
+    assert.match(await r.eval("udp.send(socket, '127.0.0.1', 1, 'x')"), /^\*\* \(UdpError\) #Port<0\.\d+> is closed/);
+  }));
+
+test('a udp socket closes when its owner ends', () =>
+  withRepl(async (r) => {
+    await r.eval('const parent = self()');
+    await r.eval('const owner = spawn(async () => { const s = await udp.open(0); send(parent, s); await receive() })');
+    const since = r.mark();
+    await r.eval('const s = await receive()');
+    await r.eval("exit(owner, 'kill')");
+    await r.waitFor('playground', since);
+    for (let i = 0; i < 100 && !(await r.eval('s.closed')).startsWith('true'); i++) await new Promise((res) => setTimeout(res, 10));
+    assert.is(await r.eval('s.closed'), 'true\n');
+  }));
+
+test.run();
