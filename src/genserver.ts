@@ -1,0 +1,366 @@
+/**
+ * @module genserver
+ * OTP's generic server: a process that holds a state and answers requests one at a
+ * time, with the callbacks of Erlang's `gen_server` and Elixir's `GenServer`.
+ *
+ *     User module                      Generic (this module)
+ *     -----------                      ---------------------
+ *                                      start / startLink  -> spawn, register name
+ *     init(arg)                <-----  (in the new process; start waits for it)
+ *                                      call / cast / send -> loop: one message at a time
+ *     handleCall(req, from, s) <-----  ['$gen_call', [pid, ref], req]
+ *     handleCast(req, s)       <-----  ['$gen_cast', req]
+ *     handleInfo(msg, s)       <-----  any other message
+ *     handleContinue(x, s)     <-----  after a result with { continue: x }
+ *     terminate(reason, s)     <-----  stop, a crash, or the parent's exit when trapping
+ *
+ * Callbacks and what they may return (results are arrays, as OTP's tuples; any
+ * callback may be async; every one but init is optional):
+ * - `init(arg)`: `['ok', state]`, `['ok', state, action]` or `['stop', reason]`.
+ * - `handleCall(request, from, state)`: `['reply', value, state]`, `['reply', value,
+ *   state, action]`, `['noreply', state]` (answer later with `reply(from, value)`),
+ *   `['noreply', state, action]`, `['stop', reason, value, state]` or
+ *   `['stop', reason, state]`.
+ * - `handleCast(request, state)`, `handleInfo(msg, state)`, `handleContinue(x, state)`:
+ *   `['noreply', state]`, `['noreply', state, action]` or `['stop', reason, state]`.
+ * - `terminate(reason, state)`: its result is ignored.
+ * - An action is `{ continue: x }` (handleContinue runs before the next message),
+ *   a number of ms (handleInfo gets `'timeout'` if no message comes in that time) or
+ *   `'hibernate'` (accepted; nothing to do in JavaScript).
+ *
+ * Missing callbacks behave as OTP's defaults: an unexpected info message is logged as
+ * a warning and dropped; a call or cast without its callback crashes the server
+ * with "no handleCall clause ..."; terminate is skipped. Anything else returned is
+ * a crash with reason `['bad_return_value', result]`.
+ *
+ * Protocol: a call is `['$gen_call', [callerPid, ref], request]`, answered with
+ * `[ref, value]`; the caller monitors the server under `ref`, so a server that dies,
+ * or whose node goes away, ends the call at once. A cast is `['$gen_cast', request]`.
+ * `stop` sends `['$gen_stop', reason]`. Everything is plain data, so calls to a
+ * `[name, node]` or a remote pid work through the runtime's send and monitor alone.
+ *
+ * @example
+ * iex(bob)> const Stack = {
+ * ...   init(items) { return ['ok', items] },
+ * ...   handleCall(req, _from, items) { return req === 'pop' ? ['reply', items[0], items.slice(1)] : ['reply', items, items] },
+ * ...   handleCast([op, item], items) { return ['noreply', [item, ...items]] },
+ * ... }
+ * iex(bob)> const pid = await GenServer.start(Stack, ['hello'], { name: 'stack' })
+ * iex(bob)> GenServer.cast('stack', ['push', 'world'])
+ * 'ok'
+ * iex(bob)> await GenServer.call('stack', 'pop')
+ * 'world'
+ */
+import { Pid, Ref, _, equal, type NodeName } from './term.ts';
+import { currentProcess, currentRuntime, ProcessError, type Process, type Runtime } from './process/index.ts';
+import { GenServerError, exitError, short } from './genserver/errors.ts';
+import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
+import { serverMain, moduleName } from './genserver/server.ts';
+
+export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
+
+/** Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`. */
+export type From = readonly [Pid, Ref];
+/** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
+export type Action = number | 'hibernate' | { readonly continue: unknown };
+type Awaitable<T> = T | Promise<T>;
+
+export type InitResult<S> = readonly ['ok', S] | readonly ['ok', S, Action] | readonly ['stop', unknown];
+export type CallResult<S> =
+  | readonly ['reply', unknown, S]
+  | readonly ['reply', unknown, S, Action]
+  | readonly ['noreply', S]
+  | readonly ['noreply', S, Action]
+  | readonly ['stop', unknown, unknown, S]
+  | readonly ['stop', unknown, S];
+export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['noreply', S, Action] | readonly ['stop', unknown, S];
+
+/** A callback module: a plain object, a class instance or a class with static methods. */
+export interface GenServerModule<S = any> {
+  init(arg: any): Awaitable<InitResult<S>>;
+  handleCall?(request: any, from: From, state: S): Awaitable<CallResult<S>>;
+  handleCast?(request: any, state: S): Awaitable<NoReplyResult<S>>;
+  handleInfo?(msg: any, state: S): Awaitable<NoReplyResult<S>>;
+  handleContinue?(arg: any, state: S): Awaitable<NoReplyResult<S>>;
+  terminate?(reason: unknown, state: S): unknown;
+}
+
+/** A server to talk to: its pid, its registered name, or `[name, node]`. */
+export type ServerRef = Pid | string | readonly [string, NodeName];
+
+export interface StartOptions {
+  /** Registers the server under this name before init runs. */
+  name?: string;
+  /** How long init may take, in ms (default: no limit); then the server is killed. */
+  timeout?: number;
+}
+
+// Client API
+
+/**
+ * Starts a server running `module` with `init(arg)` and resolves with its pid once
+ * init has returned. Rejects (code `ERR_INIT`) when init returns `['stop', reason]`,
+ * throws or returns anything else, and (code `ERR_ALREADY_STARTED`) when `name` is taken.
+ *
+ * @example
+ * iex(bob)> await GenServer.start({ init: (n) => ['ok', n] }, 0, { name: 'counter' })
+ * #PID<0.112.0>
+ * iex(bob)> await GenServer.start({ init: (n) => ['ok', n] }, 0, { name: 'counter' }).catch((e) => e.reason)
+ * [ 'already_started', #PID<0.112.0> ]
+ */
+export function start(module: GenServerModule, arg?: unknown, opts: StartOptions = {}): Promise<Pid> {
+  return doStart(module, arg, opts, false);
+}
+
+/**
+ * Like `start`, and links the server to the caller: if one of them crashes, the
+ * other gets the exit signal. A supervisor starts its children this way.
+ *
+ * @example
+ * iex(bob)> await GenServer.startLink({ init: () => ['ok', []] })
+ * #PID<0.115.0>
+ */
+export function startLink(module: GenServerModule, arg?: unknown, opts: StartOptions = {}): Promise<Pid> {
+  return doStart(module, arg, opts, true);
+}
+
+/**
+ * Sends `request` to `server` and waits up to `timeout` ms (default 5000, or
+ * `Infinity`) for its reply. Rejects with a `GenServerError` whose `code` says why:
+ * `ERR_NOPROC`, `ERR_TIMEOUT`, `ERR_EXIT` (the server crashed or stopped first; the
+ * reason is in `err.reason[0]`), `ERR_NODEDOWN` or `ERR_CALLING_SELF`. Outside a
+ * process the call is made from a short-lived process of its own.
+ *
+ * @example
+ * iex(bob)> await GenServer.call('stack', 'pop')
+ * 'hello'
+ * iex(bob)> await GenServer.call('nobody', 'ping').catch((e) => e.message)
+ * "exited in: GenServer.call('nobody', 'ping', 5000)\n    ** (EXIT) no process: the server is not alive, or no process has that name"
+ */
+export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
+  const p = currentProcess();
+  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => call(server, request, timeout));
+  return callFrom(p, server, request, timeout) as Promise<T>;
+}
+
+/**
+ * Sends `request` to `server` without waiting; `handleCast` gets it. Always gives
+ * 'ok', also when the server is not there (as OTP's cast).
+ *
+ * @example
+ * iex(bob)> GenServer.cast('stack', ['push', 'world'])
+ * 'ok'
+ */
+export function cast(server: ServerRef, request: unknown): 'ok' {
+  checkServer(server, 'cast');
+  try {
+    currentRuntime().send(server, ['$gen_cast', request], currentProcess());
+  } catch (err) {
+    if (!(err instanceof ProcessError) || (err.code !== 'ERR_NOT_REGISTERED' && err.code !== 'ERR_NOT_DISTRIBUTED')) throw err;
+  }
+  return 'ok';
+}
+
+/**
+ * Answers a call that `handleCall` took with `['noreply', state]`; `from` is the
+ * second argument handleCall got. Gives 'ok'.
+ *
+ * @example
+ * iex(bob)> const Later = {
+ * ...   init: () => ['ok', null],
+ * ...   handleCall(req, from, s) { setTimeout(() => GenServer.reply(from, req * 2), 10); return ['noreply', s] },
+ * ... }
+ * iex(bob)> await GenServer.call(await GenServer.start(Later), 21)
+ * 42
+ */
+export function reply(from: From, value: unknown): 'ok' {
+  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || !(from[1] instanceof Ref)) {
+    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, ref] that handleCall got as from, got: ${short(from)}`);
+  }
+  currentRuntime().send(from[0], [from[1], value], currentProcess());
+  return 'ok';
+}
+
+/**
+ * Stops `server` with `reason` (default 'normal'), running its terminate callback,
+ * and resolves with 'ok' once it has ended. Rejects like `call` when the server is
+ * not there, takes longer than `timeout` ms, or ends with another reason.
+ *
+ * @example
+ * iex(bob)> await GenServer.stop('stack')
+ * 'ok'
+ */
+export function stop(server: ServerRef, reason: unknown = 'normal', timeout: number = Infinity): Promise<'ok'> {
+  const p = currentProcess();
+  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => stop(server, reason, timeout));
+  return stopFrom(p, server, reason, timeout);
+}
+
+/**
+ * The pid of a server given by name, or undefined when none has that name; a pid is
+ * given back as is.
+ *
+ * @example
+ * iex(bob)> GenServer.whereis('stack')
+ * #PID<0.110.0>
+ */
+export function whereis(server: ServerRef): Pid | readonly [string, NodeName] | undefined {
+  checkServer(server, 'whereis');
+  return resolve(currentRuntime(), server);
+}
+
+// Internals
+
+async function callFrom(p: Process, server: ServerRef, request: unknown, timeout: number): Promise<unknown> {
+  checkServer(server, 'call');
+  checkTimeout(timeout, 'call');
+  const args = [server, request, timeout];
+  const target = resolve(p.rt, server);
+  if (target === undefined) throw exitError('noproc', 'call', args);
+  if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', 'call', args);
+  const ref = monitorServer(p, target, 'call', args);
+  p.rt.send(target, ['$gen_call', [p.pid, ref], request], p);
+  const wait = timeout === Infinity ? null : startWaiting(p, ref, timeout);
+  const answer = (await p.receive(answerTo(ref), Infinity)) as unknown[];
+  if (wait !== null) stopWaiting(wait);
+  if (answer.length === 2 && answer[0] !== CALL_TIMEOUT) {
+    if (!p.rt.demonitor(p, ref)) p.remove(['DOWN', ref, _, _, _]);
+    return answer[1];
+  }
+  if (answer[0] === CALL_TIMEOUT) {
+    p.rt.demonitor(p, ref, true);
+    throw exitError('timeout', 'call', args);
+  }
+  throw exitError(answer[4], 'call', args);
+}
+
+async function stopFrom(p: Process, server: ServerRef, reason: unknown, timeout: number): Promise<'ok'> {
+  checkServer(server, 'stop');
+  checkTimeout(timeout, 'stop');
+  const args = [server, reason, timeout];
+  const target = resolve(p.rt, server);
+  if (target === undefined) throw exitError('noproc', 'stop', args);
+  if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', 'stop', args);
+  const ref = monitorServer(p, target, 'stop', args);
+  p.rt.send(target, ['$gen_stop', reason], p);
+  const down = (await p.receive(['DOWN', ref, 'process', _, _], timeout)) as unknown[] | symbol;
+  if (!Array.isArray(down)) {
+    p.rt.demonitor(p, ref, true);
+    throw exitError('timeout', 'stop', args);
+  }
+  const why = down[4];
+  if (equal(why, reason)) return 'ok';
+  throw exitError(why, 'stop', args);
+}
+
+/**
+ * A receive pattern for the answer to the call tagged `ref`: the reply, the DOWN or the
+ * timeout. (An anonymous arrow on purpose: tsx keeps function names by wrapping named
+ * functions in a helper call, which would cost every call.)
+ */
+function answerTo(ref: Ref): (msg: unknown) => boolean {
+  return (msg) => {
+    if (!Array.isArray(msg)) return false;
+    if (msg.length === 2) return msg[0] === CALL_TIMEOUT ? msg[1] === ref : sameRef(msg[0], ref);
+    return msg.length === 5 && msg[0] === 'DOWN' && sameRef(msg[1], ref);
+  };
+}
+
+function sameRef(x: unknown, ref: Ref): boolean {
+  return x === ref || ref.equals(x);
+}
+
+function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn: 'call' | 'stop', args: unknown[]): Ref {
+  try {
+    return p.rt.monitor(p, target as Pid | [string, NodeName]);
+  } catch (err) {
+    if (err instanceof ProcessError && err.code === 'ERR_NOT_DISTRIBUTED') {
+      throw exitError(['nodedown', target instanceof Pid ? target.node : target[1]], fn, args);
+    }
+    throw err;
+  }
+}
+
+/** The pid of a local name (undefined when nobody has it); pids and remote names as given. */
+function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeName] | undefined {
+  if (server instanceof Pid) return server;
+  if (typeof server === 'string') return rt.whereis(server);
+  return server[1] === rt.node ? rt.whereis(server[0]) : server;
+}
+
+async function doStart(module: GenServerModule, arg: unknown, opts: StartOptions, link: boolean): Promise<Pid> {
+  checkModule(module);
+  checkStartOptions(opts);
+  const rt = currentRuntime();
+  const parent = link ? currentProcess() : null;
+  if (opts.name !== undefined) {
+    const holder = rt.whereis(opts.name);
+    if (holder) {
+      throw new GenServerError('ERR_ALREADY_STARTED', `a process is already registered as ${short(opts.name)}: ${holder}`, ['already_started', holder]);
+    }
+  }
+  return onTempProcess(rt, async function awaitInit() {
+    const starter = currentProcess()!;
+    const [pid] = rt.spawn(serverMain, [module, arg, starter.pid, parent?.pid ?? null], parent, { link, name: opts.name });
+    const ref = rt.monitor(starter, pid);
+    const ack = (await starter.receive(ackOf(pid, ref), opts.timeout ?? Infinity)) as unknown[] | symbol;
+    rt.demonitor(starter, ref, true);
+    if (!Array.isArray(ack)) {
+      if (parent) rt.unlink(parent, pid);
+      rt.exit(starter.pid, pid, 'kill');
+      throw new GenServerError('ERR_START_TIMEOUT', `GenServer ${pid} (${moduleName(module)}) did not finish init within ${opts.timeout} ms`, 'timeout');
+    }
+    if (ack[0] === '$ack' && ack[2] === 'ok') return pid;
+    const reason = ack[0] === '$ack' ? (ack[2] as unknown[])[1] : ack[4];
+    throw new GenServerError('ERR_INIT', `GenServer ${pid} failed to start: ${short(reason)}`, reason);
+  });
+}
+
+/** The init acknowledgement of `pid`, or its DOWN if it died before sending one. */
+function ackOf(pid: Pid, ref: Ref): (msg: unknown) => boolean {
+  return function isAck(msg) {
+    return Array.isArray(msg) && ((msg[0] === '$ack' && pid.equals(msg[1])) || (msg[0] === 'DOWN' && ref.equals(msg[1])));
+  };
+}
+
+/** Runs `fn` in a new process of `rt` and settles with its result: how code outside a process calls. */
+function onTempProcess<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolvePromise, reject) => {
+    rt.spawn(function caller() {
+      return fn().then(resolvePromise, reject);
+    }, [], null);
+  });
+}
+
+function checkModule(module: unknown): asserts module is GenServerModule {
+  if ((typeof module === 'object' || typeof module === 'function') && module !== null && typeof (module as GenServerModule).init === 'function') return;
+  throw new GenServerError(
+    'ERR_BAD_ARG',
+    `expected a callback module: an object, class instance or class with an init(arg) function. Got: ${short(module)}`,
+  );
+}
+
+function checkStartOptions(opts: unknown): asserts opts is StartOptions {
+  const o = opts as StartOptions;
+  const ok =
+    typeof opts === 'object' && opts !== null &&
+    (o.name === undefined || (typeof o.name === 'string' && o.name !== '')) &&
+    (o.timeout === undefined || (typeof o.timeout === 'number' && o.timeout >= 0));
+  if (!ok) {
+    throw new GenServerError(
+      'ERR_BAD_ARG',
+      `expected start options { name?: non-empty string, timeout?: ms >= 0 }. Got: ${short(opts)}`,
+    );
+  }
+}
+
+function checkServer(server: unknown, fn: string): asserts server is ServerRef {
+  if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
+  if (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') return;
+  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
+}
+
+function checkTimeout(timeout: unknown, fn: string): void {
+  if (typeof timeout === 'number' && timeout >= 0) return;
+  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a timeout in ms (>= 0, or Infinity). Got: ${short(timeout)}`);
+}
