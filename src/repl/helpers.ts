@@ -11,6 +11,7 @@
 import * as dist from '../node/index.ts';
 import { epmdPort } from '../node/epmd.ts';
 import { names as epmdNames } from '../node/epmd-client.ts';
+import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
 import { _, format, match, type Pid } from '../term.ts';
 import type { Colors } from './colors.ts';
@@ -85,6 +86,19 @@ export function coreHelpers(env: HelperEnv): Helpers {
       const at = n === undefined ? last : n < 0 ? last + 1 + n : n;
       return env.result(at);
     },
+    // Process groups
+    pg: {
+      join: pg.join,
+      leave: pg.leave,
+      getMembers: pg.getMembers,
+      getLocalMembers: pg.getLocalMembers,
+      whichGroups: pg.whichGroups,
+      whichLocalGroups: pg.whichLocalGroups,
+      monitor: pg.monitor,
+      monitorScope: pg.monitorScope,
+      demonitor: pg.demonitor,
+    },
+    getMembers: pg.getMembers,
     // Sockets
     udp: { open: udp.open, send: udp.send, close: udp.close },
     // Patterns

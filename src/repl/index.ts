@@ -26,6 +26,7 @@ import { formatError } from './errors.ts';
 import { Evaluator, type EvalEvent, type EvalHook } from './evaluator.ts';
 import { makeHelp, type HelpDoc } from './help.ts';
 import { CORE_DOCS } from './docs.ts';
+import { PG_DOCS } from './docs-otp.ts';
 import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
 import { openHistory } from './history.ts';
 import { InputQueue } from './input.ts';
@@ -137,7 +138,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     lastCount: () => evaluator.count - 1,
   };
   const helpers: Helpers = {};
-  const docs: HelpDoc[] = [...CORE_DOCS, ...(options.docs ?? [])];
+  const docs: HelpDoc[] = [...CORE_DOCS, ...PG_DOCS, ...(options.docs ?? [])];
   const define = (more: Helpers, moreDocs: HelpDoc[] = []) => {
     Object.assign(helpers, more);
     docs.push(...moreDocs);

@@ -1,0 +1,138 @@
+/**
+ * The command line as a user runs it: `node --import tsx playground ...` as a child
+ * process, its stdin piped, its exit status and output read.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { names } from '../src/node/epmd-client.ts';
+import { FLAGS } from '../playground/flags.ts';
+import { inProcess, startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
+import { list } from '../src/node/index.ts';
+
+async function withCluster(body: (c: Cluster) => Promise<void>): Promise<void> {
+  const c = await startCluster();
+  try {
+    await body(c);
+  } finally {
+    await c.stop();
+  }
+}
+
+/** Writes `input` to a fresh node's stdin, closes it, and waits for the exit. */
+async function script(c: Cluster, args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const node = await c.start(args, { ready: null });
+  node.child.stdin!.end(input);
+  const timer = setTimeout(() => node.child.kill('SIGKILL'), 20_000);
+  const { code } = await node.exited;
+  clearTimeout(timer);
+  return { code, stdout: node.stdout, stderr: node.stderr };
+}
+
+test('--help lists every flag with its default and an example', () =>
+  withCluster(async (c) => {
+    const { code, stdout } = await c.run(['--help']);
+    assert.is(code, 0);
+    for (const [name, flag] of Object.entries(FLAGS)) {
+      assert.ok(stdout.includes(`--${name}`), `--${name} missing`);
+      assert.ok(stdout.includes(`default: ${flag.fallback}`), `default of --${name} missing`);
+      assert.ok(stdout.includes(`example: ${flag.example}`), `example of --${name} missing`);
+    }
+  }));
+
+test('--version prints the version', () =>
+  withCluster(async (c) => {
+    const { code, stdout } = await c.run(['--version']);
+    assert.is(code, 0);
+    assert.match(stdout, /^otp-playground \d+\.\d+\.\d+\n$/);
+  }));
+
+test('an unknown flag or a bad value: one line on stderr, status 2, nothing started', () =>
+  withCluster(async (c) => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--bogus'], /^playground: unknown flag --bogus \(see --help\)\n$/],
+      [['--heartbeat', 'soon'], /^playground: --heartbeat expects a whole number >= 10\. Got: "soon"\n$/],
+      [['--discovery', 'carrier-pigeon'], /^playground: --discovery expects one of gossip, lan, epmd, static, none\. Got: "carrier-pigeon"\n$/],
+      [['--sname'], /^playground: --sname <value> needs a value \(see --help\)\n$/],
+      [['--sname', 'a', '--name', 'b@h'], /^playground: give either --sname or --name, not both\n$/],
+      [['stray'], /^playground: unexpected argument "stray"/],
+    ];
+    for (const [args, expected] of cases) {
+      const { code, output, stdout } = await c.run(args);
+      assert.is(code, 2, args.join(' '));
+      assert.is(stdout, '', args.join(' '));
+      assert.match(output, expected);
+    }
+  }));
+
+test('piped input: each line in order, awaits included, exit 0 at the end', () =>
+  withCluster(async (c) => {
+    const input = [
+      '1 + 1',
+      'const x: number = 20',
+      'await new Promise((resolve) => setTimeout(resolve, 100, x * 2))',
+      "new Promise((resolve) => setTimeout(resolve, 50, 'slow'))",
+      "send(self(), 'hi')",
+      'flush()',
+      'nope()',
+      "'last'",
+    ].join('\n') + '\n';
+    const { code, stdout, stderr } = await script(c, [], input);
+    assert.is(stderr, '');
+    assert.is(
+      stdout,
+      'playground(1)> 2\n' +
+        'playground(2)> playground(3)> 40\n' +
+        "playground(4)> 'slow'\n" +
+        "playground(5)> 'hi'\n" +
+        "playground(6)> 'hi'\n'ok'\n" +
+        'playground(7)> ** (ReferenceError) nope is not defined\n' +
+        "playground(7)> 'last'\n" +
+        'playground(8)> ',
+    );
+    assert.is(code, 0);
+  }));
+
+test('a named node answers at its prompt, and its name is freed when input ends', () =>
+  withCluster(async (c) => {
+    const { code, stdout } = await script(c, ['--sname', 'scripted', '--discovery', 'none'], 'node()\nlist()\n');
+    assert.is(stdout, `playground(scripted@${HOST})1> 'scripted@${HOST}'\nplayground(scripted@${HOST})2> []\nplayground(scripted@${HOST})3> `);
+    assert.is(code, 0);
+    const reply = await names(c.epmdPort);
+    assert.not.ok(reply.names.some(([n]) => n === `scripted@${HOST}`));
+  }));
+
+test('.exit stops the node at once: a peer sees it go, its name is freed', () =>
+  withCluster(async (c) => {
+    const peer = await c.local('watcher');
+    const bob: NodeProcess = await c.start(['--sname', 'leaver', '--discovery', 'none']);
+    assert.ok(await peer.connect(`leaver@${HOST}`));
+    bob.send('.exit');
+    const { code } = await bob.exited;
+    assert.is(code, 0);
+    // Tick time is 60 s: only the closed socket can make the peer notice this soon.
+    await eventually(() => assert.equal(peer.list(), []), { timeout: 3000 });
+    const reply = await names(c.epmdPort);
+    assert.not.ok(reply.names.some(([n]) => n === `leaver@${HOST}`));
+    assert.equal(await inProcess(peer.runtime, () => list()), []);
+  }));
+
+test('SIGTERM leaves as cleanly as .exit', () =>
+  withCluster(async (c) => {
+    const node = await c.start(['--sname', 'termed', '--discovery', 'none']);
+    node.child.kill('SIGTERM');
+    const { code } = await node.exited;
+    assert.is(code, 0);
+    const reply = await names(c.epmdPort);
+    assert.not.ok(reply.names.some(([n]) => n === `termed@${HOST}`));
+  }));
+
+test('a name already taken is refused with a clear message and a non-zero status', () =>
+  withCluster(async (c) => {
+    await c.start(['--sname', 'twin', '--discovery', 'none']);
+    const { code, output } = await c.run(['--sname', 'twin', '--discovery', 'none']);
+    assert.is(code, 1);
+    assert.match(output, /^playground: .*twin@.*(in use|taken|registered)/m);
+  }));
+
+test.run();

@@ -1,0 +1,74 @@
+/**
+ * A two-node session, as two people at two terminals would have it: two playground
+ * processes with piped stdin, driven line by line, talking through the real protocol.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { names } from '../src/node/epmd-client.ts';
+import { startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
+
+/** Types `line` at `node`'s prompt; resolves with what it printed before the next prompt. */
+async function ask(node: NodeProcess, line: string, timeout = 10_000): Promise<string> {
+  const since = node.mark();
+  node.send(line);
+  const prompt = new RegExp(`playground\\(${node.name!.replace(/\./g, '\\.')}\\)\\d+> $`);
+  await node.waitFor(new RegExp(`[\\s\\S]*${prompt.source}`), { since, timeout });
+  return node.output.slice(since).replace(prompt, '');
+}
+
+let c: Cluster;
+let alice: NodeProcess;
+let bob: NodeProcess;
+const ALICE = `alice@${HOST}`;
+const BOB = `bob@${HOST}`;
+
+test.before(async () => {
+  c = await startCluster();
+  alice = await c.start(['--sname', 'alice', '--discovery', 'none', '--no-greet']);
+  bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet']);
+  await alice.waitFor(/\)1> $/);
+  await bob.waitFor(/\)1> $/);
+});
+
+test.after(async () => {
+  await c.stop();
+});
+
+test('connect, then list() on both sides', async () => {
+  assert.is(await ask(alice, 'list()'), '[]\n');
+  assert.is(await ask(alice, `await connect('${BOB}')`), 'true\n');
+  assert.is(await ask(alice, 'list()'), `[ '${BOB}' ]\n`);
+  assert.is(await ask(bob, 'list()'), `[ '${ALICE}' ]\n`);
+});
+
+test("a message sent to the remote shell's pid waits in its mailbox until flush()", async () => {
+  assert.is(await ask(alice, "register('ashell', self())"), 'true\n');
+  await ask(bob, `send(['ashell', '${ALICE}'], self())`);
+  const bobShell = await ask(alice, 'const bobShell = await receive(); bobShell');
+  assert.match(bobShell, /^#PID<[1-9]\d*\.\d+\.0>\n$/); // a pid of another node
+  await ask(alice, "send(bobShell, ['hello from', node()])");
+  await ask(alice, "send(bobShell, 'and again')");
+  await eventually(async () => assert.is(await ask(bob, 'processInfo(self()).messageQueueLen'), '2\n'));
+  assert.is(await ask(bob, 'flush()'), `[ 'hello from', '${ALICE}' ]\n'and again'\n'ok'\n`);
+  assert.is(await ask(bob, 'flush()'), "'ok'\n");
+});
+
+test('pg.join on one node shows in getMembers on the other', async () => {
+  assert.is(await ask(alice, "pg.join('room', self())"), "'ok'\n");
+  await eventually(async () => assert.is(await ask(bob, "getMembers('room').length"), '1\n'));
+  assert.match(await ask(bob, "getMembers('room')"), /^\[ #PID<[1-9]\d*\.\d+\.0> \]\n$/);
+  assert.is(await ask(bob, "pg.getLocalMembers('room')"), '[]\n');
+});
+
+test('.exit on one node: the other sees it go at once, and its name is freed', async () => {
+  alice.send('.exit');
+  const { code } = await alice.exited;
+  assert.is(code, 0);
+  await eventually(async () => assert.is(await ask(bob, 'list()'), '[]\n'), { timeout: 3000 });
+  assert.is(await ask(bob, "getMembers('room').length"), '0\n');
+  const reply = await names(c.epmdPort);
+  assert.not.ok(reply.names.some(([n]) => n === ALICE));
+});
+
+test.run();
