@@ -1,0 +1,164 @@
+/**
+ * The REPL in a real pseudo-terminal, rendered by a headless terminal: what a person
+ * sees. Skips itself (saying why) where no pseudo-terminal library can load.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { names } from '../src/node/epmd-client.ts';
+import { startCluster, ROOT, HOST, type Cluster } from './support/cluster.ts';
+import { sleep } from './support/eventually.ts';
+
+type Pty = import('@lydell/node-pty').IPty;
+type XTerm = import('@xterm/headless').Terminal;
+
+const libs = loadLibs();
+
+function loadLibs(): [typeof import('@lydell/node-pty'), typeof import('@xterm/headless')] | Error {
+  const require = createRequire(import.meta.url);
+  try {
+    return [require('@lydell/node-pty'), require('@xterm/headless')];
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+/** One playground in a pseudo-terminal, its screen rendered as a terminal would. */
+class Screen {
+  raw = '';
+  exited: Promise<number>;
+  private readonly term: XTerm;
+
+  constructor(readonly pty: Pty, term: XTerm) {
+    this.term = term;
+    pty.onData((d) => {
+      this.raw += d;
+      term.write(d);
+    });
+    this.exited = new Promise((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  }
+
+  /** The screen's lines, trailing blanks trimmed. */
+  lines(): string[] {
+    const buf = this.term.buffer.active;
+    const out: string[] = [];
+    for (let y = 0; y < buf.length; y++) out.push(buf.getLine(y)?.translateToString(true) ?? '');
+    while (out.length > 0 && out[out.length - 1] === '') out.pop();
+    return out;
+  }
+
+  cursor(): { x: number; line: string } {
+    const buf = this.term.buffer.active;
+    return { x: buf.cursorX, line: buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? '' };
+  }
+
+  async waitFor(check: (lines: string[]) => boolean, what: string, timeout = 10_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await new Promise<void>((resolve) => this.term.write('', resolve));
+      if (check(this.lines())) return;
+      if (Date.now() > deadline) throw new Error(`screen never showed ${what}:\n${this.lines().join('\n')}`);
+      await sleep(20);
+    }
+  }
+
+  type(text: string): void {
+    this.pty.write(text);
+  }
+}
+
+async function withPty(c: Cluster, args: string[], env: Record<string, string>, body: (s: Screen) => Promise<void>): Promise<void> {
+  if (libs instanceof Error) throw libs;
+  const [{ spawn }, { Terminal }] = libs;
+  const pty = spawn(process.execPath, ['--import', 'tsx', 'playground', ...args], {
+    name: 'xterm-256color',
+    cols: 80,
+    rows: 30,
+    cwd: ROOT,
+    env: { ...process.env, ...c.env, ...env } as Record<string, string>,
+  });
+  const screen = new Screen(pty, new Terminal({ cols: 80, rows: 30, allowProposedApi: true }));
+  try {
+    await body(screen);
+  } finally {
+    try {
+      process.kill(pty.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+if (libs instanceof Error) {
+  console.log(`repl-pty: skipped, no pseudo-terminal here (${libs.message.split('\n')[0]})`);
+  test.skip('the prompt in a real terminal', () => {});
+} else {
+  let c: Cluster;
+  test.before(async () => {
+    c = await startCluster();
+  });
+  test.after(async () => {
+    await c.stop();
+  });
+
+  const prompt = (n: number) => `playground(tty@${HOST})${n}> `;
+  const showsPrompt = (n: number) => (lines: string[]) => lines.some((l) => l.startsWith(prompt(n)));
+
+  test('a crash report arrives while the user types: it goes above, the input stays intact', () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt');
+      s.type("spawn(async () => { await receive(_, { after: 500 }); throw new Error('late crash') })\r");
+      await s.waitFor(showsPrompt(2), 'prompt 2');
+      s.type('const partial = 12');
+      await s.waitFor((l) => l.some((x) => x.includes('** (Error) late crash')), 'the crash report');
+      const lines = s.lines();
+      const report = lines.findIndex((l) => /^\[error\] Process #PID<0\.\d+\.0> raised an exception$/.test(l));
+      const spawned = lines.findIndex((l) => /^#PID<0\.\d+\.0>$/.test(l));
+      assert.ok(spawned >= 0 && report > spawned, lines.join('\n'));
+      assert.is(lines[lines.length - 1], `${prompt(2)}const partial = 12`);
+      assert.equal(s.cursor(), { x: `${prompt(2)}const partial = 12`.length, line: `${prompt(2)}const partial = 12` });
+      s.type('\r');
+      await s.waitFor(showsPrompt(3), 'prompt 3');
+      s.type('partial + 1\r');
+      await s.waitFor((l) => l.includes('13'), 'the result 13');
+      assert.is(s.lines().filter((l) => l.startsWith(prompt(2))).length, 1, 'the prompt was drawn once, not twice');
+    }));
+
+  test('a pending await shows a spinner, Ctrl+C cancels it; errors are red; Ctrl+C twice leaves and frees the name', () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], { NO_COLOR: '' }, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt');
+      s.type('await receive()\r');
+      await s.waitFor((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(l[l.length - 1] ?? ''), 'the spinner');
+      s.type('\x03');
+      await s.waitFor((l) => l.includes('** (interrupted) the evaluation was cancelled'), 'the cancelled wait');
+      await s.waitFor((l) => l[l.length - 1] === prompt(1), 'the prompt again');
+      s.type('nope\r');
+      await s.waitFor((l) => l.includes('** (ReferenceError) nope is not defined'), 'the error');
+      assert.ok(s.raw.includes('\x1b[31m** (ReferenceError) nope is not defined'), 'the error is red');
+      s.type('\x03');
+      await s.waitFor((l) => l.some((x) => x.includes('(To exit, press Ctrl+C again')), 'the exit hint');
+      s.type('\x03');
+      assert.is(await s.exited, 0);
+      const reply = await names(c.epmdPort);
+      assert.not.ok(reply.names.some(([n]) => n === `tty@${HOST}`));
+    }));
+
+  test('NO_COLOR turns colours off; Ctrl+D leaves; history is kept in PLAYGROUND_HOME', () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], { NO_COLOR: '1' }, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt');
+      s.type("'remember me'\r");
+      await s.waitFor(showsPrompt(2), 'prompt 2');
+      s.type('nope\r');
+      await s.waitFor((l) => l.includes('** (ReferenceError) nope is not defined'), 'the error');
+      assert.not.ok(/\x1b\[3\dm/.test(s.raw), 'no colour codes');
+      s.type('\x04');
+      assert.is(await s.exited, 0);
+      const file = join(c.env.PLAYGROUND_HOME!, 'history');
+      assert.ok(existsSync(file));
+      assert.equal(readFileSync(file, 'utf8').split('\n').slice(0, 2), ['nope', "'remember me'"]);
+    }));
+}
+
+test.run();
