@@ -190,25 +190,29 @@ export class FrameDecoder {
 /**
  * Collects frames and hands them to `sink` as one chunk per tick (or as soon as
  * `highWater` bytes are waiting). `write` throws `CodecError` for a value that is
- * not a term; nothing of it is queued then.
+ * not a term; nothing of it is queued then. The sink calls `done` once the chunk has
+ * been written out, and its buffer is used again (a burst of sends then allocates
+ * nothing but what msgpackr needs).
  */
 export class FrameWriter {
   private buf: Buffer;
   private pos = 0;
   private scheduled = false;
+  /** Buffers of the standard size that the socket has finished with. */
+  private readonly spare: Buffer[] = [];
   private readonly flushBound = () => this.flush();
 
   constructor(
-    private readonly sink: (chunk: Buffer) => void,
+    private readonly sink: (chunk: Buffer, done: () => void) => void,
     private readonly highWater = 256 * 1024,
   ) {
-    this.buf = Buffer.allocUnsafe(16 * 1024);
+    this.buf = Buffer.allocUnsafe(highWater);
   }
 
   write(term: unknown): void {
     const body = packBody(term);
     const size = body.length;
-    if (this.buf.length - this.pos < size + 4) this.grow(size + 4);
+    if (this.buf.length - this.pos < size + 4) this.makeRoom(size + 4);
     const buf = this.buf;
     const pos = this.pos;
     buf[pos] = size >>> 24;
@@ -228,11 +232,14 @@ export class FrameWriter {
   flush(): void {
     this.scheduled = false;
     if (this.pos === 0) return;
-    const chunk = this.buf.subarray(0, this.pos);
-    // The sink keeps `chunk` until the socket has sent it: never write into it again.
-    this.buf = Buffer.allocUnsafe(Math.max(16 * 1024, Math.min(this.pos, this.highWater)));
+    const full = this.buf;
+    const chunk = full.subarray(0, this.pos);
+    // The sink keeps `chunk` until the socket has sent it: never write into it before `done`.
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(this.highWater);
     this.pos = 0;
-    this.sink(chunk);
+    this.sink(chunk, () => {
+      if (full.length === this.highWater && this.spare.length < 4) this.spare.push(full);
+    });
   }
 
   /** Drops whatever is queued (the connection is gone). */
@@ -242,14 +249,9 @@ export class FrameWriter {
 
   // Internals
 
-  private grow(extra: number): void {
-    if (this.pos > 0 && extra <= this.highWater) {
-      this.flush();
-      if (this.buf.length >= extra) return;
-    }
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+  private makeRoom(need: number): void {
+    if (this.pos > 0) this.flush();
+    if (this.buf.length < need) this.buf = Buffer.allocUnsafe(need);
   }
 }
 

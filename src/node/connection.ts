@@ -58,9 +58,9 @@ export class Connection {
   ) {
     this.handshake = new Handshake(me, role, expect);
     this.target = typeof expect === 'string' ? expect : undefined;
-    this.writer = new FrameWriter((chunk) => {
+    this.writer = new FrameWriter((chunk, done) => {
       this.wroteSince = true;
-      socket.write(chunk);
+      socket.write(chunk, done);
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -146,3 +146,4 @@ export class Connection {
     this.wroteSince = false;
   }
 }
+

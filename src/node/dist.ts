@@ -41,10 +41,10 @@ export interface Address {
 }
 
 /** What the node must do for frames that need more than the runtime. */
-export interface FrameContext {
-  rt: Runtime;
-  /** Sends a reply frame back on the same connection. */
-  reply(frame: unknown[]): void;
+export interface FrameContext<C> {
+  readonly runtime: Runtime;
+  /** Sends a reply frame back on the connection `conn`. */
+  reply(conn: C, frame: unknown[]): void;
   /** The peer told us of nodes it is connected to. */
   peers(list: [NodeName, Address][]): void;
 }
@@ -55,9 +55,9 @@ export interface FrameContext {
  * Applies one control message from a peer. Returns false for a frame that is not a
  * control message this version knows (the caller logs it and carries on).
  */
-export function handleFrame(ctx: FrameContext, f: unknown): boolean {
+export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boolean {
   if (!Array.isArray(f)) return false;
-  const rt = ctx.rt;
+  const rt = ctx.runtime;
   switch (f[0]) {
     case SEND:
       if (!(f[1] instanceof Pid)) return false;
@@ -69,7 +69,7 @@ export function handleFrame(ctx: FrameContext, f: unknown): boolean {
       return true;
     case LINK:
       if (!pids(f[1], f[2])) return false;
-      if (!rt.remoteLinked(f[2], f[1])) ctx.reply([EXIT, f[2], f[1], 'noproc']);
+      if (!rt.remoteLinked(f[2], f[1])) ctx.reply(conn, [EXIT, f[2], f[1], 'noproc']);
       return true;
     case UNLINK:
       if (!pids(f[1], f[2])) return false;
@@ -85,7 +85,7 @@ export function handleFrame(ctx: FrameContext, f: unknown): boolean {
       if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
       if (!(target instanceof Pid) && typeof target !== 'string') return false;
       if (!rt.remoteMonitor(target, watcher, ref)) {
-        ctx.reply([DOWN, watcher, ref, typeof target === 'string' ? [target, rt.node] : target, 'noproc']);
+        ctx.reply(conn, [DOWN, watcher, ref, typeof target === 'string' ? [target, rt.node] : target, 'noproc']);
       }
       return true;
     }

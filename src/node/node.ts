@@ -47,7 +47,7 @@ interface Pending {
   timer: NodeJS.Timeout | null;
 }
 
-export class Node implements RemoteRouter {
+export class Node implements RemoteRouter, op.FrameContext<Connection> {
   readonly name: NodeName;
   port = 0;
   private readonly server: Server;
@@ -259,15 +259,22 @@ export class Node implements RemoteRouter {
   }
 
   private onFrame(conn: Connection, f: unknown): void {
-    const ok = op.handleFrame(
-      {
-        rt: this.runtime,
-        reply: (frame) => conn.send(frame),
-        peers: (list) => this.meet(list),
-      },
-      f,
-    );
-    if (!ok) this.runtime.log('debug', `ignored an unknown frame from ${conn.peer!.name}`);
+    if (!op.handleFrame(this, conn, f)) this.runtime.log('debug', `ignored an unknown frame from ${conn.peer!.name}`);
+  }
+
+  // Callbacks: FrameContext
+
+  reply(conn: Connection, frame: unknown[]): void {
+    conn.send(frame);
+  }
+
+  /** The mesh: connect to the peers a peer told us about. */
+  peers(list: [NodeName, op.Address][]): void {
+    for (const [node, addr] of list) {
+      if (node === this.name || this.conns.has(node) || this.pending.has(node)) continue;
+      if (!this.addresses.has(node)) this.addresses.set(node, addr);
+      void this.connect(node);
+    }
   }
 
   private onClosed(conn: Connection, wasUp: boolean, reason: string, err?: Error): void {
@@ -302,15 +309,6 @@ export class Node implements RemoteRouter {
     p.conn?.close('connection attempt abandoned');
     p.resolve(false);
     this.runtime.nodeDown(node);
-  }
-
-  /** The mesh: connect to the peers a peer told us about. */
-  private meet(list: [NodeName, op.Address][]): void {
-    for (const [node, addr] of list) {
-      if (node === this.name || this.conns.has(node) || this.pending.has(node)) continue;
-      if (!this.addresses.has(node)) this.addresses.set(node, addr);
-      void this.connect(node);
-    }
   }
 
   private notify(msg: [string, NodeName]): void {
