@@ -46,6 +46,9 @@ export class Connection {
   private silentTicks = 0;
   /** For a dialer: the node it means to reach. */
   readonly target: NodeName | undefined;
+  /** Frames sent and received since the handshake: what `Node.stats()` reports. */
+  framesOut = 0;
+  framesIn = 0;
 
   constructor(
     readonly socket: Socket,
@@ -80,7 +83,9 @@ export class Connection {
 
   /** Queues one frame for the peer; throws `CodecError` if `msg` is not a term. */
   send(msg: unknown): void {
-    if (this.state === 'up') this.writer.write(msg);
+    if (this.state !== 'up') return;
+    this.framesOut++;
+    this.writer.write(msg);
   }
 
   /** Ends the connection; the owner gets one `closed` event. */
@@ -104,7 +109,10 @@ export class Connection {
     try {
       this.decoder.push(chunk, (buf, start, end) => {
         if (this.state === 'up') {
-          if (start !== end) this.events.frame(this, decode(buf, start, end));
+          if (start !== end) {
+            this.framesIn++;
+            this.events.frame(this, decode(buf, start, end));
+          }
         } else if (this.state === 'handshake') {
           this.onHandshakeFrame(decode(buf, start, end));
         }

@@ -125,6 +125,13 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
     return [...this.conns.keys()];
   }
 
+  /** Frames sent to and received from each connected node since it connected. */
+  stats(): Record<NodeName, { sent: number; received: number }> {
+    const out: Record<NodeName, { sent: number; received: number }> = {};
+    for (const [node, c] of this.conns) out[node] = { sent: c.framesOut, received: c.framesIn };
+    return out;
+  }
+
   /** Subscribes (or unsubscribes) `pid` to `['nodeup', node]` and `['nodedown', node]`. */
   monitorNodes(pid: Pid, flag: boolean): void {
     if (flag) this.watchers.set(pid.key, pid);
