@@ -144,4 +144,22 @@ test('random bytes and oversized frames on the distribution port close only that
   assert.ok(alice.alive);
 });
 
+test('services run under the node supervisor: a crashed service is restarted, and the crash logged', async () => {
+  const alice = await c.start(['--sname', 'alice', ...FAST]);
+  alice.send(`exit(whereis('greeter'), 'boom')`);
+  await alice.waitFor(/child 'greeter' terminated; restarting/);
+  const bob = await c.start(['--sname', 'bob', ...FAST]);
+  await alice.waitFor(hello('bob'));
+  await bob.waitFor(hello('alice'));
+  // The port mapper dies: each node's keeper crashes, and its restart registers again
+  // (the first to find no mapper starts a new one).
+  const { pid } = await names(c.epmdPort);
+  process.kill(pid, 'SIGKILL');
+  await alice.waitFor(/child 'port_mapper' terminated; restarting/);
+  await eventually(async () => {
+    const now = (await names(c.epmdPort)).names.map(([n]) => n).sort();
+    assert.equal(now, [alice.name, bob.name].sort());
+  }, { timeout: 10_000, interval: 100 });
+});
+
 test.run();

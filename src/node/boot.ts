@@ -1,7 +1,9 @@
 /**
  * @module node/boot
  * From command-line options to a running node: name, cookie, listener, port-mapper
- * registration, and the services (greeter, discovery) under the node's supervisor.
+ * registration, and the services (pg, port mapper, greeter, discovery) as children of
+ * the node's supervisor `node_sup` (one_for_one: a crashed service is restarted alone,
+ * and the crash and restart are logged).
  * The CLI (`playground/index.ts`) parses its flags and calls `bootNode`; without
  * `--sname`/`--name` the result is a plain, non-distributed runtime.
  *
@@ -9,14 +11,15 @@
  * const { node, stop } = await bootNode({ sname: 'alice', discovery: 'gossip' })
  * node.name //=> 'alice@vm'
  */
-import { setPrintedLocalNode } from '../term.ts';
-import { Runtime, setDefaultRuntime, type Logger, type LogLevel } from '../process/index.ts';
+import { setPrintedLocalNode, type Pid } from '../term.ts';
+import { Runtime, link, setDefaultRuntime, type Logger, type LogLevel } from '../process/index.ts';
 import { loadCookie } from './handshake.ts';
-import { epmdPort } from './epmd.ts';
-import { formatNames } from './epmd.ts';
+import { epmdPort, formatNames } from './epmd.ts';
 import { names } from './epmd-client.ts';
 import { fullName, startNode, stopNode, type Node } from './index.ts';
 import { services } from './services.ts';
+import * as Supervisor from '../supervisor.ts';
+import type { ChildSpec } from '../supervisor.ts';
 import { startScope } from '../pg.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, parseStrategy, type Strategy } from '../discovery/index.ts';
 
@@ -86,16 +89,18 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   setDefaultRuntime(node.runtime);
   setPrintedLocalNode(node.name);
   const body = discovery(node, { strategy, heartbeat, port: discoveryPort(), cookie, epmdPort: mapperPort, hosts });
-  const specs = services(node, { epmdPort: mapperPort, register: true, greet: opts.greet !== false, discovery: body });
-  const pids = specs.map((s) => node.runtime.spawn(s.body, [], null, { name: undefined })[0]);
-  // Every node runs the default pg scope, so a join anywhere is seen everywhere at once.
-  pids.push(startScope());
+  const specs: ChildSpec[] = [
+    // Every node runs the default pg scope, so a join anywhere is seen everywhere at once.
+    { id: 'pg', start: () => linked(startScope()) },
+    ...services(node, { epmdPort: mapperPort, register: true, greet: opts.greet !== false, discovery: body }),
+  ];
+  const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });
   if (strategy !== 'static') for (const h of hosts) void node.connect(h);
   return {
     runtime: node.runtime,
     node,
     stop: async () => {
-      for (const pid of pids.reverse()) node.runtime.exit(pid, pid, 'shutdown');
+      await Supervisor.stop(sup, 'shutdown', 5000).catch(() => {});
       await stopNode(node);
     },
   };
@@ -121,6 +126,12 @@ export const defaultLogger: Logger = (level: LogLevel, text: string) => {
 };
 
 // Internals
+
+/** Links an already started process to the caller (the supervisor starting it). */
+function linked(pid: Pid): Pid {
+  link(pid);
+  return pid;
+}
 
 function number(flag: string, value: number | string | undefined, fallback: number, min: number): number {
   if (value === undefined || value === '') return fallback;

@@ -1,26 +1,60 @@
 /**
  * @module node/greeter
- * The hello-world greeter: a process registered as `greeter` on every node, subscribed
- * to nodeup events. When a node comes up, it sends that node's greeter a greeting; each
- * greeting that arrives is logged as `[info] Hello world from alice@vm`. With three nodes
- * started one after another, the third logs two greetings and the first two one each
- * from it.
+ * The hello-world greeter: a GenServer registered as `greeter` on every node that
+ * subscribes to nodeup events. When a node comes up, it casts that node's greeter a
+ * greeting; each greeting that arrives is logged as `[info] Hello world from alice@vm`.
+ * With three nodes started one after another, the third logs two greetings and the
+ * first two one each from it.
  *
- * Protocol: `['greet', fromNode]` to `['greeter', node]`.
+ * Protocol: the cast `['greet', fromNode]` to `['greeter', node]`; the call
+ * `'greetings'` answers with the nodes that greeted this one, oldest first.
+ *
+ * @example
+ * iex(carol)> await GenServer.call('greeter', 'greetings')
+ * [ 'alice@vm', 'bob@vm' ]
  */
+import * as GenServer from '../genserver.ts';
+import { currentRuntime } from '../process/index.ts';
+import type { NodeName, Pid } from '../term.ts';
 import { monitorNodes, node } from './index.ts';
-import { currentRuntime, receive, register, self, send } from '../process/index.ts';
-import type { NodeName } from '../term.ts';
 
 export const GREETER = 'greeter';
 
-/** The greeter's process body. */
-export async function greeter(): Promise<void> {
-  register(GREETER, self());
-  monitorNodes(true);
-  for (;;) {
-    const msg = (await receive()) as [string, NodeName];
-    if (msg[0] === 'nodeup') send([GREETER, msg[1]], ['greet', node()]);
-    else if (msg[0] === 'greet' && typeof msg[1] === 'string') currentRuntime().log('info', `Hello world from ${msg[1]}`);
-  }
+interface State {
+  /** Nodes that greeted this one, in arrival order. */
+  greetedBy: NodeName[];
 }
+
+// Client API
+
+/** Starts the greeter linked to the caller (a supervisor), registered as `greeter`. */
+export function startGreeter(): Promise<Pid> {
+  return GenServer.startLink(Greeter, undefined, { name: GREETER });
+}
+
+// Callbacks
+
+export const Greeter = {
+  name: 'Greeter',
+
+  init(): ['ok', State] {
+    monitorNodes(true);
+    return ['ok', { greetedBy: [] }];
+  },
+
+  handleInfo(msg: unknown, state: State): ['noreply', State] {
+    if (Array.isArray(msg) && msg[0] === 'nodeup') GenServer.cast([GREETER, msg[1] as NodeName], ['greet', node()]);
+    return ['noreply', state];
+  },
+
+  handleCast(msg: unknown, state: State): ['noreply', State] {
+    if (!Array.isArray(msg) || msg[0] !== 'greet' || typeof msg[1] !== 'string') return ['noreply', state];
+    currentRuntime().log('info', `Hello world from ${msg[1]}`);
+    return ['noreply', { greetedBy: [...state.greetedBy, msg[1]] }];
+  },
+
+  handleCall(request: unknown, _from: unknown, state: State): ['reply', unknown, State] {
+    if (request === 'greetings') return ['reply', state.greetedBy, state];
+    return ['reply', ['error', 'unknown_call'], state];
+  },
+};

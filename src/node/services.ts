@@ -5,16 +5,17 @@
  * as child specs, in start order (the greeter subscribes to nodeup before discovery
  * starts connecting), for the node's supervisor.
  */
-import { exit, receive, self, trapExit } from '../process/index.ts';
+import { exit, receive, self, spawnLink, trapExit } from '../process/index.ts';
+import type { Pid } from '../term.ts';
 import type { Node } from './node.ts';
 import { registrationOf, setRegistration } from './index.ts';
 import { register } from './epmd-client.ts';
-import { greeter } from './greeter.ts';
+import { startGreeter } from './greeter.ts';
 
-/** One service: an id and the process body that runs it. */
+/** One service, as a supervisor's child spec: `start` links the new process to the caller. */
 export interface ServiceSpec {
   id: string;
-  body: () => Promise<void>;
+  start: () => Pid | Promise<Pid>;
 }
 
 // Client API
@@ -25,9 +26,10 @@ export function services(
   opts: { epmdPort: number; register: boolean; greet: boolean; discovery: (() => Promise<void>) | null },
 ): ServiceSpec[] {
   const specs: ServiceSpec[] = [];
-  if (opts.register) specs.push({ id: 'port_mapper', body: () => portMapperKeeper(node, opts.epmdPort) });
-  if (opts.greet) specs.push({ id: 'greeter', body: greeter });
-  if (opts.discovery) specs.push({ id: 'discovery', body: opts.discovery });
+  if (opts.register) specs.push({ id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) });
+  if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
+  const discovery = opts.discovery;
+  if (discovery) specs.push({ id: 'discovery', start: () => spawnLink(discovery) });
   return specs;
 }
 
