@@ -9,7 +9,6 @@
 import { readFileSync } from 'node:fs';
 import { bootNode, BootError, printNames, type Booted } from '../src/node/boot.ts';
 import { NodeError } from '../src/node/index.ts';
-import { startRepl } from '../src/repl/index.ts';
 import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
 
 /** How long the node may take to stop before the process exits anyway. */
@@ -35,6 +34,9 @@ if (flags.help) {
 }
 
 async function run(flags: Values): Promise<void> {
+  // The REPL's modules load while the node boots (it waits on sockets meanwhile).
+  const replModule = import('../src/repl/index.ts');
+  replModule.catch(() => {});
   let booted: Booted;
   try {
     booted = await bootNode({
@@ -55,6 +57,7 @@ async function run(flags: Values): Promise<void> {
   if (process.stdout.isTTY) {
     process.stdout.write(`otp-playground ${version} on Node ${process.version}. h() for help; .exit or Ctrl+D to leave.\n`);
   }
+  const { startRepl } = await replModule;
   const repl = startRepl({ runtime: booted.runtime });
   const leave = () => repl.close();
   process.once('SIGTERM', leave);

@@ -234,7 +234,7 @@ test('i(pid) prints a small table of process info; i() lists processes', () =>
   withRepl(async (r) => {
     await r.eval("register('me', self()); send(self(), 'queued')");
     const out = await r.eval('i(self())');
-    assert.match(out, new RegExp(`^Pid +${r.repl.shellPid().toString().replace(/[.<>]/g, '\\$&')}$`, 'm'));
+    assert.match(out, new RegExp(`^Pid +${r.repl.shellPid().toString().replace(/[.<>]/g, '\\$&')}$`, 'm'), out);
     assert.match(out, /^Registered name +me$/m);
     assert.match(out, /^Initial call +shell$/m);
     assert.match(out, /^Message queue length +1$/m);

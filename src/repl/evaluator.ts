@@ -25,7 +25,7 @@ import { ExitSignal } from '../process/index.ts';
 import type { Colors } from './colors.ts';
 import { formatError } from './errors.ts';
 import type { Screen } from './screen.ts';
-import { toJavaScript } from './transform.ts';
+import type { Transformed } from './transform.ts';
 
 /** One finished evaluation, as hooks see it. */
 export interface EvalEvent {
@@ -77,6 +77,8 @@ export class Evaluator {
   private readonly hooks = new Set<EvalHook>();
   private readonly finished: EvalEvent[] = [];
   private readonly server: Server;
+  /** TypeScript to JavaScript; set once esbuild has loaded (input waits for that). */
+  transform: ((input: string) => Transformed) | null = null;
 
   constructor(
     server: REPLServer,
@@ -149,7 +151,7 @@ export class Evaluator {
     }
     const token = ++this.seq;
     this.current = { input: code, token };
-    const js = toJavaScript(code);
+    const js: Transformed = this.transform?.(code) ?? { kind: 'code', code };
     if (js.kind === 'unfinished') {
       this.current = null;
       this.onSettled(null);

@@ -5,8 +5,8 @@
  * the prompt: `flush()` prints what it takes, as iex's does; `i()` prints tables; `v(n)`
  * gives the result of input `n`.
  *
- * Helpers whose modules the prompt does not need to appear are loaded after it appears
- * (`laterHelpers`); the REPL holds input until they are there.
+ * Helpers whose modules the prompt does not need to appear are loaded just after it
+ * appears (`later.ts`); the REPL holds input until they are there.
  */
 import * as dist from '../node/index.ts';
 import { epmdPort } from '../node/epmd.ts';
@@ -15,7 +15,7 @@ import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
 import { _, format, match, type Pid } from '../term.ts';
 import type { Colors } from './colors.ts';
-import { infoTable, processTable } from './inspect.ts';
+import { infoTable, processTable } from './tables.ts';
 import * as udp from './udp.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -75,8 +75,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
     i: function i(pid?: Pid): void {
       if (pid === undefined) {
         const infos = proc.processes().flatMap((p) => proc.processInfo(p) ?? []);
-        env.print(processTable(infos, env.colors));
-        return;
+        return env.print(processTable(infos, env.colors));
       }
       const info = proc.processInfo(pid);
       env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));

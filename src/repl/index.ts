@@ -20,20 +20,16 @@
 import type { REPLServer } from 'node:repl';
 import repl from 'repl-extra';
 import { currentRuntime, setDefaultRuntime, type LogLevel, type Runtime } from '../process/index.ts';
+import { inspect } from 'node:util';
 import { NO_NODE, setPrintedLocalNode, type Pid } from '../term.ts';
 import { makeColors, wantsColors, type Colors } from './colors.ts';
 import { formatError } from './errors.ts';
 import { Evaluator, type EvalEvent, type EvalHook } from './evaluator.ts';
-import { makeHelp, type HelpDoc } from './help.ts';
-import { CORE_DOCS } from './docs.ts';
-import { PG_DOCS } from './docs-otp.ts';
+import type { HelpDoc } from './help.ts';
 import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
-import { openHistory } from './history.ts';
 import { InputQueue } from './input.ts';
-import { makeWriter } from './inspect.ts';
 import { Screen } from './screen.ts';
 import { Shell } from './shell.ts';
-import { warmUp } from './transform.ts';
 
 export type { EvalEvent, EvalHook } from './evaluator.ts';
 export type { HelpDoc } from './help.ts';
@@ -106,7 +102,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     ignoreUndefined: true,
     breakEvalOnSigint: true,
     useColors: colorsOn,
-    writer: makeWriter(colorsOn),
+    writer: (value: unknown) => inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }),
   });
   const screen = new Screen(server, terminal, colors.dim);
   screen.atPrompt = true;
@@ -138,13 +134,13 @@ export function startRepl(options: ReplOptions = {}): Repl {
     lastCount: () => evaluator.count - 1,
   };
   const helpers: Helpers = {};
-  const docs: HelpDoc[] = [...CORE_DOCS, ...PG_DOCS, ...(options.docs ?? [])];
+  const docs: HelpDoc[] = [];
   const define = (more: Helpers, moreDocs: HelpDoc[] = []) => {
     Object.assign(helpers, more);
     docs.push(...moreDocs);
     installGlobals(more);
   };
-  define({ ...coreHelpers(env), h: makeHelp(docs, helpers, print, colors), ...options.context });
+  define({ ...coreHelpers(env), ...options.context });
   server.on('reset', () => installGlobals(helpers));
   for (const [name, command] of Object.entries(options.commands ?? {})) server.defineCommand(name, command);
 
@@ -167,8 +163,16 @@ export function startRepl(options: ReplOptions = {}): Repl {
     resolveClosed();
   });
 
-  if (terminal && options.historyFile !== null) openHistory(server, options.historyFile);
-  const ready = Promise.all([warmUp(), options.later?.(env).then((more) => define(more))]).then(
+  const ready = Promise.all([
+    import('./later.ts')
+      .then((later) => later.loadLater({ ...env, server, allHelpers: helpers, allDocs: docs, terminal, historyFile: options.historyFile }))
+      .then((later) => {
+        evaluator.transform = later.transform;
+        // Passed-in helpers and docs win over the built-in ones of the same name.
+        define({ ...later.helpers, ...options.context }, [...later.docs, ...(options.docs ?? [])]);
+      }),
+    options.later?.(env).then((more) => define(more)),
+  ]).then(
     () => queue.open(),
     (err) => {
       print(formatError(err, colors));

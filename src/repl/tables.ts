@@ -1,19 +1,10 @@
 /**
- * @module repl/inspect
- * How values look at the prompt: results through `util.inspect` (pids as
- * `#PID<0.110.0>`, coloured only when colours are on), and `i(pid)`'s small tables.
+ * @module repl/tables
+ * `i(pid)` and `i()`: process info as small tables.
  */
-import { inspect } from 'node:util';
 import { format, type Pid } from '../term.ts';
 import type { ProcessInfo } from '../process/index.ts';
 import type { Colors } from './colors.ts';
-
-/** The REPL's writer: how a result is printed. */
-export function makeWriter(colors: boolean): (value: unknown) => string {
-  return function writer(value: unknown): string {
-    return inspect(value, { colors, depth: 6, breakLength: 100, maxArrayLength: 200 });
-  };
-}
 
 /** `i(pid)`: one process, a row per property. */
 export function infoTable(info: ProcessInfo, c: Colors): string {

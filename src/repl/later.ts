@@ -1,0 +1,45 @@
+/**
+ * @module repl/later
+ * What the prompt does not need in order to appear, loaded just after it has (input
+ * waits for it): esbuild for TypeScript input, the docs behind `h()`, the history file.
+ * Every module loaded before the prompt costs start-up time.
+ *
+ * Modules loaded here import nothing that holds state (the runtime, the node): a test
+ * runner that loads the rest as CommonJS would otherwise get second copies of those.
+ */
+import type { REPLServer } from 'node:repl';
+import type { HelpDoc } from './help.ts';
+import type { HelperEnv, Helpers } from './helpers.ts';
+import type { Transformed } from './transform.ts';
+
+export interface Later {
+  helpers: Helpers;
+  docs: HelpDoc[];
+  transform: (input: string) => Transformed;
+}
+
+export interface LaterEnv extends HelperEnv {
+  server: REPLServer;
+  /** Every helper, and every doc, as `h()` will look them up (they may grow). */
+  allHelpers: Helpers;
+  allDocs: HelpDoc[];
+  /** Where to keep history; null keeps none (undefined: the default file). */
+  historyFile: string | null | undefined;
+  terminal: boolean;
+}
+
+export async function loadLater(env: LaterEnv): Promise<Later> {
+  const [transform, help, docs, otpDocs, history] = await Promise.all([
+    import('./transform.ts'),
+    import('./help.ts'),
+    import('./docs.ts'),
+    import('./docs-otp.ts'),
+    env.terminal && env.historyFile !== null ? import('./history.ts') : null,
+  ]);
+  await transform.warmUp();
+  history?.openHistory(env.server, env.historyFile ?? undefined);
+  const helpers: Helpers = {
+    h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors),
+  };
+  return { helpers, docs: [...docs.CORE_DOCS, ...otpDocs.PG_DOCS], transform: transform.toJavaScript };
+}
