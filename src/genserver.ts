@@ -52,7 +52,7 @@
  * 'world'
  */
 import { Pid, Ref, _, equal, type NodeName } from './term.ts';
-import { currentProcess, currentRuntime, ProcessError, type Process, type Runtime } from './process/index.ts';
+import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
 import { GenServerError, exitError, short } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
 import { serverMain, moduleName } from './genserver/server.ts';
@@ -211,6 +211,10 @@ export function whereis(server: ServerRef): Pid | readonly [string, NodeName] | 
 
 // Internals
 
+const BUSY =
+  'this process is already waiting (in receive or another call): a process makes one call at a time; ' +
+  'await the first, or make the second from another process';
+
 async function callFrom(p: Process, server: ServerRef, request: unknown, timeout: number): Promise<unknown> {
   checkServer(server, 'call');
   checkTimeout(timeout, 'call');
@@ -218,11 +222,16 @@ async function callFrom(p: Process, server: ServerRef, request: unknown, timeout
   const target = resolve(p.rt, server);
   if (target === undefined) throw exitError('noproc', 'call', args);
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', 'call', args);
+  if (p.wResolve !== null) throw new ReceiveError(BUSY);
   const ref = monitorServer(p, target, 'call', args);
   p.rt.send(target, ['$gen_call', [p.pid, ref], request], p);
   const wait = timeout === Infinity ? null : startWaiting(p, ref, timeout);
-  const answer = (await p.receive(answerTo(ref), Infinity)) as unknown[];
-  if (wait !== null) stopWaiting(wait);
+  let answer: unknown[];
+  try {
+    answer = (await p.receive(answerTo(ref), Infinity)) as unknown[];
+  } finally {
+    if (wait !== null) stopWaiting(wait);
+  }
   if (answer.length === 2 && answer[0] !== CALL_TIMEOUT) {
     if (!p.rt.demonitor(p, ref)) p.remove(['DOWN', ref, _, _, _]);
     return answer[1];
@@ -241,6 +250,7 @@ async function stopFrom(p: Process, server: ServerRef, reason: unknown, timeout:
   const target = resolve(p.rt, server);
   if (target === undefined) throw exitError('noproc', 'stop', args);
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', 'stop', args);
+  if (p.wResolve !== null) throw new ReceiveError(BUSY);
   const ref = monitorServer(p, target, 'stop', args);
   p.rt.send(target, ['$gen_stop', reason], p);
   const down = (await p.receive(['DOWN', ref, 'process', _, _], timeout)) as unknown[] | symbol;

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import * as GenServer from '../src/genserver.ts';
 import { GenServerError, type GenServerModule, type From } from '../src/genserver.ts';
 import {
-  exit, isAlive, monitor, receive, self, send, spawn, spawnLink, trapExit, whereis, flush, type Runtime,
+  exit, isAlive, monitor, receive, self, send, spawn, spawnLink, trapExit, whereis, flush, ReceiveError, type Runtime,
 } from '../src/process/index.ts';
 import { Pid, _ } from '../src/term.ts';
 import { testRuntime, sleep, type TestRuntime } from './support/runtime.ts';
@@ -284,6 +284,17 @@ test('a server calling itself is refused at once with calling_self', async () =>
   };
   const got = await inside(async () => GenServer.call(await GenServer.start(Selfish, null, { name: 'selfish' }), 'outer'));
   assert.is(got, 'ERR_CALLING_SELF');
+});
+
+test('a second call while the first waits is refused before anything is sent', async () => {
+  const got = await inside(async () => {
+    const pid = await GenServer.start({ init: () => ['ok', 0], handleCall: async (r, _f, n) => (await sleep(5), ['reply', r, n + 1]) });
+    const first = GenServer.call(pid, 'first');
+    const second = await GenServer.call(pid, 'second').then(() => 'resolved', (e: ReceiveError) => [e.code, e.message]);
+    return [second, await first, await GenServer.call(pid, 'third'), flush()];
+  });
+  assert.equal(got[0], ['ERR_ALREADY_RECEIVING', 'this process is already waiting (in receive or another call): a process makes one call at a time; await the first, or make the second from another process']);
+  assert.equal(got.slice(1), ['first', 'third', []]);
 });
 
 test('a call to [name, node] of another node without distribution rejects with nodedown', async () => {
