@@ -1,0 +1,162 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as PubSub from '../src/pubsub/index.ts';
+import * as pg from '../src/pg.ts';
+import { exit, flush, receive, self, send, spawn, TIMEOUT } from '../src/process/index.ts';
+import type { Node } from '../src/node/index.ts';
+import { _, type Pid } from '../src/term.ts';
+import { startCluster, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
+
+/** Runs `fn` in a process of `node` and gives back its result. */
+function on<T>(node: Node, fn: () => T | Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    node.runtime.spawn(async function onNode() {
+      try {
+        resolve(await fn());
+      } catch (err) {
+        reject(err);
+      }
+    }, [], null);
+  });
+}
+
+/** A subscriber of `topic` on `node` that forwards what it gets to `to`, tagged with its node. */
+function subscriber(node: Node, to: Pid, topic: string, pubsub = 'PubSub'): Promise<Pid> {
+  return on(node, () =>
+    spawn(async () => {
+      PubSub.subscribe(topic, pubsub);
+      send(to, ['subscribed', self()]);
+      for (;;) send(to, ['got', node.name, await receive()]);
+    }),
+  );
+}
+
+/** Collects every `['got', node, msg]` that arrives within `ms`, as "node msg" strings. */
+async function collect(ms = 150): Promise<string[]> {
+  const got: string[] = [];
+  for (;;) {
+    const m = await receive(['got', _, _], { after: ms });
+    if (m === TIMEOUT) return got.sort();
+    got.push(`${m[1].split('@')[0]} ${JSON.stringify(m[2])}`);
+  }
+}
+
+const Local = suite<{ c: Cluster; a: Node; b: Node; d: Node; test: Node }>('PubSub on in-process nodes');
+
+Local.before(async (ctx) => {
+  ctx.c = await startCluster();
+  ctx.a = await ctx.c.local('psa', { tickTime: 2000 });
+  ctx.b = await ctx.c.local('psb', { tickTime: 2000 });
+  ctx.d = await ctx.c.local('psd', { tickTime: 2000 });
+  for (const n of [ctx.a, ctx.b, ctx.d]) {
+    await on(n, async () => {
+      pg.startScope();
+      await PubSub.start();
+      await PubSub.start({ name: 'other' });
+    });
+  }
+  assert.ok(await ctx.a.connect(ctx.b.name));
+  assert.ok(await ctx.a.connect(ctx.d.name));
+  await eventually(() => on(ctx.a, () => assert.is(pg.getMembers(['PubSub', 'PubSub']).length, 3)));
+  await eventually(() => on(ctx.b, () => assert.is(pg.getMembers(['PubSub', 'PubSub']).length, 3)));
+  await eventually(() => on(ctx.d, () => assert.is(pg.getMembers(['PubSub', 'PubSub']).length, 3)));
+});
+
+Local.after(async (ctx) => {
+  await ctx.c?.stop();
+});
+
+Local('publish reaches subscribers on every node, once each', async ({ a, b, d }) => {
+  const got = await on(a, async () => {
+    const me = self();
+    await subscriber(a, me, 'news');
+    await subscriber(b, me, 'news');
+    await subscriber(b, me, 'news');
+    await subscriber(d, me, 'sport');
+    for (let i = 0; i < 4; i++) await receive(['subscribed', _]);
+    PubSub.publish('news', 'hello');
+    return collect();
+  });
+  assert.equal(got, ['psa "hello"', 'psb "hello"', 'psb "hello"']);
+});
+
+Local('a publish sends exactly one message to each other node', async ({ a, b, d }) => {
+  await on(a, async () => {
+    const me = self();
+    for (let i = 0; i < 20; i++) await subscriber(b, me, 'fan');
+    for (let i = 0; i < 20; i++) await subscriber(d, me, 'fan');
+    for (let i = 0; i < 40; i++) await receive(['subscribed', _]);
+    await collect(50);
+    const before = a.stats();
+    PubSub.publish('fan', 1);
+    PubSub.publish('fan', 2);
+    const after = a.stats();
+    assert.is(after[b.name]!.sent - before[b.name]!.sent, 2);
+    assert.is(after[d.name]!.sent - before[d.name]!.sent, 2);
+    assert.is((await collect()).length, 80);
+  });
+});
+
+Local('broadcastFrom skips the sender; localBroadcast and directBroadcast stay on one node', async ({ a, b, d }) => {
+  const got = await on(a, async () => {
+    const me = self();
+    const local = await subscriber(a, me, 'room');
+    await subscriber(b, me, 'room');
+    await subscriber(d, me, 'room');
+    for (let i = 0; i < 3; i++) await receive(['subscribed', _]);
+    PubSub.broadcastFrom(local, 'room', 'from-a');
+    PubSub.localBroadcast('room', 'only-a');
+    PubSub.directBroadcast(d.name, 'room', 'only-d');
+    return collect();
+  });
+  assert.equal(got, ['psa "only-a"', 'psb "from-a"', 'psd "from-a"', 'psd "only-d"']);
+});
+
+Local('unsubscribe removes every subscription of the caller to that topic', async ({ a }) => {
+  await on(a, async () => {
+    PubSub.subscribe('twice');
+    PubSub.subscribe('twice');
+    PubSub.subscribe('kept');
+    PubSub.publish('twice', 't');
+    assert.equal(flush(), ['t', 't']);
+    PubSub.unsubscribe('twice');
+    PubSub.publish('twice', 'gone');
+    PubSub.publish('kept', 'k');
+    await receive('never', { after: 30 });
+    assert.equal(flush(), ['k']);
+  });
+});
+
+Local('subscribers that exit are removed', async ({ a, b }) => {
+  await on(a, async () => {
+    const me = self();
+    const pid = await subscriber(b, me, 'mortal');
+    await receive(['subscribed', _]);
+    assert.is(await on(b, () => PubSub.subscribers('mortal').length), 1);
+    await on(b, () => exit(pid, 'kill'));
+    await eventually(() => on(b, () => assert.is(PubSub.subscribers('mortal').length, 0)));
+  });
+});
+
+Local('instances are independent', async ({ a, b }) => {
+  const got = await on(a, async () => {
+    const me = self();
+    await subscriber(b, me, 't', 'other');
+    await subscriber(b, me, 't');
+    for (let i = 0; i < 2; i++) await receive(['subscribed', _]);
+    PubSub.instance('other').publish('t', 'other-only');
+    return collect();
+  });
+  assert.equal(got, ['psb "other-only"']);
+});
+
+Local('bad input is refused clearly', async ({ a }) => {
+  await on(a, () => {
+    assert.throws(() => PubSub.publish('t', 1, 'missing'), /PubSub "missing" is not running on this node/);
+    assert.throws(() => PubSub.subscribe(42 as never), /a topic is a string/);
+  });
+});
+
+Local.run();
+
