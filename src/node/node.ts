@@ -201,7 +201,8 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
   }
 
   private async dial(node: NodeName, p: Pending): Promise<void> {
-    const addr = this.addresses.get(node) ?? (await this.resolve(node));
+    // The port mapper first: a node that restarted since we last saw it has a new port.
+    const addr = (await this.resolve(node)) ?? this.addresses.get(node);
     if (this.pending.get(node) !== p || p.conn || this.conns.has(node)) return;
     if (!addr) {
       this.runtime.log('debug', `cannot connect to ${node}: its port is unknown`);
