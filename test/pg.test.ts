@@ -112,3 +112,34 @@ Local('a node connecting late sees existing members', async ({ c, a }) => {
 
 Local.run();
 
+const Real = suite<{ c: Cluster }>('pg across real nodes');
+
+Real.before(async (ctx) => {
+  ctx.c = await startCluster();
+});
+
+Real.after(async (ctx) => {
+  await ctx.c?.stop();
+});
+
+Real("a killed node's members vanish, and come back when it returns", async ({ c }) => {
+  const me = await c.local('pgwatch', { tickTime: 2000 });
+  await on(me, () => pg.startScope());
+  const args = ['--sname', 'pgpeer', '--discovery', 'none', '--no-greet'];
+  const peer = await c.start(args);
+  assert.ok(await me.connect(peer.name!));
+  peer.send(`pg.join('room', self())`);
+  await eventually(async () => assert.is((await members(me, 'room')).length, 1), { timeout: 8000 });
+  const [first] = await on(me, () => pg.getMembers('room'));
+  assert.instance(first, Pid);
+  await peer.kill();
+  await eventually(async () => assert.equal(await members(me, 'room'), []), { timeout: 5000 });
+  const again = await c.start(args);
+  assert.ok(await me.connect(again.name!));
+  again.send(`pg.join('room', self())`);
+  await eventually(async () => assert.is((await members(me, 'room')).length, 1), { timeout: 8000 });
+  const [second] = await on(me, () => pg.getMembers('room'));
+  assert.not.ok(second!.equals(first), 'the member is the new incarnation, not the killed one');
+});
+
+Real.run();
