@@ -21,6 +21,7 @@ import { services } from './services.ts';
 import * as Supervisor from '../supervisor.ts';
 import type { ChildSpec } from '../supervisor.ts';
 import { startScope } from '../pg.ts';
+import * as PubSub from '../pubsub/index.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, parseStrategy, type Strategy } from '../discovery/index.ts';
 
 /** The options the CLI passes, as parsed (numbers may still be strings). */
@@ -66,6 +67,7 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   if (opts.sname === undefined && opts.name === undefined) {
     const runtime = new Runtime({ log });
     setDefaultRuntime(runtime);
+    await PubSub.start();
     return { runtime, node: null, stop: async () => runtime.shutdown() };
   }
   const name = fullName(opts);
@@ -92,6 +94,8 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   const specs: ChildSpec[] = [
     // Every node runs the default pg scope, so a join anywhere is seen everywhere at once.
     { id: 'pg', start: () => linked(startScope()) },
+    // The default PubSub instance, so PubSub.subscribe and publish work at every prompt.
+    { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
     ...services(node, { epmdPort: mapperPort, register: true, greet: opts.greet !== false, discovery: body }),
   ];
   const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });
