@@ -21,34 +21,65 @@ import { exit, receive, register, self, send, spawn, spawnLink } from './process
 import { _, type Pid } from './term.ts';
 import type { GenServerModule } from './genserver.ts';
 
-/** Starts a server running `module`; gives `['ok', pid]`. */
+/**
+ * Starts a server running `module` (init runs in the new process); gives `['ok', pid]`.
+ *
+ * @example
+ * iex(bob)> const Acc = { init: (items) => ['ok', items], handleCall: (_req, _from, items) => ['reply', items, items], handleCast: ([, item], items) => ['noreply', [item, ...items]] }
+ * iex(bob)> BasicServer.start(Acc, ['apples'], { name: 'acc' })
+ * [ 'ok', #PID<0.140.0> ]
+ */
 export function start(module: GenServerModule, arg?: unknown, opts: { name?: string } = {}): ['ok', Pid] {
   const pid = spawn(init, module, arg);
   if (opts.name) register(opts.name, pid);
   return ['ok', pid];
 }
 
-/** Like `start`, linked to the caller. */
+/**
+ * Like `start`, linked to the caller.
+ *
+ * @example
+ * iex(bob)> BasicServer.startLink(Acc, [])
+ * [ 'ok', #PID<0.141.0> ]
+ */
 export function startLink(module: GenServerModule, arg?: unknown, opts: { name?: string } = {}): ['ok', Pid] {
   const pid = spawnLink(init, module, arg);
   if (opts.name) register(opts.name, pid);
   return ['ok', pid];
 }
 
-/** Sends `request` and waits for the reply. */
+/**
+ * Sends `request` and waits for the reply (for ever, if none comes).
+ *
+ * @example
+ * iex(bob)> await BasicServer.call('acc', 'listItems')
+ * [ 'apples' ]
+ */
 export async function call(server: Pid | string, request: unknown): Promise<unknown> {
   send(server, ['call', self(), request]);
   const [, reply] = await receive(['reply', _]);
   return reply;
 }
 
-/** Sends `request` without waiting; gives 'ok'. */
+/**
+ * Sends `request` without waiting; gives 'ok'.
+ *
+ * @example
+ * iex(bob)> BasicServer.cast('acc', ['add', 'pears'])
+ * 'ok'
+ */
 export function cast(server: Pid | string, request: unknown): 'ok' {
   send(server, ['cast', request]);
   return 'ok';
 }
 
-/** Asks the server to run terminate and end with `reason`; gives 'ok' at once. */
+/**
+ * Asks the server to run terminate and end with `reason`; gives 'ok' at once.
+ *
+ * @example
+ * iex(bob)> BasicServer.stop('acc')
+ * 'ok'
+ */
 export function stop(server: Pid | string, reason: unknown = 'normal'): 'ok' {
   send(server, ['stop', reason]);
   return 'ok';

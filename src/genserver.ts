@@ -55,7 +55,7 @@ import { Pid, Ref, _, equal, type NodeName } from './term.ts';
 import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
 import { GenServerError, exitError, short } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
-import { serverMain, moduleName } from './genserver/server.ts';
+import { doStart, onTempProcess } from './genserver/start.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
 
@@ -216,14 +216,8 @@ const BUSY =
   'await the first, or make the second from another process';
 
 async function callFrom(p: Process, server: ServerRef, request: unknown, timeout: number): Promise<unknown> {
-  checkServer(server, 'call');
-  checkTimeout(timeout, 'call');
-  const args = [server, request, timeout];
-  const target = resolve(p.rt, server);
-  if (target === undefined) throw exitError('noproc', 'call', args);
-  if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', 'call', args);
-  if (p.wResolve !== null) throw new ReceiveError(BUSY);
-  const ref = monitorServer(p, target, 'call', args);
+  const args: [ServerRef, unknown, number] = [server, request, timeout];
+  const [target, ref] = begin(p, 'call', args);
   p.rt.send(target, ['$gen_call', [p.pid, ref], request], p);
   const wait = timeout === Infinity ? null : startWaiting(p, ref, timeout);
   let answer: unknown[];
@@ -244,14 +238,8 @@ async function callFrom(p: Process, server: ServerRef, request: unknown, timeout
 }
 
 async function stopFrom(p: Process, server: ServerRef, reason: unknown, timeout: number): Promise<'ok'> {
-  checkServer(server, 'stop');
-  checkTimeout(timeout, 'stop');
-  const args = [server, reason, timeout];
-  const target = resolve(p.rt, server);
-  if (target === undefined) throw exitError('noproc', 'stop', args);
-  if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', 'stop', args);
-  if (p.wResolve !== null) throw new ReceiveError(BUSY);
-  const ref = monitorServer(p, target, 'stop', args);
+  const args: [ServerRef, unknown, number] = [server, reason, timeout];
+  const [target, ref] = begin(p, 'stop', args);
   p.rt.send(target, ['$gen_stop', reason], p);
   const down = (await p.receive(['DOWN', ref, 'process', _, _], timeout)) as unknown[] | symbol;
   if (!Array.isArray(down)) {
@@ -261,6 +249,21 @@ async function stopFrom(p: Process, server: ServerRef, reason: unknown, timeout:
   const why = down[4];
   if (equal(why, reason)) return 'ok';
   throw exitError(why, 'stop', args);
+}
+
+/**
+ * What a call and a stop begin with (`args` is `[server, request or reason, timeout]`):
+ * checks, the cases that fail at once, and the monitor; gives the target and the ref.
+ */
+function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, number]): [Pid | readonly [string, NodeName], Ref] {
+  const [server, , timeout] = args;
+  checkServer(server, fn);
+  checkTimeout(timeout, fn);
+  const target = resolve(p.rt, server);
+  if (target === undefined) throw exitError('noproc', fn, args);
+  if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
+  if (p.wResolve !== null) throw new ReceiveError(BUSY);
+  return [target, monitorServer(p, target, fn, args)];
 }
 
 /**
@@ -296,72 +299,6 @@ function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeNa
   if (server instanceof Pid) return server;
   if (typeof server === 'string') return rt.whereis(server);
   return server[1] === rt.node ? rt.whereis(server[0]) : server;
-}
-
-async function doStart(module: GenServerModule, arg: unknown, opts: StartOptions, link: boolean): Promise<Pid> {
-  checkModule(module);
-  checkStartOptions(opts);
-  const rt = currentRuntime();
-  const parent = link ? currentProcess() : null;
-  if (opts.name !== undefined) {
-    const holder = rt.whereis(opts.name);
-    if (holder) {
-      throw new GenServerError('ERR_ALREADY_STARTED', `a process is already registered as ${short(opts.name)}: ${holder}`, ['already_started', holder]);
-    }
-  }
-  return onTempProcess(rt, async function awaitInit() {
-    const starter = currentProcess()!;
-    const [pid] = rt.spawn(serverMain, [module, arg, starter.pid, parent?.pid ?? null], parent, { link, name: opts.name });
-    const ref = rt.monitor(starter, pid);
-    const ack = (await starter.receive(ackOf(pid, ref), opts.timeout ?? Infinity)) as unknown[] | symbol;
-    rt.demonitor(starter, ref, true);
-    if (!Array.isArray(ack)) {
-      if (parent) rt.unlink(parent, pid);
-      rt.exit(starter.pid, pid, 'kill');
-      throw new GenServerError('ERR_START_TIMEOUT', `GenServer ${pid} (${moduleName(module)}) did not finish init within ${opts.timeout} ms`, 'timeout');
-    }
-    if (ack[0] === '$ack' && ack[2] === 'ok') return pid;
-    const reason = ack[0] === '$ack' ? (ack[2] as unknown[])[1] : ack[4];
-    throw new GenServerError('ERR_INIT', `GenServer ${pid} failed to start: ${short(reason)}`, reason);
-  });
-}
-
-/** The init acknowledgement of `pid`, or its DOWN if it died before sending one. */
-function ackOf(pid: Pid, ref: Ref): (msg: unknown) => boolean {
-  return function isAck(msg) {
-    return Array.isArray(msg) && ((msg[0] === '$ack' && pid.equals(msg[1])) || (msg[0] === 'DOWN' && ref.equals(msg[1])));
-  };
-}
-
-/** Runs `fn` in a new process of `rt` and settles with its result: how code outside a process calls. */
-function onTempProcess<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    rt.spawn(function caller() {
-      return fn().then(resolvePromise, reject);
-    }, [], null);
-  });
-}
-
-function checkModule(module: unknown): asserts module is GenServerModule {
-  if ((typeof module === 'object' || typeof module === 'function') && module !== null && typeof (module as GenServerModule).init === 'function') return;
-  throw new GenServerError(
-    'ERR_BAD_ARG',
-    `expected a callback module: an object, class instance or class with an init(arg) function. Got: ${short(module)}`,
-  );
-}
-
-function checkStartOptions(opts: unknown): asserts opts is StartOptions {
-  const o = opts as StartOptions;
-  const ok =
-    typeof opts === 'object' && opts !== null &&
-    (o.name === undefined || (typeof o.name === 'string' && o.name !== '')) &&
-    (o.timeout === undefined || (typeof o.timeout === 'number' && o.timeout >= 0));
-  if (!ok) {
-    throw new GenServerError(
-      'ERR_BAD_ARG',
-      `expected start options { name?: non-empty string, timeout?: ms >= 0 }. Got: ${short(opts)}`,
-    );
-  }
 }
 
 function checkServer(server: unknown, fn: string): asserts server is ServerRef {

@@ -41,7 +41,7 @@ export interface RegistryOptions {
 }
 
 /** One registration: the process and its value. */
-export type Entry = readonly [Pid, unknown];
+export type Entry = [Pid, unknown];
 
 export class RegistryError extends Error {
   constructor(
@@ -89,7 +89,14 @@ export async function start(opts: RegistryOptions): Promise<Pid> {
   return GenServer.start(RegistryServer, checked, { name: checked.name });
 }
 
-/** Like `start`, linked to the caller (for a supervisor's child spec). */
+/**
+ * Like `start`, linked to the caller (for a supervisor's child spec).
+ *
+ * @example
+ * iex(bob)> await Supervisor.start([{ id: 'reg', start: () => Registry.startLink({ keys: 'unique', name: 'rooms' }) }], { strategy: 'one_for_one' })
+ * iex(bob)> Registry.whereis('rooms')
+ * #PID<0.131.0>
+ */
 export async function startLink(opts: RegistryOptions): Promise<Pid> {
   const checked = checkOptions(opts);
   return GenServer.startLink(RegistryServer, checked, { name: checked.name });

@@ -94,15 +94,24 @@ export class SupervisorError extends Error {
  * `['shutdown', ['failed_to_start_child', id, why]]`).
  *
  * @example
+ * iex(bob)> const Stack = { name: 'Stack', init: (items) => ['ok', items] }
  * iex(bob)> const sup = await Supervisor.start([[Stack, ['hello']]], { strategy: 'one_for_one', name: 'sup' })
+ * iex(bob)> await Supervisor.whichChildren('sup')
+ * [ [ 'Stack', #PID<0.125.0>, 'worker' ] ]
  */
 export async function start(children: readonly Child[], opts: SupervisorOptions): Promise<Pid> {
   return GenServer.start(SupervisorServer, init(children, opts), { name: opts.name });
 }
 
 /**
- * Like `start`, and links the supervisor to the caller (how a supervisor becomes the
- * child of another: `{ id: 'sub', start: [Supervisor.startLink, children, opts], type: 'supervisor' }`).
+ * Like `start`, and links the supervisor to the caller: how a supervisor becomes the
+ * child of another.
+ *
+ * @example
+ * iex(bob)> const sub = { id: 'sub', start: [Supervisor.startLink, [], { strategy: 'one_for_all' }], type: 'supervisor' }
+ * iex(bob)> const top = await Supervisor.start([sub], { strategy: 'one_for_one' })
+ * iex(bob)> await Supervisor.countChildren(top)
+ * { specs: 1, active: 1, supervisors: 1, workers: 0 }
  */
 export async function startLink(children: readonly Child[], opts: SupervisorOptions): Promise<Pid> {
   return GenServer.startLink(SupervisorServer, init(children, opts), { name: opts.name });

@@ -7,22 +7,15 @@ import * as assert from 'uvu/assert';
 import * as BasicServer from '../src/basic-server.ts';
 import * as GenServer from '../src/genserver.ts';
 import type { GenServerModule } from '../src/genserver.ts';
-import { isAlive, monitor, receive, send, self, trapExit, whereis, type Runtime } from '../src/process/index.ts';
+import { isAlive, monitor, receive, send, self, trapExit, whereis } from '../src/process/index.ts';
 import { _ } from '../src/term.ts';
-import { testRuntime, type TestRuntime } from './support/runtime.ts';
-import { inProcess } from './support/cluster.ts';
+import { eachTestRuntime } from './support/each-runtime.ts';
 
-let t: TestRuntime;
+const { inside } = eachTestRuntime();
 let lastStates: unknown[];
 test.before.each(() => {
-  t = testRuntime();
   lastStates = [];
 });
-test.after.each(() => {
-  t.rt.shutdown();
-});
-
-const inside = <T>(fn: () => Promise<T> | T) => inProcess(t.rt as Runtime, fn, 5000);
 
 /** The item accumulator: cast ['add', item] to add, call 'listItems' to list. */
 const ItemAccumulator: GenServerModule<string[]> = {

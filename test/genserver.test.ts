@@ -8,21 +8,14 @@ import * as assert from 'uvu/assert';
 import * as GenServer from '../src/genserver.ts';
 import { GenServerError, type GenServerModule, type From } from '../src/genserver.ts';
 import {
-  exit, isAlive, monitor, receive, self, send, spawn, spawnLink, trapExit, whereis, flush, ReceiveError, type Runtime,
+  exit, isAlive, monitor, receive, self, send, spawn, spawnLink, trapExit, whereis, flush, ReceiveError,
 } from '../src/process/index.ts';
 import { Pid, _ } from '../src/term.ts';
-import { testRuntime, sleep, type TestRuntime } from './support/runtime.ts';
-import { inProcess } from './support/cluster.ts';
+import { sleep } from './support/runtime.ts';
+import { eachTestRuntime } from './support/each-runtime.ts';
 
-let t: TestRuntime;
-test.before.each(() => {
-  t = testRuntime();
-});
-test.after.each(() => {
-  t.rt.shutdown();
-});
-
-const inside = <T>(fn: () => Promise<T> | T) => inProcess(t.rt as Runtime, fn, 5000);
+const t = eachTestRuntime();
+const { inside } = t;
 
 /** Resolves with the GenServerError `promise` rejects with; fails if it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<GenServerError> {

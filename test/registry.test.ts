@@ -8,21 +8,14 @@ import * as Registry from '../src/registry.ts';
 import { RegistryError } from '../src/registry.ts';
 import * as GenServer from '../src/genserver.ts';
 import * as Supervisor from '../src/supervisor.ts';
-import { exit, processInfo, receive, self, send, spawn, type Runtime } from '../src/process/index.ts';
+import { exit, processInfo, receive, self, send, spawn } from '../src/process/index.ts';
 import { Pid } from '../src/term.ts';
-import { testRuntime, sleep, type TestRuntime } from './support/runtime.ts';
-import { inProcess } from './support/cluster.ts';
+import { sleep } from './support/runtime.ts';
+import { eachTestRuntime } from './support/each-runtime.ts';
 import { eventually } from './support/eventually.ts';
 
-let t: TestRuntime;
-test.before.each(() => {
-  t = testRuntime();
-});
-test.after.each(() => {
-  t.rt.shutdown();
-});
-
-const inside = <T>(fn: () => Promise<T> | T) => inProcess(t.rt as Runtime, fn, 5000);
+const t = eachTestRuntime();
+const { inside } = t;
 
 /** A process that registers itself under `key` and waits for 'stop'; resolves with its pid once registered. */
 async function member(registry: string, key: unknown, value: unknown): Promise<Pid> {

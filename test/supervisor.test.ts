@@ -8,24 +8,18 @@ import * as Supervisor from '../src/supervisor.ts';
 import { SupervisorError, type Child } from '../src/supervisor.ts';
 import * as GenServer from '../src/genserver.ts';
 import { GenServerError, type GenServerModule } from '../src/genserver.ts';
-import { exit, isAlive, monitor, receive, self, spawnLink, trapExit, whereis, type Runtime } from '../src/process/index.ts';
+import { exit, isAlive, monitor, receive, self, spawnLink, trapExit, whereis } from '../src/process/index.ts';
 import { Pid, _ } from '../src/term.ts';
-import { testRuntime, type TestRuntime } from './support/runtime.ts';
-import { inProcess } from './support/cluster.ts';
+import { eachTestRuntime } from './support/each-runtime.ts';
 import { eventually } from './support/eventually.ts';
 
-let t: TestRuntime;
+const t = eachTestRuntime();
+const { inside } = t;
 /** What the workers did, in order: 'start a', 'stop a shutdown', ... */
 let events: string[];
 test.before.each(() => {
-  t = testRuntime();
   events = [];
 });
-test.after.each(() => {
-  t.rt.shutdown();
-});
-
-const inside = <T>(fn: () => Promise<T> | T) => inProcess(t.rt as Runtime, fn, 5000);
 
 /**
  * A worker registered under its name that records its start and its terminate (it traps
