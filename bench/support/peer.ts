@@ -1,0 +1,52 @@
+/**
+ * A node for the benchmarks to drive over the real protocol: it boots like the
+ * playground (`bootNode`, same flags), starts the default PubSub, and registers
+ * `bench`, which takes commands:
+ * - `['join', group]`: a new process joins `group` in pg, stamped by the caller.
+ * - `['subscribe', from, topic, n, expected]`: starts `n` subscribers of `topic`; once
+ *   they are subscribed, `['ready', node]` goes to `from`, and once all of them have
+ *   received `expected` messages, `['done', node]`.
+ */
+import { parseArgs } from 'node:util';
+import { bootNode } from '../../src/node/boot.ts';
+import { receive, register, self, send, spawn } from '../../src/process/index.ts';
+import * as pg from '../../src/pg.ts';
+import * as PubSub from '../../src/pubsub/index.ts';
+import type { Pid } from '../../src/term.ts';
+
+const { values } = parseArgs({ options: { sname: { type: 'string' } } });
+const booted = await bootNode({ sname: values.sname, discovery: 'none', greet: false });
+await PubSub.start();
+
+spawn(async function bench() {
+  register('bench', self());
+  for (;;) {
+    const msg = (await receive()) as unknown[];
+    if (msg[0] === 'join') spawn(joiner, msg[1]);
+    else if (msg[0] === 'subscribe') subscribers(msg[1] as Pid, msg[2] as string, msg[3] as number, msg[4] as number);
+  }
+});
+
+async function joiner(group: unknown) {
+  pg.join(group, self());
+  await receive('never');
+}
+
+function subscribers(from: Pid, topic: string, n: number, expected: number) {
+  const node = booted.runtime.node;
+  const counter = spawn(async () => {
+    for (let i = 0; i < n; i++) await receive('full');
+    send(from, ['done', node]);
+  });
+  for (let i = 0; i < n; i++) {
+    spawn(async () => {
+      PubSub.subscribe(topic);
+      for (let got = 0; got < expected; got++) await receive();
+      send(counter, 'full');
+    });
+  }
+  send(from, ['ready', node]);
+}
+
+process.stdout.write(`[info] bench peer ${booted.runtime.node} ready\n`);
+setInterval(() => {}, 1 << 30);
