@@ -54,6 +54,13 @@ test("a message sent to the remote shell's pid waits in its mailbox until flush(
   assert.is(await ask(bob, 'flush()'), "'ok'\n");
 });
 
+test('GenServer.call to a server on the other node shows the reply at the prompt', async () => {
+  await ask(alice, "const Stack = { init: (items) => ['ok', items], handleCall: (req, _from, items) => ['reply', items[0], items.slice(1)] }");
+  assert.match(await ask(alice, "await GenServer.start(Stack, ['hello', 'world'], { name: 'stack' })"), /^#PID<0\.\d+\.0>\n$/);
+  assert.is(await ask(bob, `GenServer.call(['stack', '${ALICE}'], 'pop')`), "'hello'\n");
+  assert.is(await ask(bob, `GenServer.call(['stack', '${ALICE}'], 'pop')`), "'world'\n");
+});
+
 test('pg.join on one node shows in getMembers on the other', async () => {
   assert.is(await ask(alice, "pg.join('room', self())"), "'ok'\n");
   await eventually(async () => assert.is(await ask(bob, "getMembers('room').length"), '1\n'));

@@ -230,6 +230,42 @@ test('h() lists every helper by group, h(fn) and h(name) show one with an exampl
     assert.is(await r.eval('h(Math.max)'), 'No help for that value. h() lists every helper.\n');
   }));
 
+test('GenServer.call at the prompt shows the reply', () =>
+  withRepl(async (r) => {
+    await r.eval("const Stack = { init: (items) => ['ok', items], handleCall: (req, _from, items) => ['reply', items[0], items.slice(1)], handleCast: ([, item], items) => ['noreply', [item, ...items]] }");
+    assert.match(await r.eval("await GenServer.start(Stack, ['hello'], { name: 'stack' })"), /^#PID<0\.\d+\.0>\n$/);
+    assert.is(await r.eval("GenServer.cast('stack', ['push', 'world'])"), "'ok'\n");
+    assert.is(await r.eval("GenServer.call('stack', 'pop')"), "'world'\n");
+    assert.is(await r.eval("GenServer.call('stack', 'pop')"), "'hello'\n");
+    assert.match(await r.eval("GenServer.call('nobody', 'ping', 100)"), /^\*\* \(GenServerError\) exited in: GenServer\.call\('nobody', 'ping', 100\)\n {4}\*\* \(EXIT\) no process/);
+    await r.eval("const sup = await Supervisor.start([{ id: 'kept', start: [GenServer.startLink, Stack, [], { name: 'kept' }] }], { strategy: 'one_for_one' })");
+    await r.eval("const before = whereis('kept'); exit(before, 'kill')");
+    assert.is(await r.eval("(await Supervisor.whichChildren(sup))[0][0]"), "'kept'\n");
+    await r.eval("await Registry.start({ keys: 'duplicate', name: 'topics' })");
+    await r.eval("Registry.register('topics', 'news', 1)");
+    assert.is(await r.eval("Registry.lookup('topics', 'news').length"), '1\n');
+    await r.eval("const [, basic] = BasicServer.start(Stack, ['plain'])");
+    assert.is(await r.eval('BasicServer.call(basic, "pop")'), "'plain'\n");
+  }));
+
+test('every helper the issue names is there, with a doc and an example; every member of a helper has a doc', () =>
+  withRepl(async (r) => {
+    const names = [
+      'node', 'self', 'list', 'connect', 'disconnect', 'names', 'send', 'receive', 'flush', 'spawn', 'spawnLink', 'link',
+      'monitor', 'exit', 'register', 'whereis', 'processes', 'i', 'pg', 'getMembers', 'GenServer', 'Supervisor',
+      'Registry', 'BasicServer', 'h', 'udp',
+    ];
+    for (const name of names) {
+      assert.not.equal(await r.eval(`typeof ${name}`), "'undefined'\n", name);
+      assert.match(await r.eval(`h('${name}')`), /\n {2}Example:\n/, name);
+    }
+    for (const ns of ['pg', 'udp', 'GenServer', 'Supervisor', 'Registry', 'BasicServer']) {
+      const members = (await r.eval(`Object.keys(${ns}).filter((k) => typeof ${ns}[k] === 'function' && !k.endsWith('Error')).join(' ')`)).trim().slice(1, -1).split(' ');
+      assert.ok(members.length > 2, ns);
+      for (const m of members) assert.match(await r.eval(`h('${ns}.${m}')`), new RegExp(`^${ns}\\.${m}\\(`), `${ns}.${m}`);
+    }
+  }));
+
 test('i(pid) prints a small table of process info; i() lists processes', () =>
   withRepl(async (r) => {
     await r.eval("register('me', self()); send(self(), 'queued')");

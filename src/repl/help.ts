@@ -38,13 +38,19 @@ export function makeHelp(docs: HelpDoc[], helpers: Helpers, print: (text: string
 
 // Internals
 
+/** The order of the groups in `h()`; any other group comes after these. */
+const GROUP_ORDER = [
+  'Nodes', 'Processes', 'Names', 'OTP behaviours', 'Process groups and PubSub', 'Sockets', 'Looking around', 'Patterns',
+];
+
 function overview(docs: HelpDoc[], c: Colors): string {
   const top = docs.filter((d) => !d.name.includes('.'));
   const width = Math.min(34, Math.max(...top.map((d) => d.signature.length)));
   const groups = new Map<string, HelpDoc[]>();
   for (const d of top) groups.set(d.group, [...(groups.get(d.group) ?? []), d]);
+  const rank = (group: string) => (GROUP_ORDER.includes(group) ? GROUP_ORDER.indexOf(group) : GROUP_ORDER.length);
   const out: string[] = [];
-  for (const [group, entries] of groups) {
+  for (const [group, entries] of [...groups].sort(([a], [b]) => rank(a) - rank(b))) {
     out.push(c.bold(group));
     for (const d of entries) out.push(`  ${c.cyan(d.signature.padEnd(width))}  ${d.summary}`);
   }

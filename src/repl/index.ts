@@ -56,7 +56,10 @@ export interface ReplOptions {
   context?: Helpers;
   /** Docs for those helpers, for `h()`. */
   docs?: HelpDoc[];
-  /** Helpers loaded after the prompt appears (input waits for them). */
+  /**
+   * Helpers loaded after the prompt appears (input waits for them). Default: the OTP
+   * behaviours (`otp.ts`). A test runner that loads modules as CommonJS passes its own.
+   */
   later?: (env: HelperEnv) => Promise<Helpers>;
   /** More dot commands. */
   commands?: Record<string, ReplCommand>;
@@ -171,7 +174,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
         // Passed-in helpers and docs win over the built-in ones of the same name.
         define({ ...later.helpers, ...options.context }, [...later.docs, ...(options.docs ?? [])]);
       }),
-    options.later?.(env).then((more) => define(more)),
+    (options.later ?? (() => import('./otp.ts').then((otp) => otp.loadOtpHelpers())))(env).then((more) => define(more)),
   ]).then(
     () => queue.open(),
     (err) => {

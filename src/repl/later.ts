@@ -41,5 +41,5 @@ export async function loadLater(env: LaterEnv): Promise<Later> {
   const helpers: Helpers = {
     h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors),
   };
-  return { helpers, docs: [...docs.CORE_DOCS, ...otpDocs.PG_DOCS], transform: transform.toJavaScript };
+  return { helpers, docs: [...docs.CORE_DOCS, ...otpDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS], transform: transform.toJavaScript };
 }

@@ -5,7 +5,11 @@
  * Each REPL gets a runtime of its own; `close()` ends it (and its shell process).
  */
 import { PassThrough } from 'node:stream';
+import * as BasicServer from '../../src/basic-server.ts';
+import * as GenServer from '../../src/genserver.ts';
 import { Runtime } from '../../src/process/index.ts';
+import * as Registry from '../../src/registry.ts';
+import * as Supervisor from '../../src/supervisor.ts';
 import { startRepl, type Repl, type ReplOptions } from '../../src/repl/index.ts';
 import { sleep } from './eventually.ts';
 
@@ -33,7 +37,9 @@ export async function openRepl(opts: Partial<ReplOptions> & { node?: string } = 
   let text = '';
   output.setEncoding('utf8').on('data', (d: string) => (text += d));
   const runtime = new Runtime({ node: opts.node });
-  const repl = startRepl({ colors: false, historyFile: null, terminal: false, ...opts, runtime, input, output });
+  // The OTP modules this test process already has (a dynamic import would load second copies).
+  const later = async () => ({ GenServer, Supervisor, Registry, BasicServer });
+  const repl = startRepl({ colors: false, historyFile: null, terminal: false, later, ...opts, runtime, input, output });
   await repl.ready;
 
   const waitFor = async (pattern: RegExp | string, since = 0, timeout = 5000): Promise<string> => {
