@@ -51,8 +51,10 @@ class Scope {
   readonly joined = new Map<string, { ref: Ref; keys: string[] }>();
   /** Peer scope pid key to its pid, monitor and memberships (group key to pids). */
   readonly peers = new Map<string, { pid: Pid; ref: Ref; groups: Map<string, Pid[]> }>();
-  /** Subscribers: monitor ref key to [ref, subscriber, group key or null for the scope]. */
+  /** Subscribers: subscription ref key to [ref, subscriber, group key or null for the scope]. */
   readonly watchers = new Map<string, [Ref, Pid, string | null]>();
+  /** The scope's monitor on each subscriber (its ref key) to the subscription's ref key. */
+  readonly watcherMonitors = new Map<string, string>();
 
   constructor(
     readonly name: string,
@@ -150,22 +152,20 @@ export function whichLocalGroups(scope = DEFAULT_SCOPE): Group[] {
  */
 export function monitor(group: Group, scope = DEFAULT_SCOPE): [Ref, Pid[]] {
   const s = scopeFor(scope);
-  const ref = s.rt.makeRef();
-  s.watchers.set(ref.key, [ref, self(), termKey(group)]);
-  return [ref, getMembers(group, scope)];
+  return [subscribe(s, termKey(group)), getMembers(group, scope)];
 }
 
 /** Subscribes the caller to every join and leave in the scope: returns `[ref, groups]`. */
 export function monitorScope(scope = DEFAULT_SCOPE): [Ref, Array<[Group, Pid[]]>] {
   const s = scopeFor(scope);
-  const ref = s.rt.makeRef();
-  s.watchers.set(ref.key, [ref, self(), null]);
-  return [ref, [...s.members].map(([k, pids]) => [s.groups.get(k), [...pids]])];
+  return [subscribe(s, null), [...s.members].map(([k, pids]) => [s.groups.get(k), [...pids]])];
 }
 
 /** Stops a `monitor` or `monitorScope` subscription. */
 export function demonitor(ref: Ref, scope = DEFAULT_SCOPE): boolean {
-  return scopeFor(scope).watchers.delete(ref.key);
+  const s = scopeFor(scope);
+  for (const [monitorKey, key] of s.watcherMonitors) if (key === ref.key) s.watcherMonitors.delete(monitorKey);
+  return s.watchers.delete(ref.key);
 }
 
 /**
@@ -254,6 +254,12 @@ function onSync(s: Scope, peerPid: Pid, groups: Array<[Group, Pid[]]>): void {
 }
 
 function onDown(s: Scope, ref: Ref, pid: Pid): void {
+  const subscription = s.watcherMonitors.get(ref.key);
+  if (subscription !== undefined) {
+    s.watcherMonitors.delete(ref.key);
+    s.watchers.delete(subscription);
+    return;
+  }
   const member = s.joined.get(pid.key);
   if (member && member.ref.equals(ref)) {
     s.joined.delete(pid.key);
@@ -293,6 +299,16 @@ function checkLocal(s: Scope, pids: Pid | Pid[], what: string): Pid[] {
     }
   }
   return list;
+}
+
+/** Subscribes the caller to changes of one group (a key) or of the whole scope (null). */
+function subscribe(s: Scope, key: string | null): Ref {
+  const ref = s.rt.makeRef();
+  const subscriber = self();
+  s.watchers.set(ref.key, [ref, subscriber, key]);
+  // The scope watches the subscriber, so a subscription ends with its process.
+  s.watcherMonitors.set(s.rt.monitor(s.proc, subscriber).key, ref.key);
+  return ref;
 }
 
 function discover(s: Scope, node: NodeName): void {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as pg from '../src/pg.ts';
-import { exit, receive, spawn } from '../src/process/index.ts';
+import { exit, processInfo, receive, spawn, whereis } from '../src/process/index.ts';
 import type { Node } from '../src/node/index.ts';
 import { Pid, _ } from '../src/term.ts';
 import { startCluster, type Cluster } from './support/cluster.ts';
@@ -99,6 +99,15 @@ Local('monitor(group) reports joins and leaves', async ({ a, b }) => {
     return [joined[3].map(String), left[3].map(String)];
   });
   assert.equal(events, [[String(pid)], [String(pid)]]);
+});
+
+Local('a subscription ends with its subscriber', async ({ a }) => {
+  const scopeInfo = () => on(a, () => processInfo(whereis('pg')!)!.monitors.length);
+  const before = await scopeInfo();
+  const subscriber = await on(a, () => spawn(() => { pg.monitorScope(); return receive('never'); }));
+  await eventually(async () => assert.is(await scopeInfo(), before + 1));
+  await on(a, () => exit(subscriber, 'kill'));
+  await eventually(async () => assert.is(await scopeInfo(), before));
 });
 
 Local('a node connecting late sees existing members', async ({ c, a }) => {
