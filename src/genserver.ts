@@ -218,7 +218,7 @@ const BUSY =
 async function callFrom(p: Process, server: ServerRef, request: unknown, timeout: number): Promise<unknown> {
   const args: [ServerRef, unknown, number] = [server, request, timeout];
   const [target, ref] = begin(p, 'call', args);
-  p.rt.send(target, ['$gen_call', [p.pid, ref], request], p);
+  sendRequest(p, target, ref, ['$gen_call', [p.pid, ref], request]);
   const wait = timeout === Infinity ? null : startWaiting(p, ref, timeout);
   let answer: unknown[];
   try {
@@ -240,7 +240,7 @@ async function callFrom(p: Process, server: ServerRef, request: unknown, timeout
 async function stopFrom(p: Process, server: ServerRef, reason: unknown, timeout: number): Promise<'ok'> {
   const args: [ServerRef, unknown, number] = [server, reason, timeout];
   const [target, ref] = begin(p, 'stop', args);
-  p.rt.send(target, ['$gen_stop', reason], p);
+  sendRequest(p, target, ref, ['$gen_stop', reason]);
   const down = (await p.receive(['DOWN', ref, 'process', _, _], timeout)) as unknown[] | symbol;
   if (!Array.isArray(down)) {
     p.rt.demonitor(p, ref, true);
@@ -264,6 +264,16 @@ function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, numbe
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
   if (p.wResolve !== null) throw new ReceiveError(BUSY);
   return [target, monitorServer(p, target, fn, args)];
+}
+
+/** Sends the request of a call or stop; if it cannot go (a term the wire refuses), drops the monitor first. */
+function sendRequest(p: Process, target: Pid | readonly [string, NodeName], ref: Ref, msg: unknown): void {
+  try {
+    p.rt.send(target, msg, p);
+  } catch (err) {
+    p.rt.demonitor(p, ref, true);
+    throw err;
+  }
 }
 
 /**

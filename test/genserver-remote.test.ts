@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import * as GenServer from '../src/genserver.ts';
 import { GenServerError } from '../src/genserver.ts';
 import { Pid } from '../src/term.ts';
+import { processInfo, self } from '../src/process/index.ts';
 import { startCluster, inProcess, type Cluster, type NodeProcess } from './support/cluster.ts';
 import type { Node } from '../src/node/index.ts';
 
@@ -52,6 +53,14 @@ test('a remote call to a name nobody has rejects with noproc; a crash over there
   assert.is(crash[0], 'ERR_EXIT');
   assert.match(crash[1] as string, /\*\* \(Error\) remote counter exploded/);
   assert.is(after[0], 'ERR_NOPROC');
+});
+
+test('a request the wire refuses fails in the caller and leaves no monitor behind', async () => {
+  const got = await inside(async () => {
+    const refused = await GenServer.call(['counter', peer.name!], () => 'a function').then(() => null, (e: Error & { code?: string }) => e.code);
+    return [refused, processInfo(self())!.monitors.length, await GenServer.call(['counter', peer.name!], 'get')];
+  });
+  assert.equal(got, ['ERR_NOT_A_TERM', 0, 5]);
 });
 
 test('a remote call times out like a local one', async () => {
