@@ -68,6 +68,15 @@ test('pg.join on one node shows in getMembers on the other', async () => {
   assert.is(await ask(bob, "pg.getLocalMembers('room')"), '[]\n');
 });
 
+test('PubSub: a message published on one node reaches a subscriber shell on the other', async () => {
+  assert.is(await ask(bob, "PubSub.subscribe('user.created')"), "'ok'\n");
+  await ask(bob, 'flush()');
+  await eventually(async () => {
+    await ask(alice, "PubSub.publish('user.created', ['user', { id: 1 }])");
+    assert.match(await ask(bob, 'flush()'), /^\[ 'user', \{ id: 1 \} \]\n/);
+  });
+});
+
 test('.exit on one node: the other sees it go at once, and its name is freed', async () => {
   alice.send('.exit');
   const { code } = await alice.exited;

@@ -246,6 +246,62 @@ export const PG_DOCS: HelpDoc[] = [
     example: '> pg.demonitor(ref)\ntrue',
   },
   {
+    name: 'PubSub', group: GROUPS, signature: 'PubSub.subscribe/publish/...',
+    summary: 'Publish and subscribe across the cluster, designed as Phoenix.PubSub is.',
+    details: "Every node runs the default instance 'PubSub': a Registry of local subscribers and one server\njoined to a pg group; a publish sends one message per other node, whose server delivers locally.",
+    example: "> PubSub.subscribe('user.created')\n'ok'\n> PubSub.publish('user.created', ['user', { id: 1 }])\n'ok'\n> flush()\n[ 'user', { id: 1 } ]\n'ok'",
+  },
+  {
+    name: 'PubSub.subscribe', group: GROUPS, signature: 'PubSub.subscribe(topic)',
+    summary: 'Subscribes the caller to topic: published messages arrive in its mailbox.',
+    example: "> PubSub.subscribe('user.created')\n'ok'",
+  },
+  {
+    name: 'PubSub.unsubscribe', group: GROUPS, signature: 'PubSub.unsubscribe(topic)',
+    summary: "Removes every subscription of the caller to topic.",
+    example: "> PubSub.unsubscribe('user.created')\n'ok'",
+  },
+  {
+    name: 'PubSub.publish', group: GROUPS, signature: 'PubSub.publish(topic, msg)',
+    summary: 'Delivers msg to every subscriber of topic on every connected node.',
+    example: "> PubSub.publish('user.created', ['user', { id: 1 }])\n'ok'",
+  },
+  {
+    name: 'PubSub.broadcastFrom', group: GROUPS, signature: 'PubSub.broadcastFrom(pid, topic, msg)',
+    summary: 'Like publish, but not to pid (usually self()).',
+    example: "> PubSub.broadcastFrom(self(), 'chat', 'hi all')\n'ok'",
+  },
+  {
+    name: 'PubSub.localBroadcast', group: GROUPS, signature: 'PubSub.localBroadcast(topic, msg)',
+    summary: 'Delivers msg to the subscribers of topic on this node only.',
+    example: "> PubSub.localBroadcast('chat', 'only here')\n'ok'",
+  },
+  {
+    name: 'PubSub.directBroadcast', group: GROUPS, signature: 'PubSub.directBroadcast(node, topic, msg)',
+    summary: 'Delivers msg to the subscribers of topic on node only.',
+    example: "> PubSub.directBroadcast('alice@vm', 'chat', 'just alice')\n'ok'",
+  },
+  {
+    name: 'PubSub.subscribers', group: GROUPS, signature: 'PubSub.subscribers(topic)',
+    summary: "This node's subscribers of topic.",
+    example: "> PubSub.subscribers('user.created')\n[ #PID<0.7.0> ]",
+  },
+  {
+    name: 'PubSub.start', group: GROUPS, signature: 'PubSub.start({ name })',
+    summary: 'Starts another instance on this node (start it on every node that takes part); gives its functions.',
+    example: "> const hermes = await PubSub.start({ name: 'hermes' })\n> hermes.subscribe('user.created')\n'ok'",
+  },
+  {
+    name: 'PubSub.startLink', group: GROUPS, signature: 'PubSub.startLink({ name })',
+    summary: "Like start, linked to the caller; gives the instance's supervisor (a child spec's start).",
+    example: "> await PubSub.startLink({ name: 'hermes' })\n#PID<0.140.0>",
+  },
+  {
+    name: 'PubSub.instance', group: GROUPS, signature: 'PubSub.instance(name)',
+    summary: 'The functions of a running instance, bound to its name.',
+    example: "> PubSub.instance('hermes').publish('news', 'extra!')\n'ok'",
+  },
+  {
     name: 'getMembers', group: GROUPS, signature: 'getMembers(group)',
     summary: 'Short for pg.getMembers(group).',
     example: "> getMembers('workers')\n[ #PID<0.7.0>, #PID<12.7.0> ]",

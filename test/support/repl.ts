@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import * as BasicServer from '../../src/basic-server.ts';
 import * as GenServer from '../../src/genserver.ts';
 import { Runtime } from '../../src/process/index.ts';
+import * as PubSub from '../../src/pubsub/index.ts';
 import * as Registry from '../../src/registry.ts';
 import * as Supervisor from '../../src/supervisor.ts';
 import { startRepl, type Repl, type ReplOptions } from '../../src/repl/index.ts';
@@ -38,7 +39,7 @@ export async function openRepl(opts: Partial<ReplOptions> & { node?: string } = 
   output.setEncoding('utf8').on('data', (d: string) => (text += d));
   const runtime = new Runtime({ node: opts.node });
   // The OTP modules this test process already has (a dynamic import would load second copies).
-  const later = async () => ({ GenServer, Supervisor, Registry, BasicServer });
+  const later = async () => ({ GenServer, Supervisor, Registry, BasicServer, PubSub });
   const repl = startRepl({ colors: false, historyFile: null, terminal: false, later, ...opts, runtime, input, output });
   await repl.ready;
 
