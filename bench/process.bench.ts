@@ -2,7 +2,7 @@
  * Local process figures: message passing, spawning, and memory per idle process.
  * Prints one JSON line per metric.
  */
-import { Runtime, setDefaultRuntime, spawn, send, receive, self } from '../src/process/index.ts';
+import { Runtime, setDefaultRuntime, spawn, send, receive } from '../src/process/index.ts';
 import { report } from './report.ts';
 
 setDefaultRuntime(new Runtime());
@@ -48,9 +48,17 @@ report('local_send_msgs_per_s', Math.round(N / (best / 1000)), 'msgs/s');
 
 const S = 100_000;
 const before = heapAfterGc();
-const { ms, pids } = spawnWaiting(S);
+const first = spawnWaiting(S);
 const after = heapAfterGc();
-report('spawn_per_s', Math.round(S / (ms / 1000)), 'processes/s');
 report('process_memory_bytes', Math.round((after - before) / S), 'bytes');
-for (const pid of pids) send(pid as never, 'stop');
-void self;
+let bestMs = first.ms;
+for (const pid of first.pids) send(pid as never, 'stop');
+// Best of three rounds: the figure is the runtime's, not a busy neighbour's.
+for (let round = 0; round < 2; round++) {
+  await new Promise((r) => setTimeout(r, 20));
+  heapAfterGc();
+  const { ms, pids } = spawnWaiting(S);
+  bestMs = Math.min(bestMs, ms);
+  for (const pid of pids) send(pid as never, 'stop');
+}
+report('spawn_per_s', Math.round(S / (bestMs / 1000)), 'processes/s');
