@@ -85,8 +85,11 @@ export class Ref {
     );
   }
 
+  #key: string | undefined;
+
+  /** Kept once made: each monitor, demonitor and DOWN keys maps by it, and a new string costs a hash. */
   get key(): string {
-    return `${this.node}/${this.creation}/${this.id}`;
+    return (this.#key ??= `${this.node}/${this.creation}/${this.id}`);
   }
 
   toString(): string {
