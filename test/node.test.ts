@@ -9,6 +9,8 @@ import { startPortMapper, type PortMapper } from '../src/node/epmd.ts';
 import { startNode, stopNode, connect, list, isAlive, node, fullName, NodeError, monitorNodes, type Node } from '../src/node/index.ts';
 import { Runtime, setDefaultRuntime, receive, send, self, spawn, register, monitor, link, trapExit, exit, TIMEOUT } from '../src/process/index.ts';
 import { Pid, Ref, equal, _ } from '../src/term.ts';
+import * as GenServer from '../src/genserver.ts';
+import { GenServerError } from '../src/genserver.ts';
 import { inProcess, startCluster, PEER, HOST } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
@@ -225,6 +227,34 @@ test('100k messages from one process to another arrive in send order', async () 
     return receive(['done', _, _], { after: 15_000 });
   }, 20_000);
   assert.equal(result, ['done', N, 0]);
+});
+
+test('GenServer.call and cast reach a server by [name, node] and by remote pid', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  const Counter = {
+    init: (n: number) => ['ok', n] as const,
+    handleCall: (req: unknown, _from: unknown, n: number) => (req === 'get' ? (['reply', n, n] as const) : (['noreply', n] as const)),
+    handleCast: (by: number, n: number) => ['noreply', n + by] as const,
+  };
+  const pid = await inProcess(b.runtime, () => GenServer.start(Counter, 40, { name: 'counter' }));
+  const got = await inProcess(a.runtime, async () => {
+    GenServer.cast(['counter', 'b@127.0.0.1'], 1);
+    GenServer.cast(pid, 1);
+    return [await GenServer.call(['counter', 'b@127.0.0.1'], 'get'), await GenServer.call(pid, 'get')];
+  });
+  assert.equal(got, [42, 42]);
+  const missing = await inProcess(a.runtime, () => GenServer.call(['nobody', 'b@127.0.0.1'], 'get').catch((e: unknown) => e));
+  assert.is((missing as GenServerError).code, 'ERR_NOPROC');
+  // A call still waiting when the server's node goes away rejects with a nodedown error.
+  const pending = inProcess(a.runtime, () => GenServer.call(['counter', 'b@127.0.0.1'], 'never', 10_000).catch((e: unknown) => e));
+  await eventually(() => assert.ok(b.list().length === 1));
+  await new Promise((r) => setTimeout(r, 50));
+  await stopNode(b);
+  const err = (await pending) as GenServerError;
+  assert.instance(err, GenServerError);
+  assert.is(err.code, 'ERR_NODEDOWN');
+  assert.match(err.message, /no connection/);
 });
 
 test('ticks: a peer that goes silent is declared down after the tick time', async () => {

@@ -1,0 +1,33 @@
+/**
+ * Remote GenServer call latency: 20k sequential calls from a process on this node to the
+ * greeter of another node (a separate OS process), addressed as `['greeter', node]`,
+ * each timed on its own. Prints `remote_call_p50_us` and `remote_call_p99_us`.
+ */
+import { startCluster, inProcess, PEER } from '../test/support/cluster.ts';
+import * as GenServer from '../src/genserver.ts';
+import { percentile, report } from './report.ts';
+
+const N = 20_000;
+const c = await startCluster();
+try {
+  const peer = await c.start(['--sname', 'callee', '--discovery', 'none'], { script: PEER });
+  const me = await c.local('caller');
+  if (!(await me.connect(peer.name!))) throw new Error('could not connect to the peer');
+  const server: [string, string] = ['greeter', peer.name!];
+  const timed = () =>
+    inProcess(me.runtime, async () => {
+      const samples = new Array<number>(N);
+      for (let i = 0; i < N; i++) {
+        const t0 = performance.now();
+        await GenServer.call(server, 'greetings');
+        samples[i] = (performance.now() - t0) * 1000;
+      }
+      return samples;
+    }, 20_000);
+  await timed(); // warm-up: both nodes' compilers, not the steady state
+  const samples = await timed();
+  report('remote_call_p50_us', Number(percentile(samples, 50).toFixed(1)), 'us');
+  report('remote_call_p99_us', Number(percentile(samples, 99).toFixed(1)), 'us');
+} finally {
+  await c.stop();
+}
