@@ -7,37 +7,21 @@
  * discovery port and PLAYGROUND_HOME of its own, all removed at the end.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { names } from '../src/node/epmd-client.ts';
+import { ROOT, startCluster } from '../test/support/cluster.ts';
 import { percentile, report } from './report.ts';
 
 const RUNS = 9;
 const RUN_TIMEOUT_MS = 8000;
-const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 
-const home = mkdtempSync(join(tmpdir(), 'playground-bench-'));
-const epmdPort = await freePort();
-const env = {
-  ...process.env,
-  PLAYGROUND_HOME: home,
-  PLAYGROUND_EPMD_PORT: String(epmdPort),
-  PLAYGROUND_DISCOVERY_PORT: String(await freePort()),
-  PLAYGROUND_COOKIE: 'bench',
-  NO_COLOR: '1',
-};
-
+const cluster = await startCluster();
+const env = { ...process.env, ...cluster.env };
 try {
   const npx = await measure('npx', ['tsx', 'playground', '--sname', 'x']);
   const direct = await measure(process.execPath, ['--import', 'tsx', 'playground', '--sname', 'x']);
   report('repl_ready_ms', Math.round(percentile(npx, 50)), 'ms');
   report('repl_ready_direct_ms', Math.round(percentile(direct, 50)), 'ms');
 } finally {
-  const mapper = (await names(epmdPort).catch(() => null))?.pid;
-  if (mapper !== undefined && mapper !== process.pid) process.kill(mapper, 'SIGKILL');
-  rmSync(home, { recursive: true, force: true });
+  await cluster.stop();
 }
 
 /** Launch-to-prompt times of RUNS runs, after one warm-up run. */
@@ -71,17 +55,6 @@ function once(command: string, args: string[]): Promise<number> {
       clearTimeout(timer);
       if (ready > 0) resolve(ready);
       else reject(new Error(`exited before the prompt:\n${out}`));
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
     });
   });
 }
