@@ -11,6 +11,8 @@ import { startCluster, inProcess, PEER, HOST, type Cluster } from './support/clu
 import { eventually, sleep } from './support/eventually.ts';
 import { names, lookup } from '../src/node/epmd-client.ts';
 import { receive, monitor, link, trapExit, send, self, TIMEOUT } from '../src/process/index.ts';
+import * as GenServer from '../src/genserver.ts';
+import { _ } from '../src/term.ts';
 import { monitorNodes } from '../src/node/index.ts';
 import type { Pid } from '../src/term.ts';
 
@@ -80,6 +82,28 @@ test('kill -9 of a node: nodedown, monitors and links fire with noconnection, it
   assert.equal(tester.list(), []);
   await eventually(async () => assert.not.ok((await names(c.epmdPort)).names.some(([n]) => n === bob.name)));
   await c.start(['--sname', 'bob', '--no-greet'], { script: PEER }); // the name is free again
+});
+
+test('between OS processes: a remote GenServer.call, and 100k messages each way in send order', async () => {
+  const bob = await c.start(['--sname', 'bob', '--discovery', 'none'], { script: PEER });
+  const tester = await c.local('tester');
+  const N = 100_000;
+  const got = await inProcess(tester.runtime, async () => {
+    const greetings = await GenServer.call(['greeter', bob.name!], 'greetings');
+    for (let i = 0; i < N; i++) send(['sink', bob.name!], ['seq', i]);
+    send(['sink', bob.name!], ['report', self()]);
+    const report = await receive(['report', _, _], { after: 20_000 });
+    send(['echo', bob.name!], ['blast', self(), N]);
+    let inOrder = 0;
+    for (let i = 0; i < N; i++) {
+      const m = (await receive(['seq', _], { after: 20_000 })) as [string, number];
+      if (m[1] === i) inOrder++;
+    }
+    return { greetings, report, inOrder };
+  }, 60_000);
+  assert.equal(got.greetings, []); // the tester runs no greeter, so nobody greeted bob
+  assert.equal(got.report, ['report', N, 0]);
+  assert.is(got.inOrder, N);
 });
 
 test('a wrong cookie: no connection, nothing delivered, one log line', async () => {
