@@ -5,6 +5,7 @@
  * `--help`. A bad flag or value is a `UsageError`: one line, exit status 2.
  */
 import { parseArgs } from 'node:util';
+import { LESSON_IDS } from '../lessons/ids.ts';
 
 export class UsageError extends Error {
   readonly code = 'ERR_USAGE';
@@ -89,6 +90,22 @@ export const FLAGS: Record<string, Flag> = {
     description: 'Milliseconds of silence after which a peer is declared down.',
     fallback: '60000', example: '--tick-time 5000', check: wholeNumber(100),
   },
+  lesson: {
+    type: 'string', value: 'id',
+    description: `Start (or resume) a guided lesson: ${LESSON_IDS.join(', ')}.`,
+    fallback: 'none', example: '--lesson hello-world',
+    check: (v) => (LESSON_IDS.includes(v) ? undefined : `expects one of ${LESSON_IDS.join(', ')}`),
+  },
+  auto: {
+    type: 'boolean',
+    description: 'Play the --lesson by itself: type every step, start the other nodes it needs, check each step; exit 0 when all pass.',
+    fallback: 'off', example: '--lesson pubsub --auto',
+  },
+  'auto-delay': {
+    type: 'string', value: 'ms',
+    description: 'Pause between the steps of --auto.',
+    fallback: '800', example: '--auto-delay 0', check: wholeNumber(0),
+  },
   names: {
     type: 'boolean',
     description: "List the names registered at this machine's port mapper, then exit.",
@@ -116,6 +133,7 @@ export function parseFlags(argv: string[]): Values {
     }
   }
   if (values.sname !== undefined && values.name !== undefined) throw new UsageError('give either --sname or --name, not both');
+  if (values.auto && values.lesson === undefined) throw new UsageError('--auto plays a lesson: give one with --lesson ID');
   return values;
 }
 

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { bootNode, BootError, printNames, type Booted } from '../src/node/boot.ts';
 import { NodeError } from '../src/node/index.ts';
 import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
+import { attachLessons } from './lessons.ts';
 
 /** How long the node may take to stop before the process exits anyway. */
 const STOP_TIMEOUT_MS = 2000;
@@ -59,12 +60,17 @@ async function run(flags: Values): Promise<void> {
   }
   const { startRepl } = await replModule;
   const repl = startRepl({ runtime: booted.runtime });
+  const lessons = attachLessons(repl, booted.runtime, {
+    lesson: flags.lesson as string | undefined,
+    auto: Boolean(flags.auto),
+    autoDelay: flags['auto-delay'] === undefined ? undefined : Number(flags['auto-delay']),
+  });
   const leave = () => repl.close();
   process.once('SIGTERM', leave);
   process.once('SIGINT', leave);
   await repl.closed;
   await Promise.race([booted.stop(), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
-  process.exit(0);
+  process.exit(lessons.exitCode());
 }
 
 function fail(err: unknown, status: number): never {
