@@ -129,7 +129,9 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
  * `Infinity`) for its reply. Rejects with a `GenServerError` whose `code` says why:
  * `ERR_NOPROC`, `ERR_TIMEOUT`, `ERR_EXIT` (the server crashed or stopped first; the
  * reason is in `err.reason[0]`), `ERR_NODEDOWN` or `ERR_CALLING_SELF`. Outside a
- * process the call is made from a short-lived process of its own.
+ * process the call is made from a short-lived process of its own. A process makes one
+ * call at a time; a reply that comes after the timeout lands in its mailbox as
+ * `[ref, value]` (as in OTP before process aliases).
  *
  * @example
  * iex(bob)> await GenServer.call('stack', 'pop')
