@@ -128,6 +128,7 @@ async function answer(req: unknown[], state: State): Promise<unknown> {
 
 /** A child ended: forget it, leave it stopped, or restart by the strategy. */
 async function childExited(state: State, child: Child, reason: unknown) {
+  const pid = child.pid;
   child.pid = 'undefined';
   const kind = child.spec.restart;
   if (kind === 'temporary' || (kind === 'transient' && isQuietReason(reason))) {
@@ -135,7 +136,7 @@ async function childExited(state: State, child: Child, reason: unknown) {
     return ['noreply', state] as const;
   }
   if (!isQuietReason(reason)) {
-    currentProcess()!.rt.log('error', `${who()}: child ${short(child.spec.id)} terminated; restarting\n${formatReason(reason)}`);
+    currentProcess()!.rt.log('error', `${who()}: child ${short(child.spec.id)} (${pid}) terminated\n${formatReason(reason)}`);
   }
   return restart(state, child);
 }
