@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { bootNode, BootError, printNames, type Booted } from '../src/node/boot.ts';
 import { NodeError } from '../src/node/index.ts';
+import type { Repl } from '../src/repl/index.ts';
 import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
 import { attachLessons } from './lessons.ts';
 
@@ -38,6 +39,17 @@ async function run(flags: Values): Promise<void> {
   // The REPL's modules load while the node boots (it waits on sockets meanwhile).
   const replModule = import('../src/repl/index.ts');
   replModule.catch(() => {});
+  // Signals are taken from the start: one that arrives while the node boots stops it after.
+  let repl: Repl | null = null;
+  let leaving = false;
+  const leave = () => {
+    leaving = true;
+    repl?.close();
+  };
+  process.once('SIGTERM', leave);
+  // On a terminal Ctrl+C is a key the REPL handles (a SIGINT listener would also stop
+  // it from breaking a runaway evaluation); piped, it is a signal to leave cleanly.
+  if (!process.stdin.isTTY) process.once('SIGINT', leave);
   let booted: Booted;
   try {
     booted = await bootNode({
@@ -59,18 +71,19 @@ async function run(flags: Values): Promise<void> {
     process.stdout.write(`otp-playground ${version} on Node ${process.version}. h() for help; .exit or Ctrl+D to leave.\n`);
   }
   const { startRepl } = await replModule;
-  const repl = startRepl({ runtime: booted.runtime });
-  const lessons = attachLessons(repl, booted.runtime, {
-    lesson: flags.lesson as string | undefined,
-    auto: Boolean(flags.auto),
-    autoDelay: flags['auto-delay'] === undefined ? undefined : Number(flags['auto-delay']),
-  });
-  const leave = () => repl.close();
-  process.once('SIGTERM', leave);
-  process.once('SIGINT', leave);
-  await repl.closed;
+  let status = 0;
+  if (!leaving) {
+    repl = startRepl({ runtime: booted.runtime });
+    const lessons = attachLessons(repl, booted.runtime, {
+      lesson: flags.lesson as string | undefined,
+      auto: Boolean(flags.auto),
+      autoDelay: flags['auto-delay'] === undefined ? undefined : Number(flags['auto-delay']),
+    });
+    await repl.closed;
+    status = lessons.exitCode();
+  }
   await Promise.race([booted.stop(), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
-  process.exit(lessons.exitCode());
+  process.exit(status);
 }
 
 function fail(err: unknown, status: number): never {

@@ -117,14 +117,16 @@ test('.exit stops the node at once: a peer sees it go, its name is freed', () =>
     assert.equal(await inProcess(peer.runtime, () => list()), []);
   }));
 
-test('SIGTERM leaves as cleanly as .exit', () =>
+test('SIGTERM, and SIGINT when piped, leave as cleanly as .exit', () =>
   withCluster(async (c) => {
-    const node = await c.start(['--sname', 'termed', '--discovery', 'none']);
-    node.child.kill('SIGTERM');
-    const { code } = await node.exited;
-    assert.is(code, 0);
-    const reply = await names(c.epmdPort);
-    assert.not.ok(reply.names.some(([n]) => n === `termed@${HOST}`));
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const node = await c.start(['--sname', 'signalled', '--discovery', 'none']);
+      node.child.kill(signal);
+      const { code } = await node.exited;
+      assert.is(code, 0, signal);
+      const reply = await names(c.epmdPort);
+      assert.not.ok(reply.names.some(([n]) => n === `signalled@${HOST}`), signal);
+    }
   }));
 
 test('a name already taken is refused with a clear message and a non-zero status', () =>

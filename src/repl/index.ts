@@ -26,6 +26,7 @@ import { makeColors, wantsColors, type Colors } from './colors.ts';
 import { formatError } from './errors.ts';
 import { Evaluator, type EvalEvent, type EvalHook } from './evaluator.ts';
 import type { HelpDoc } from './help.ts';
+import { openHistory } from './history.ts';
 import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
 import { InputQueue } from './input.ts';
 import { Screen } from './screen.ts';
@@ -166,9 +167,11 @@ export function startRepl(options: ReplOptions = {}): Repl {
     resolveClosed();
   });
 
+  // At once, not later: loading the file replaces the history, lines typed before included.
+  if (terminal && options.historyFile !== null) openHistory(server, options.historyFile);
   const ready = Promise.all([
     import('./later.ts')
-      .then((later) => later.loadLater({ ...env, server, allHelpers: helpers, allDocs: docs, terminal, historyFile: options.historyFile }))
+      .then((later) => later.loadLater({ ...env, allHelpers: helpers, allDocs: docs }))
       .then((later) => {
         evaluator.transform = later.transform;
         // Passed-in helpers and docs win over the built-in ones of the same name.

@@ -1,13 +1,12 @@
 /**
  * @module repl/later
  * What the prompt does not need in order to appear, loaded just after it has (input
- * waits for it): esbuild for TypeScript input, the docs behind `h()`, the history file.
+ * waits for it): esbuild for TypeScript input and the docs behind `h()`.
  * Every module loaded before the prompt costs start-up time.
  *
  * Modules loaded here import nothing that holds state (the runtime, the node): a test
  * runner that loads the rest as CommonJS would otherwise get second copies of those.
  */
-import type { REPLServer } from 'node:repl';
 import type { HelpDoc } from './help.ts';
 import type { HelperEnv, Helpers } from './helpers.ts';
 import type { Transformed } from './transform.ts';
@@ -19,25 +18,19 @@ export interface Later {
 }
 
 export interface LaterEnv extends HelperEnv {
-  server: REPLServer;
   /** Every helper, and every doc, as `h()` will look them up (they may grow). */
   allHelpers: Helpers;
   allDocs: HelpDoc[];
-  /** Where to keep history; null keeps none (undefined: the default file). */
-  historyFile: string | null | undefined;
-  terminal: boolean;
 }
 
 export async function loadLater(env: LaterEnv): Promise<Later> {
-  const [transform, help, docs, otpDocs, history] = await Promise.all([
+  const [transform, help, docs, otpDocs] = await Promise.all([
     import('./transform.ts'),
     import('./help.ts'),
     import('./docs.ts'),
     import('./docs-otp.ts'),
-    env.terminal && env.historyFile !== null ? import('./history.ts') : null,
   ]);
   await transform.warmUp();
-  history?.openHistory(env.server, env.historyFile ?? undefined);
   const helpers: Helpers = {
     h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors),
   };
