@@ -82,6 +82,17 @@ test('connect resolves true, then both sides list each other; unknown nodes give
   assert.is(await a.connect('b@127.0.0.1'), true);
 });
 
+test('a node that restarts under the same name (on another port) can be reached again', async () => {
+  const a = await start('a');
+  const b = await start('b');
+  assert.is(await a.connect('b@127.0.0.1'), true);
+  await stopNode(b);
+  await eventually(() => assert.equal(a.list(), []));
+  assert.is(await a.connect('b@127.0.0.1'), false);
+  const again = await start('b');
+  assert.is(await a.connect('b@127.0.0.1'), true);
+});
+
 test('a wrong cookie makes connect resolve false, not throw, and is logged once', async () => {
   const a = await start('a');
   const b = await start('b', { cookie: 'other' });

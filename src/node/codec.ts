@@ -105,10 +105,15 @@ export function encode(term: unknown): Buffer {
   return Buffer.from(packBody(term));
 }
 
+/** Reused for every decode (unpack reads it before anything can re-enter). */
+const range = { start: 0, end: 0 };
+
 /** Decodes a msgpack body produced by `encode`; throws `CodecError` on bad bytes. */
 export function decode(body: Uint8Array, start = 0, end = body.length): unknown {
+  range.start = start;
+  range.end = end;
   try {
-    return packr.unpack(body, { start, end });
+    return packr.unpack(body, range);
   } catch (err) {
     if (err instanceof CodecError) throw err;
     throw new CodecError('ERR_BAD_FRAME', `undecodable frame: ${(err as Error).message}`);

@@ -291,6 +291,7 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
       const name = conn.peer!.name;
       if (this.conns.get(name) !== conn) return;
       this.conns.delete(name);
+      this.addresses.delete(name); // it may come back elsewhere: ask again next time
       this.runtime.nodeDown(name);
       this.notify(['nodedown', name]);
       this.runtime.log('debug', `lost ${name}: ${reason}`);
@@ -313,6 +314,7 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
     const p = this.pending.get(node);
     if (!p) return;
     this.pending.delete(node);
+    this.addresses.delete(node);
     if (p.timer) clearTimeout(p.timer);
     p.conn?.close('connection attempt abandoned');
     p.resolve(false);
