@@ -15,8 +15,6 @@ import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
 import { _, format, match, type Pid } from '../term.ts';
 import type { Colors } from './colors.ts';
-import { infoTable, processTable } from './tables.ts';
-import * as udp from './udp.ts';
 
 /** What the helpers need from the REPL around them. */
 export interface HelperEnv {
@@ -98,11 +96,42 @@ export function coreHelpers(env: HelperEnv): Helpers {
       demonitor: pg.demonitor,
     },
     getMembers: pg.getMembers,
-    // Sockets
-    udp: { open: udp.open, send: udp.send, close: udp.close },
     // Patterns
     _,
     match,
     TIMEOUT: proc.TIMEOUT,
   };
+}
+
+// Internals
+
+/** `i(pid)`: one process, a row per property. */
+function infoTable(info: proc.ProcessInfo, c: Colors): string {
+  const rows: Array<[string, string]> = [
+    ['Pid', String(info.pid)],
+    ['Registered name', info.registeredName ?? '-'],
+    ['Initial call', info.initialCall],
+    ['Status', info.status],
+    ['Message queue length', String(info.messageQueueLen)],
+    ['Messages', info.messages.length === 0 ? '[]' : format(info.messages)],
+    ['Links', list(info.links)],
+    ['Monitors', list(info.monitors)],
+    ['Monitored by', list(info.monitoredBy)],
+    ['Trap exit', String(info.trapExit)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${v}`).join('\n');
+}
+
+/** `i()`: every process, a row each, as Erlang's `i()` does. */
+function processTable(infos: proc.ProcessInfo[], c: Colors): string {
+  const header = ['Pid', 'Name', 'Initial call', 'Status', 'Queue'];
+  const rows = infos.map((p) => [String(p.pid), p.registeredName ?? '', p.initialCall, p.status, String(p.messageQueueLen)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [c.bold(line(header)), ...rows.map(line)].join('\n');
+}
+
+function list(items: Array<Pid | readonly [string, string]>): string {
+  return items.length === 0 ? '[]' : items.map((x) => format(x)).join(', ');
 }

@@ -59,7 +59,8 @@ export interface ReplOptions {
   docs?: HelpDoc[];
   /**
    * Helpers loaded after the prompt appears (input waits for them). Default: the OTP
-   * behaviours (`otp.ts`). A test runner that loads modules as CommonJS passes its own.
+   * behaviours, PubSub and udp (`modules.ts`). A test runner that loads modules as
+   * CommonJS passes its own (a dynamic import would give it second copies).
    */
   later?: (env: HelperEnv) => Promise<Helpers>;
   /** More dot commands. */
@@ -177,7 +178,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
         // Passed-in helpers and docs win over the built-in ones of the same name.
         define({ ...later.helpers, ...options.context }, [...later.docs, ...(options.docs ?? [])]);
       }),
-    (options.later ?? (() => import('./otp.ts').then((otp) => otp.loadOtpHelpers())))(env).then((more) => define(more)),
+    (options.later ?? (() => import('./modules.ts').then((m) => m.loadModuleHelpers())))(env).then((more) => define(more)),
   ]).then(
     () => queue.open(),
     (err) => {

@@ -12,6 +12,8 @@ import * as PubSub from '../../src/pubsub/index.ts';
 import * as Registry from '../../src/registry.ts';
 import * as Supervisor from '../../src/supervisor.ts';
 import { startRepl, type Repl, type ReplOptions } from '../../src/repl/index.ts';
+import { udpHelper } from '../../src/repl/modules.ts';
+import * as udp from '../../src/repl/udp.ts';
 import { sleep } from './eventually.ts';
 
 export interface Harness {
@@ -38,8 +40,8 @@ export async function openRepl(opts: Partial<ReplOptions> & { node?: string } = 
   let text = '';
   output.setEncoding('utf8').on('data', (d: string) => (text += d));
   const runtime = new Runtime({ node: opts.node });
-  // The OTP modules this test process already has (a dynamic import would load second copies).
-  const later = async () => ({ GenServer, Supervisor, Registry, BasicServer, PubSub });
+  // The modules this test process already has (a dynamic import would load second copies).
+  const later = async () => ({ GenServer, Supervisor, Registry, BasicServer, PubSub, udp: udpHelper(udp) });
   const repl = startRepl({ colors: false, historyFile: null, terminal: false, later, ...opts, runtime, input, output });
   await repl.ready;
 

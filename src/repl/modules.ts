@@ -1,0 +1,25 @@
+/**
+ * @module repl/modules
+ * The helpers that are whole modules: the OTP behaviours (GenServer, Supervisor,
+ * Registry, BasicServer), PubSub and udp, loaded just after the prompt appears. A new
+ * one is one line here and its docs in `docs.ts` or `docs-otp.ts`.
+ */
+import type { Helpers } from './helpers.ts';
+
+/** Loads them as ES modules: the same instances the node runs on. */
+export async function loadModuleHelpers(): Promise<Helpers> {
+  const [GenServer, Supervisor, Registry, BasicServer, PubSub, udp] = await Promise.all([
+    import('../genserver.ts'),
+    import('../supervisor.ts'),
+    import('../registry.ts'),
+    import('../basic-server.ts'),
+    import('../pubsub/index.ts'),
+    import('./udp.ts'),
+  ]);
+  return { GenServer, Supervisor, Registry, BasicServer, PubSub, udp: udpHelper(udp) };
+}
+
+/** `udp` at the prompt: its three functions (not the module's classes). */
+export function udpHelper(udp: typeof import('./udp.ts')): Helpers {
+  return { open: udp.open, send: udp.send, close: udp.close };
+}
