@@ -160,3 +160,51 @@ Local('bad input is refused clearly', async ({ a }) => {
 
 Local.run();
 
+const Demo = suite<{ c: Cluster; nodes: NodeProcess[] }>('the three-node demo on real nodes');
+
+Demo.before(async (ctx) => {
+  ctx.c = await startCluster();
+});
+
+Demo.after(async (ctx) => {
+  await ctx.c?.stop();
+});
+
+/** Typed at a prompt: `n` processes that subscribe to `topic` and print what they receive. */
+const subscribers = (n: number, topic: string) =>
+  `for (let i = 0; i < ${n}; i++) spawn(async () => { PubSub.subscribe('${topic}'); for (;;) console.log(\`\${self()} got \${JSON.stringify(await receive())}\`) })`;
+
+Demo('alice, bob and carol get exactly their share', async ({ c }) => {
+  const flags = ['--discovery', 'none', '--no-greet'];
+  const alice = await c.start(['--sname', 'alice', ...flags]);
+  const bob = await c.start(['--sname', 'bob', ...flags]);
+  const carol = await c.start(['--sname', 'carol', ...flags]);
+  alice.send(`await connect('${bob.name}')`);
+  alice.send(`await connect('${carol.name}')`);
+  alice.send(subscribers(1, 'user.created'));
+  alice.send(subscribers(1, 'user.updated'));
+  bob.send(subscribers(5, 'user.created'));
+  carol.send(subscribers(2, 'user.updated'));
+  // Every node sees all three PubSub servers before anything is published.
+  for (const n of [alice, bob, carol]) {
+    await eventually(async () => {
+      const since = n.mark();
+      n.send(`getMembers(['PubSub', 'PubSub']).length`);
+      await n.waitFor(/\d+\n/, { since, timeout: 2000 });
+      assert.match(n.output.slice(since), /^3$/m);
+    }, { timeout: 10_000, interval: 50 });
+  }
+  alice.send(`PubSub.publish('user.created', ['user', { id: 1, name: 'John' }])`);
+  await eventually(() => assert.is(bob.count('got ["user",{"id":1,"name":"John"}]'), 5));
+  bob.send(`PubSub.publish('user.updated', ['user', { id: 1, name: 'Johnny' }])`);
+  await eventually(() => assert.is(carol.count('got ["user",{"id":1,"name":"Johnny"}]'), 2));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.is(alice.count('got ["user",{"id":1,"name":"John"}]'), 1);
+  assert.is(alice.count('got ["user",{"id":1,"name":"Johnny"}]'), 1);
+  assert.is(bob.count('got ["user",{"id":1,"name":"John"}]'), 5);
+  assert.is(bob.count('Johnny'), 0);
+  assert.is(carol.count('"John"'), 0);
+  assert.is(carol.count('got ["user",{"id":1,"name":"Johnny"}]'), 2);
+});
+
+Demo.run();
