@@ -95,7 +95,7 @@ export function attachLessons(repl: Repl, runtime: Runtime, flags: LessonFlags):
 
   const id = flags.lesson;
   if (id !== undefined) {
-    void Promise.all([repl.ready, load()]).then(async ([, t]) => {
+    const playing = Promise.all([repl.ready, load()]).then(async ([, t]) => {
       try {
         if (!flags.auto) return repl.print(t.lesson(id).text);
         const result = await t.play(id, { delayMs: flags.autoDelay ?? DEFAULT_AUTO_DELAY_MS });
@@ -106,6 +106,8 @@ export function attachLessons(repl: Repl, runtime: Runtime, flags: LessonFlags):
       }
       if (flags.auto) repl.close();
     });
+    // With --auto and no input (stdin at its end, as in CI) the REPL waits for the play.
+    if (flags.auto) repl.keepOpen(playing);
   }
   return { exitCode: () => status };
 }

@@ -175,6 +175,18 @@ test('piped lines are evaluated one after another, awaits included, and the end 
     assert.is(r.output.slice(since), "'first'\nplayground(2)> 'second'\nplayground(3)> 'third'\nplayground(4)> ");
   }));
 
+test('keepOpen holds the REPL open past the end of input, for code typed by a program', () =>
+  withRepl(async (r) => {
+    let done!: () => void;
+    r.repl.keepOpen(new Promise<void>((resolve) => (done = resolve)));
+    r.input.end();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const event = await r.repl.type('6 * 7');
+    assert.is(event?.value, 42);
+    done();
+    await r.repl.closed;
+  }));
+
 test('onEval hooks see every evaluation and print before the next prompt', () =>
   withRepl(async (r) => {
     const seen: string[] = [];

@@ -81,6 +81,8 @@ export interface Repl {
   type(code: string): Promise<EvalEvent | null>;
   /** Prints lines without disturbing the prompt. */
   print(text: string): void;
+  /** Keeps the REPL open at the end of piped input until `until` settles. */
+  keepOpen(until: Promise<unknown>): void;
   /** Adds helpers to the prompt (and `h()`), e.g. once a module has loaded. */
   define(helpers: Helpers, docs?: HelpDoc[]): void;
   close(): void;
@@ -195,6 +197,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     onEval: (hook) => evaluator.onEval(hook),
     type: (code) => queue.type(code),
     print,
+    keepOpen: (until) => queue.keepOpen(until),
     define,
     close: () => server.close(),
   };

@@ -29,6 +29,8 @@ export class InputQueue {
   private readonly entries: Entry[] = [];
   private busy = false;
   private scheduled = false;
+  /** Promises the end of input waits for (`keepOpen`). */
+  private holds = 0;
   private ready = false;
   private closing = false;
   private exited = false;
@@ -82,6 +84,16 @@ export class InputQueue {
     });
   }
 
+  /** The end of input does not close the REPL before `until` settles (a lesson playing itself). */
+  keepOpen(until: Promise<unknown>): void {
+    this.holds++;
+    const release = () => {
+      this.holds--;
+      this.schedule();
+    };
+    until.then(release, release);
+  }
+
   /** True when nothing is queued or running. */
   get idle(): boolean {
     return !this.busy && this.entries.length === 0;
@@ -97,7 +109,7 @@ export class InputQueue {
     if (this.busy || !this.ready || this.exited) return;
     const entry = this.entries.shift();
     if (entry === undefined) {
-      if (this.closing) {
+      if (this.closing && this.holds === 0) {
         this.exited = true;
         this.emitExit.call(this.server);
       }
