@@ -111,6 +111,14 @@ test('an error thrown later by code typed at the prompt is printed above the pro
     assert.is(await r.eval('1 + 2'), '3\n');
   }));
 
+test('an error thrown by a timer while an await is pending is printed, and the await goes on', () =>
+  withRepl(async (r) => {
+    await r.eval("setTimeout(() => { throw new Error('from a timer') }, 20), 'armed'");
+    const out = await r.eval("await new Promise((resolve) => setTimeout(resolve, 150, 'awaited'))");
+    assert.match(out, /^\*\* \(Error\) from a timer\n(.*\n)*'awaited'\n$/);
+    assert.ok(r.output.endsWith('playground(3)> '));
+  }));
+
 test('the shell is a process: self(), send, flush prints each message and clears them', () =>
   withRepl(async (r) => {
     assert.is(await r.eval('self()'), `${r.repl.shellPid()}\n`);

@@ -199,13 +199,17 @@ export class Evaluator {
 
   /** The domain's 'error': an evaluation failed, or code it left behind threw later. */
   private failed(err: unknown): void {
+    // Thrown by a callback that code typed earlier left behind (a timer, an event), not
+    // by the evaluation under way: Node's domain marks those.
+    let thrownLater = false;
     if (typeof err === 'object' && err !== null) {
+      thrownLater = (err as { domainThrown?: unknown }).domainThrown === true;
       delete (err as { domain?: unknown }).domain;
       delete (err as { domainThrown?: unknown }).domainThrown;
     }
     const text = formatError(err, this.opts.colors);
     const current = this.current;
-    if (current === null) {
+    if (current === null || thrownLater) {
       this.screen.print(text);
       return;
     }
