@@ -153,6 +153,11 @@ export class Cluster {
     return node;
   }
 
+  /** Starts several nodes at the same moment; resolves once every one is ready. */
+  startAll(argsList: string[][], opts: StartOptions = {}): Promise<NodeProcess[]> {
+    return Promise.all(argsList.map((args) => this.start(args, opts)));
+  }
+
   /** Runs a short-lived command (e.g. `--names`) to its end; kills it after `timeout` ms. */
   async run(args: string[], opts: StartOptions = {}): Promise<{ code: number | null; output: string; stdout: string }> {
     const node = new NodeProcess(this.spawn(args, opts), undefined);
