@@ -135,11 +135,6 @@ export class Evaluator {
     return this.current !== null;
   }
 
-  /** Redraws the prompt text, e.g. after the node's name changed. */
-  refreshPrompt(): void {
-    this.server.setPrompt(this.opts.prompt(this.count));
-  }
-
   // Internals
 
   private evaluate(defaultEval: EvalFn, code: string, context: Context, file: string, cb: Callback): void {

@@ -18,7 +18,6 @@ import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
 export interface HelperEnv {
-  runtime: proc.Runtime;
   colors: Colors;
   /** Prints whole lines (above the prompt when one is showing). */
   print(text: string): void;

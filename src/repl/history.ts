@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { REPLServer } from 'node:repl';
 
 /** The playground's own directory: `$PLAYGROUND_HOME`, else `~/.playground`. */
-export function playgroundHome(env: NodeJS.ProcessEnv = process.env): string {
+function playgroundHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.PLAYGROUND_HOME || join(homedir(), '.playground');
 }
 

@@ -115,7 +115,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   screen.atPrompt = true;
 
   const shell = new Shell(rt, {
-    restarted(_old, _reason, text) {
+    restarted(text) {
       screen.print(colors.red(text));
       // A pending `await receive()` of the dead shell would wait forever: cancel it.
       if (evaluator.busy) server.emit('SIGINT');
@@ -134,7 +134,6 @@ export function startRepl(options: ReplOptions = {}): Repl {
 
   const print = (text: string) => screen.print(text);
   const env: HelperEnv = {
-    runtime: rt,
     colors,
     print,
     result: (n) => evaluator.results.get(n),

@@ -94,11 +94,6 @@ export class InputQueue {
     until.then(release, release);
   }
 
-  /** True when nothing is queued or running. */
-  get idle(): boolean {
-    return !this.busy && this.entries.length === 0;
-  }
-
   // Internals
 
   /**

@@ -2,7 +2,7 @@
  * @module repl/modules
  * The helpers that are whole modules: the OTP behaviours (GenServer, Supervisor,
  * Registry, BasicServer), PubSub and udp, loaded just after the prompt appears. A new
- * one is one line here and its docs in `docs.ts` or `docs-otp.ts`.
+ * one is one line here and its docs in `docs-otp.ts` (or `docs-pg.ts`, `docs.ts`).
  */
 import type { Helpers } from './helpers.ts';
 

@@ -14,8 +14,8 @@ import { _, format, type Pid } from '../term.ts';
 import { monitor, receive, formatReason, type Process, type Runtime } from '../process/index.ts';
 
 export interface ShellEvents {
-  /** The shell died on its own (not asked for at the prompt) and was replaced. */
-  restarted(oldPid: Pid, reason: unknown, text: string): void;
+  /** The shell died on its own (not asked for at the prompt) and was replaced; `text` says why. */
+  restarted(text: string): void;
 }
 
 export class Shell {
@@ -93,6 +93,6 @@ export class Shell {
     if (!this.proc?.pid.equals(pid)) return;
     this.spawnShell();
     const why = reason instanceof Error ? `an exception was raised:\n    ${formatReason(reason).replace(/\n/g, '\n    ')}` : format(reason);
-    this.events.restarted(pid, reason, `** (EXIT from ${pid}) shell process exited with reason: ${why}`);
+    this.events.restarted(`** (EXIT from ${pid}) shell process exited with reason: ${why}`);
   }
 }
