@@ -309,6 +309,10 @@ test('tab completion offers helpers and their members', () =>
     assert.ok(helpers.includes('spawnLink'), String(helpers));
     const [members] = await complete('udp.');
     for (const m of ['udp.open', 'udp.send', 'udp.close']) assert.ok(members.includes(m), String(members));
+    const [pgMembers] = await complete('pg.');
+    for (const m of ['pg.join', 'pg.leave', 'pg.getMembers', 'pg.whichGroups']) assert.ok(pgMembers.includes(m), String(pgMembers));
+    const [calls] = await complete('GenServer.ca');
+    assert.equal(calls.filter((c) => c.startsWith('GenServer.')).sort(), ['GenServer.call', 'GenServer.cast']);
     assert.ok(r.output.endsWith('playground(1)> ')); // completing evaluated nothing and counted nothing
   }));
 
