@@ -1,8 +1,8 @@
 /**
  * @module node/dist
  * What travels on a connection once it is up: Erlang's distribution control messages,
- * as small arrays whose first element is an opcode. `handleFrame` applies one that
- * arrived to the local runtime; the `Node` (node.ts) builds the outgoing ones.
+ * as small arrays whose first element is an opcode. `Router` turns the runtime's remote
+ * operations into them; `handleFrame` applies one that arrived to the local runtime.
  *
  * Protocol (after the handshake; every frame one array):
  * ```
@@ -20,7 +20,7 @@
  * has exactly one connection and frames are written and read in order.
  */
 import { Pid, Ref, type NodeName } from '../term.ts';
-import type { Runtime } from '../process/index.ts';
+import type { RemoteRouter, Runtime } from '../process/index.ts';
 import { isNodeName } from './handshake.ts';
 
 export const SEND = 1;
@@ -49,7 +49,56 @@ export interface FrameContext<C> {
   peers(list: [NodeName, Address][]): void;
 }
 
+/** Where the router's frames go: to `node`, connecting first unless `autoConnect` is false. */
+export interface Outlet {
+  out(node: NodeName, frame: unknown[], autoConnect?: boolean): void;
+}
+
 // Client API
+
+/**
+ * The runtime's remote operations as control messages. Messages, links, monitors and
+ * exit/2 connect to a node not yet connected; unlinks, demonitors and the signals of a
+ * local death only go where a connection is (or is being made): with none, the peer
+ * already saw 'noconnection'.
+ */
+export class Router implements RemoteRouter {
+  constructor(private readonly outlet: Outlet) {}
+
+  send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void {
+    if (to instanceof Pid) this.outlet.out(to.node, [SEND, to, msg]);
+    else this.outlet.out(to[1], [REG_SEND, from, to[0], msg]);
+  }
+
+  link(from: Pid, to: Pid): void {
+    this.outlet.out(to.node, [LINK, from, to]);
+  }
+
+  unlink(from: Pid, to: Pid): void {
+    this.outlet.out(to.node, [UNLINK, from, to], false);
+  }
+
+  monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void {
+    if (target instanceof Pid) this.outlet.out(target.node, [MONITOR, watcher, target, ref]);
+    else this.outlet.out(target[1], [MONITOR, watcher, target[0], ref]);
+  }
+
+  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void {
+    this.outlet.out(target instanceof Pid ? target.node : target, [DEMONITOR, watcher, ref], false);
+  }
+
+  exit(from: Pid, to: Pid, reason: unknown): void {
+    this.outlet.out(to.node, [EXIT2, from, to, reason]);
+  }
+
+  linkExit(from: Pid, to: Pid, reason: unknown): void {
+    this.outlet.out(to.node, [EXIT, from, to, reason], false);
+  }
+
+  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void {
+    this.outlet.out(watcher.node, [DOWN, watcher, ref, target, reason], false);
+  }
+}
 
 /**
  * Applies one control message from a peer. Returns false for a frame that is not a

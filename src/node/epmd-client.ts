@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -71,6 +72,21 @@ export async function lookup(node: string, epmdPort: number): Promise<number | n
   } catch {
     return null;
   }
+}
+
+/** Where `node` listens, from the port mapper when its host is this machine (else unknown). */
+export async function locate(node: string, epmdPort: number): Promise<{ host: string; port: number } | undefined> {
+  if (!isLocalHost(node.slice(node.indexOf('@') + 1))) return undefined;
+  const port = await lookup(node, epmdPort);
+  return port === null ? undefined : { host: '127.0.0.1', port };
+}
+
+/** True when `host` names this machine (so its port mapper knows the node). */
+export function isLocalHost(host: string): boolean {
+  const h = hostname();
+  if (host === 'localhost' || host === h || host === h.split('.')[0] || host === '::1' || host.startsWith('127.')) return true;
+  for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) if (i.address === host) return true;
+  return false;
 }
 
 /** Every registered name, or throws `EpmdError` 'ERR_EPMD_UNREACHABLE' when no mapper runs. */

@@ -24,7 +24,8 @@ import { epmdPort } from './epmd.ts';
 import { register, EpmdError, type Registration } from './epmd-client.ts';
 import { Node } from './node.ts';
 
-export { Node, isLocalHost } from './node.ts';
+export { Node } from './node.ts';
+export { isLocalHost } from './epmd-client.ts';
 export type { Address } from './dist.ts';
 
 export class NodeError extends Error {
@@ -102,7 +103,7 @@ export async function startNode(opts: StartOptions): Promise<Node> {
       throw err;
     }
   }
-  runtime.setRemote(node);
+  runtime.setRemote(node.router);
   nodes.set(runtime, node);
   return node;
 }

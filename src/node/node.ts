@@ -2,8 +2,8 @@
  * @module node/node
  * A distributed node, after Erlang's net_kernel: it listens for peers, dials them on
  * demand, keeps exactly one connection per peer, forms a full mesh, tells subscribers
- * about `nodeup`/`nodedown`, and carries the runtime's remote operations (it is the
- * runtime's `RemoteRouter`).
+ * about `nodeup`/`nodedown`, and carries the runtime's remote operations (its `router`
+ * turns them into frames, `out` sends them).
  *
  * Invariants:
  * - `conns` holds only connections whose handshake is done; one per peer name.
@@ -15,13 +15,12 @@
  *   the greater name (the acceptor decides in `admit`).
  */
 import { createServer, connect as tcpConnect, type Server } from 'node:net';
-import { hostname, networkInterfaces } from 'node:os';
-import { Pid, type NodeName, type Ref } from '../term.ts';
-import type { RemoteRouter, Runtime } from '../process/index.ts';
+import type { NodeName, Pid } from '../term.ts';
+import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.ts';
 import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
-import { lookup } from './epmd-client.ts';
+import { locate } from './epmd-client.ts';
 import * as op from './dist.ts';
 
 export interface NodeConfig {
@@ -47,9 +46,11 @@ interface Pending {
   timer: NodeJS.Timeout | null;
 }
 
-export class Node implements RemoteRouter, op.FrameContext<Connection> {
+export class Node implements op.FrameContext<Connection> {
   readonly name: NodeName;
   port = 0;
+  /** What the runtime hands remote operations to. */
+  readonly router = new op.Router(this);
   private readonly server: Server;
   private readonly conns = new Map<NodeName, Connection>();
   private readonly pending = new Map<NodeName, Pending>();
@@ -151,46 +152,10 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  // Callbacks: RemoteRouter
-
-  send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void {
-    if (to instanceof Pid) this.out(to.node, [op.SEND, to, msg]);
-    else this.out(to[1], [op.REG_SEND, from, to[0], msg]);
-  }
-
-  link(from: Pid, to: Pid): void {
-    this.out(to.node, [op.LINK, from, to]);
-  }
-
-  unlink(from: Pid, to: Pid): void {
-    this.out(to.node, [op.UNLINK, from, to], false);
-  }
-
-  monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void {
-    if (target instanceof Pid) this.out(target.node, [op.MONITOR, watcher, target, ref]);
-    else this.out(target[1], [op.MONITOR, watcher, target[0], ref]);
-  }
-
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void {
-    this.out(target instanceof Pid ? target.node : target, [op.DEMONITOR, watcher, ref], false);
-  }
-
-  exit(from: Pid, to: Pid, reason: unknown): void {
-    this.out(to.node, [op.EXIT2, from, to, reason]);
-  }
-
-  linkExit(from: Pid, to: Pid, reason: unknown): void {
-    this.out(to.node, [op.EXIT, from, to, reason], false);
-  }
-
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void {
-    this.out(watcher.node, [op.DOWN, watcher, ref, target, reason], false);
-  }
-
   // Internals: connections
 
-  /** Sends a frame to `node`, connecting first if needed (`autoConnect`). */
-  private out(node: NodeName, frame: unknown[], autoConnect = true): void {
+  /** Sends a frame to `node`, connecting first if needed (`autoConnect`): the router's way out. */
+  out(node: NodeName, frame: unknown[], autoConnect = true): void {
     const c = this.conns.get(node);
     if (c !== undefined) return c.send(frame);
     if (!autoConnect && !this.pending.has(node)) return;
@@ -202,7 +167,7 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
 
   private async dial(node: NodeName, p: Pending): Promise<void> {
     // The port mapper first: a node that restarted since we last saw it has a new port.
-    const addr = (await this.resolve(node)) ?? this.addresses.get(node);
+    const addr = (await locate(node, this.config.epmdPort)) ?? this.addresses.get(node);
     if (this.pending.get(node) !== p || p.conn || this.conns.has(node)) return;
     if (!addr) {
       this.runtime.log('debug', `cannot connect to ${node}: its port is unknown`);
@@ -210,14 +175,6 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
     }
     const socket = tcpConnect({ host: addr.host, port: addr.port });
     p.conn = new Connection(socket, this.identity, 'dial', node, this.events, this.connOpts);
-  }
-
-  /** Where `node` listens, from the port mapper when its host is this machine. */
-  private async resolve(node: NodeName): Promise<op.Address | undefined> {
-    const host = node.slice(node.indexOf('@') + 1);
-    if (!isLocalHost(host)) return undefined;
-    const port = await lookup(node, this.config.epmdPort);
-    return port === null ? undefined : { host: '127.0.0.1', port };
   }
 
   /** An acceptor's decision on a dialer's name. */
@@ -340,12 +297,4 @@ export class Node implements RemoteRouter, op.FrameContext<Connection> {
     }
     this.runtime.log('debug', `connection ${conn.role === 'dial' ? `to ${conn.target}` : `from ${conn.remoteHost}`} failed: ${reason}`);
   }
-}
-
-/** True when `host` names this machine (so its port mapper knows the node). */
-export function isLocalHost(host: string): boolean {
-  const h = hostname();
-  if (host === 'localhost' || host === h || host === h.split('.')[0] || host === '::1' || host.startsWith('127.')) return true;
-  for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) if (i.address === host) return true;
-  return false;
 }
