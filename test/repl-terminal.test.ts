@@ -60,6 +60,10 @@ test('Ctrl+C cancels a pending await, and the prompt comes back', () =>
     const after = r.mark();
     r.input.write('1 + 1\r');
     await r.waitFor(/\n2\r?\n/, after);
+    // The cancelled receive is gone: the next message goes to the next receive.
+    const next = r.mark();
+    r.input.write("send(self(), 'one'); await receive(_, { after: 1000 })\r");
+    await r.waitFor("\n'one'\n", next);
   }));
 
 test('a spinner turns while a promise is pending, and is wiped before the result', () =>

@@ -60,6 +60,8 @@ export interface EvaluatorOptions {
   prompt(n: number): string;
   /** `exit(reason)` was called at the prompt: the shell process ends with `reason`. */
   onExit(reason: unknown): void;
+  /** Ctrl+C cancelled an evaluation (a receive it was waiting in must not take the next message). */
+  onInterrupt(): void;
 }
 
 export class Evaluator {
@@ -214,6 +216,7 @@ export class Evaluator {
     this.server.output.write(text + '\n');
     this.server.lastError = err;
     if (err instanceof ExitSignal) this.opts.onExit(err.reason);
+    if ((err as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') this.opts.onInterrupt();
     this.server.clearBufferedCommand();
     this.server.lines.level = [];
     const event: EvalEvent = { input: current.input, ok: false, error: err, count: this.count };

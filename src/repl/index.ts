@@ -127,6 +127,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     colors,
     prompt,
     onExit: (reason) => shell.exitFromPrompt(reason),
+    onInterrupt: () => shell.cancelReceive(),
   });
   evaluator.install();
   const queue = new InputQueue(server, evaluator, screen);

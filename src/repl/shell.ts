@@ -48,6 +48,19 @@ export class Shell {
     this.rt.terminate(old, reason);
   }
 
+  /**
+   * Drops the receive the shell waits in, if any: its evaluation was cancelled, so the
+   * next message must go to the next receive (or stay in the mailbox), not to nobody.
+   */
+  cancelReceive(): void {
+    const p = this.proc;
+    if (p === null || p.wResolve === null) return;
+    if (p.wTimer !== null) clearTimeout(p.wTimer);
+    p.wResolve = null;
+    p.wTimer = null;
+    p.wPattern = undefined;
+  }
+
   /** Ends the shell normally (the REPL is closing). */
   stop(): void {
     this.stopped = true;
