@@ -89,4 +89,34 @@ test('the frame writer flushes early at its high-water mark and handles big term
   assert.equal(got, ['small', big, 'after']);
 });
 
+test('the frame writer keeps every frame intact across buffer ends, whatever the sizes', async () => {
+  const chunks: Buffer[] = [];
+  const writer = new FrameWriter((c, done) => {
+    chunks.push(Buffer.from(c));
+    done();
+  }, 4096);
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const terms: unknown[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const size = rand(5) === 0 ? rand(20_000) : rand(40);
+    terms.push([i, 'x'.repeat(size), new Pid('n@h', i, 1)]);
+  }
+  for (const t of terms) writer.write(t);
+  await new Promise((r) => setImmediate(r));
+  const got = frames(new FrameDecoder(MAX_FRAME), chunks);
+  assert.is(got.length, terms.length);
+  assert.ok(equal(got, terms));
+});
+
+test('a value that cannot be sent leaves the frames before and after intact', () => {
+  const chunks: Buffer[] = [];
+  const writer = new FrameWriter((c) => chunks.push(Buffer.from(c)));
+  writer.write('before');
+  assert.throws(() => writer.write(['x', () => 1]), /function cannot be sent/);
+  writer.write('after');
+  writer.flush();
+  assert.equal(frames(new FrameDecoder(MAX_FRAME), chunks), ['before', 'after']);
+});
+
 test.run();

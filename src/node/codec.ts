@@ -17,7 +17,7 @@
  * Throughput: `FrameWriter` packs each term into one growing buffer and hands the socket
  * one chunk per tick, so a burst of sends costs one syscall, not thousands.
  */
-import { Packr, addExtension, RESET_BUFFER_MODE } from 'msgpackr';
+import { Packr, addExtension, RESET_BUFFER_MODE, RESERVE_START_SPACE } from 'msgpackr';
 import { Pid, Ref } from '../term.ts';
 
 /** Before the handshake completes a peer may only send frames this small. */
@@ -85,12 +85,18 @@ addExtension({
   },
 });
 
-const packr = new Packr({
+const OPTIONS = {
   useRecords: false,
   writeFunction: () => {
     throw new CodecError('ERR_NOT_A_TERM', 'a function cannot be sent to another node');
   },
-});
+};
+const packr = new Packr(OPTIONS);
+/** The frame writers' own packer, pointed at whichever batch buffer `framesInto` is. */
+const framePackr = new Packr(OPTIONS);
+let framesInto: Buffer | null = null;
+/** msgpackr moves to a buffer of its own when fewer than 2 KiB are left: never let it start that close. */
+const ROOM = 2048 + 32;
 
 // Client API
 
@@ -195,9 +201,12 @@ export class FrameDecoder {
 /**
  * Collects frames and hands them to `sink` as one chunk per tick (or as soon as
  * `highWater` bytes are waiting). `write` throws `CodecError` for a value that is
- * not a term; nothing of it is queued then. The sink calls `done` once the chunk has
- * been written out, and its buffer is used again (a burst of sends then allocates
- * nothing but what msgpackr needs).
+ * not a term; nothing of it is queued then.
+ *
+ * Each term is packed straight into the batch buffer, right after the previous frame
+ * and its 4-byte length (msgpackr is pointed at the buffer and told where to start), so
+ * a message costs no copy. The sink calls `done` once the chunk has been written out,
+ * and its buffer is used again.
  */
 export class FrameWriter {
   private buf: Buffer;
@@ -211,20 +220,37 @@ export class FrameWriter {
     private readonly sink: (chunk: Buffer, done: () => void) => void,
     private readonly highWater = 256 * 1024,
   ) {
-    this.buf = Buffer.allocUnsafe(highWater);
+    this.buf = Buffer.allocUnsafe(Math.max(highWater, 2 * ROOM));
   }
 
   write(term: unknown): void {
-    const body = packBody(term);
-    const size = body.length;
-    if (this.buf.length - this.pos < size + 4) this.makeRoom(size + 4);
-    const buf = this.buf;
-    const pos = this.pos;
+    if (this.buf.length - this.pos < ROOM) this.flush();
+    let buf = this.buf;
+    let pos = this.pos;
+    if (framesInto !== buf) {
+      framePackr.useBuffer(buf);
+      framesInto = buf;
+    }
+    // msgpackr starts each pack at a multiple of 8: start there, and reserve the bytes
+    // up to the end of this frame's length field.
+    const base = pos & ~7;
+    const reserve = pos + 4 - base;
+    framePackr.position = base;
+    const out = pack(framePackr, term, RESERVE_START_SPACE | reserve);
+    let size = out.length - reserve;
+    if (out.buffer !== buf.buffer || out.byteOffset !== buf.byteOffset + base) {
+      // The term outgrew the room left, and msgpackr moved it to a buffer of its own.
+      framesInto = null;
+      this.flush();
+      if (this.buf.length < size + 4) this.buf = Buffer.allocUnsafe(size + 4);
+      buf = this.buf;
+      pos = 0;
+      buf.set(out.subarray(reserve), 4);
+    }
     buf[pos] = size >>> 24;
     buf[pos + 1] = (size >>> 16) & 0xff;
     buf[pos + 2] = (size >>> 8) & 0xff;
     buf[pos + 3] = size & 0xff;
-    buf.set(body, pos + 4);
     this.pos = pos + 4 + size;
     if (this.pos >= this.highWater) this.flush();
     else if (!this.scheduled) {
@@ -239,11 +265,12 @@ export class FrameWriter {
     if (this.pos === 0) return;
     const full = this.buf;
     const chunk = full.subarray(0, this.pos);
-    // The sink keeps `chunk` until the socket has sent it: never write into it before `done`.
-    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(this.highWater);
+    // The sink keeps `chunk` until the socket has sent it: never write into it before `done`
+    // (msgpackr is pointed at the next buffer before its next pack).
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(this.standard);
     this.pos = 0;
     this.sink(chunk, () => {
-      if (full.length === this.highWater && this.spare.length < 4) this.spare.push(full);
+      if (full.length === this.standard && this.spare.length < 4) this.spare.push(full);
     });
   }
 
@@ -254,9 +281,8 @@ export class FrameWriter {
 
   // Internals
 
-  private makeRoom(need: number): void {
-    if (this.pos > 0) this.flush();
-    if (this.buf.length < need) this.buf = Buffer.allocUnsafe(need);
+  private get standard(): number {
+    return Math.max(this.highWater, 2 * ROOM);
   }
 }
 
@@ -264,8 +290,12 @@ export class FrameWriter {
 
 /** Packs into msgpackr's scratch buffer: valid only until the next pack. */
 function packBody(term: unknown): Uint8Array {
+  return pack(packr, term, RESET_BUFFER_MODE);
+}
+
+function pack(p: Packr, term: unknown, flags: number): Buffer {
   try {
-    return packr.pack(term, RESET_BUFFER_MODE);
+    return p.pack(term, flags);
   } catch (err) {
     if (err instanceof CodecError) throw err;
     throw new CodecError('ERR_NOT_A_TERM', `cannot send ${describe(term)}: ${(err as Error).message}`);
