@@ -78,7 +78,7 @@ async function withPty(c: Cluster, args: string[], env: Record<string, string>, 
     cols: 80,
     rows: 30,
     cwd: ROOT,
-    env: { ...process.env, ...c.env, ...env } as Record<string, string>,
+    env: withoutForceColor({ ...process.env, ...c.env, ...env }),
   });
   const screen = new Screen(pty, new Terminal({ cols: 80, rows: 30, allowProposedApi: true }));
   try {
@@ -90,6 +90,12 @@ async function withPty(c: Cluster, args: string[], env: Record<string, string>, 
       // already gone
     }
   }
+}
+
+/** The environment without FORCE_COLOR, which a test runner may set and which overrides NO_COLOR. */
+function withoutForceColor(env: Record<string, string | undefined>): Record<string, string> {
+  const { FORCE_COLOR: _, ...rest } = env;
+  return rest as Record<string, string>;
 }
 
 if (libs instanceof Error) {
@@ -125,6 +131,18 @@ if (libs instanceof Error) {
       s.type('partial + 1\r');
       await s.waitFor((l) => l.includes('13'), 'the result 13');
       assert.is(s.lines().filter((l) => l.startsWith(prompt(2))).length, 1, 'the prompt was drawn once, not twice');
+    }));
+
+  test("a process's console.log lands above the prompt too", () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt');
+      s.type("spawn(async () => { await receive(_, { after: 400 }); console.log('printed by', self()) }); 'ok'\r");
+      await s.waitFor(showsPrompt(2), 'prompt 2');
+      s.type('half typed');
+      await s.waitFor(
+        (l) => l.some((x) => /^printed by #PID<0\.\d+\.0>$/.test(x)) && l[l.length - 1] === `${prompt(2)}half typed`,
+        'the printed line above the prompt and the input',
+      );
     }));
 
   test('a pending await shows a spinner, Ctrl+C cancels it; errors are red; Ctrl+C twice leaves and frees the name', () =>

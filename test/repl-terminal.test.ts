@@ -40,6 +40,14 @@ test('a line printed while the user types goes above the prompt, and the input i
     await r.waitFor(/\n13\r?\n/, after);
   }));
 
+test('a line printed while the input is paused (the history file loading) leaves it paused', () =>
+  withTerminal(async (r) => {
+    r.repl.server.pause();
+    r.repl.print('[info] while paused');
+    assert.ok((r.repl.server as unknown as { paused: boolean }).paused);
+    r.repl.server.resume();
+  }));
+
 test('input that wraps onto a second row is cleared from its first row', () =>
   withTerminal(async (r) => {
     const long = `'${'x'.repeat(90)}'`;

@@ -12,6 +12,7 @@
  */
 import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
 import type { REPLServer } from 'node:repl';
+import { format } from 'node:util';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** A promise settled sooner than this shows no spinner (no flicker for quick calls). */
@@ -40,7 +41,7 @@ export class Screen {
     if (!this.terminal) {
       if (this.atPrompt) {
         out.write('\n' + lines);
-        this.server.displayPrompt(true);
+        this.redrawPrompt();
       } else {
         out.write(lines);
       }
@@ -62,7 +63,7 @@ export class Screen {
     clearScreenDown(out);
     out.write(lines);
     rl.prevRows = 0;
-    this.server.displayPrompt(true);
+    this.redrawPrompt();
   }
 
   /** Shows a spinner (on a terminal, after a short delay) until `stopSpinner`. */
@@ -89,7 +90,30 @@ export class Screen {
     }
   }
 
+  /**
+   * Routes `console.log` and its kin through `print`, as iex routes IO from any process
+   * through the shell: output of a process lands above the prompt, not inside the line
+   * being typed. Returns a function that puts the console back.
+   */
+  captureConsole(): () => void {
+    const original = { log: console.log, info: console.info, debug: console.debug, warn: console.warn, error: console.error };
+    const print = (...args: unknown[]) => this.print(format(...args));
+    Object.assign(console, { log: print, info: print, debug: print, warn: print, error: print });
+    return () => Object.assign(console, original);
+  }
+
   // Internals
+
+  /**
+   * Draws the prompt and the input again, keeping the input paused if it was (readline
+   * resumes it when prompting; the REPL pauses it while the history file loads, and
+   * a line read then would be lost from the history).
+   */
+  private redrawPrompt(): void {
+    const paused = (this.server as unknown as { paused: boolean }).paused;
+    this.server.displayPrompt(true);
+    if (paused) this.server.pause();
+  }
 
   private drawSpinner(): void {
     this.frame = (this.frame + 1) % FRAMES.length;
