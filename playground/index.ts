@@ -7,11 +7,9 @@
  * process exits 0.
  */
 import { readFileSync } from 'node:fs';
-import { bootNode, BootError, printNames, type Booted } from '../src/node/boot.ts';
-import { NodeError } from '../src/node/index.ts';
+import type { Booted } from '../src/node/boot.ts';
 import type { Repl } from '../src/repl/index.ts';
 import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
-import { attachLessons } from './lessons.ts';
 
 /** How long the node may take to stop before the process exits anyway. */
 const STOP_TIMEOUT_MS = 2000;
@@ -30,14 +28,17 @@ if (flags.help) {
 } else if (flags.version) {
   process.stdout.write(`otp-playground ${version}\n`);
 } else if (flags.names) {
+  const { printNames } = await import('../src/node/boot.ts');
   process.exitCode = await printNames();
 } else {
   await run(flags);
 }
 
 async function run(flags: Values): Promise<void> {
+  // Loaded here, not at the top, so that --help, --version and a bad flag answer at once.
   // The REPL's modules load while the node boots (it waits on sockets meanwhile).
-  const replModule = import('../src/repl/index.ts');
+  const [{ bootNode, BootError }, { NodeError }] = await Promise.all([import('../src/node/boot.ts'), import('../src/node/index.ts')]);
+  const replModule = Promise.all([import('../src/repl/index.ts'), import('./lessons.ts')]);
   replModule.catch(() => {});
   // Signals are taken from the start: one that arrives while the node boots stops it after.
   let repl: Repl | null = null;
@@ -70,7 +71,7 @@ async function run(flags: Values): Promise<void> {
   if (process.stdout.isTTY) {
     process.stdout.write(`otp-playground ${version} on Node ${process.version}. h() for help; .exit or Ctrl+D to leave.\n`);
   }
-  const { startRepl } = await replModule;
+  const [{ startRepl }, { attachLessons }] = await replModule;
   let status = 0;
   if (!leaving) {
     repl = startRepl({ runtime: booted.runtime });
