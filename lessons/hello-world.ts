@@ -137,7 +137,7 @@ export const helloWorld: Lesson = {
       enter: rememberNodes,
       code: (env) => [
         { on: 'bob', code: `udp.send(await udp.open(0, { broadcast: true }), '127.255.255.255', ${env.udpPort}, JSON.stringify(node()))` },
-        'list()',
+        { code: 'list()', whenDone: true },
       ],
       check: (ctx) => newNodes(ctx).length > 0,
       hint: 'Is bob running, started with the same cookie? Its packet must go to the port the server listens on.',
@@ -154,7 +154,7 @@ export const helloWorld: Lesson = {
       code: (env) => [
         'const nc = await udp.open(0)',
         `udp.send(nc, '127.0.0.1', ${env.udpPort}, 'Test\\n')`,
-        "whereis('naive')",
+        { code: "whereis('naive')", whenDone: true },
       ],
       check: (ctx) => {
         const before = ctx.memo.pid as Pid | undefined;
@@ -211,7 +211,10 @@ export const helloWorld: Lesson = {
       title: 'Stray packets, ignored',
       explain: 'Send the same stray packet again. This time the server stays up, and counts it.',
       enter: rememberServer,
-      code: (env) => [`udp.send(nc, '127.0.0.1', ${env.udpPort}, 'Test\\n')`, "await GenServer.call('naive', 'ignored')"],
+      code: (env) => [
+        `udp.send(nc, '127.0.0.1', ${env.udpPort}, 'Test\\n')`,
+        { code: "await GenServer.call('naive', 'ignored')", whenDone: true },
+      ],
       check: async (ctx) => {
         const before = ctx.memo.pid as Pid | undefined;
         const now = whereis('naive');
@@ -286,8 +289,8 @@ export const helloWorld: Lesson = {
           on: 'carol',
           code: `udp.send(await udp.open(0, { broadcast: true }), '127.255.255.255', ${env.udpPort}, 'node::' + JSON.stringify(node()))`,
         },
-        "const carol = list().find((n) => n.startsWith('carol@'))",
-        "await GenServer.call(['greeter', carol], 'greetings')",
+        { code: "const carol = list().find((n) => n.startsWith('carol@'))", whenDone: true },
+        { code: "await GenServer.call(['greeter', carol], 'greetings')", whenDone: true },
       ],
       check: async (ctx) => {
         const carol = newNodes(ctx)[0];

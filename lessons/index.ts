@@ -58,14 +58,17 @@ export interface CheckContext {
 /** True when the step is done. A check that throws counts as not done. */
 export type Check = (ctx: CheckContext) => boolean | Promise<boolean>;
 
-/** Code typed at another node's prompt (`on` names a node of `Lesson.nodes`). */
-export interface Elsewhere {
-  on: string;
+/** An input with more to say than its code. */
+export interface Typed {
   code: string;
+  /** Typed at this node of `Lesson.nodes` instead of the learner's own prompt. */
+  on?: string;
+  /** With --auto, typed once the step's check has passed, so that it shows the result. */
+  whenDone?: boolean;
 }
 
-/** One input to type: at this prompt (a string) or at another node's. */
-export type Action = string | Elsewhere;
+/** One input to type: code for the learner's own prompt, or a `Typed`. */
+export type Action = string | Typed;
 
 /** Settings that lesson code may depend on (a port, chosen so that parallel runs do not meet). */
 export interface LessonEnv {

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 export const PLAYGROUND_ENTRY = fileURLToPath(new URL('../playground/index.ts', import.meta.url));
 
 const PROMPT = /playground\([^)]*\)\d+> /g;
+const PROMPTS_AT_START = /^(playground\([^)]*\)\d+> |\.\.\. )+/;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -51,11 +52,14 @@ export interface PeerOptions {
 
 export class Peer {
   readonly name: string;
+  /** The OS process id. */
+  readonly pid: number | undefined;
   private readonly child: ChildProcessWithoutNullStreams;
   private text = '';
   private partial = '';
   private prompts = 0;
   private exited: number | null | undefined = undefined;
+  private stopping = false;
   private readonly waiters = new Set<() => void>();
   private readonly timeoutMs: number;
 
@@ -68,6 +72,7 @@ export class Peer {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    this.pid = this.child.pid;
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.output(chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => this.output(chunk));
     this.child.stdin.on('error', () => {});
@@ -75,7 +80,6 @@ export class Peer {
     this.child.on('exit', (code) => {
       live.delete(this.child);
       this.exited = code;
-      if (this.partial) this.opts.onLine(this.name, this.partial);
       this.partial = '';
       this.wake();
     });
@@ -102,6 +106,7 @@ export class Peer {
   /** Ends the peer: end of input, then SIGTERM, then SIGKILL, each after a bounded wait. */
   async stop(): Promise<void> {
     if (this.exited !== undefined) return;
+    this.stopping = true;
     this.child.stdin.end();
     if (await this.exitWithin(5000)) return;
     this.child.kill('SIGTERM');
@@ -118,7 +123,11 @@ export class Peer {
     this.prompts = this.text.match(PROMPT)?.length ?? 0;
     const lines = (this.partial + text).split('\n');
     this.partial = lines.pop() ?? '';
-    for (const line of lines) this.opts.onLine(this.name, line.replace(/\r$/, ''));
+    for (const raw of lines) {
+      // Lines after the stop began (the node saying goodbye) and bare prompts are not shown.
+      const line = raw.replace(/\r$/, '').replace(PROMPTS_AT_START, '');
+      if (!this.stopping && line.trim() !== '') this.opts.onLine(this.name, line);
+    }
     this.wake();
   }
 

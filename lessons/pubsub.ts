@@ -129,7 +129,7 @@ export const pubsub: Lesson = {
       ].join('\n'),
       start: ['bob'],
       enter: rememberNodes,
-      code: ['list()'],
+      code: [{ code: 'list()', whenDone: true }],
       check: (ctx) => newNodes(ctx).length > 0,
       hint: 'Start bob with the same cookie; list() shows it once they are connected.',
     },
@@ -137,13 +137,14 @@ export const pubsub: Lesson = {
       title: 'Local is not enough',
       explain: [
         'Bob subscribes his shell in his own registry of the same name; alice publishes.',
-        'Nothing reaches bob: connected nodes can send each other messages, but each',
-        'registry is local to its node. Alice\'s Hermes only ever sees alice\'s subscribers.',
+        "Alice's shell, subscribed a step ago, gets it; bob's gets nothing: connected nodes",
+        'can send each other messages, but each registry is local to its node.',
       ].join('\n'),
       code: [
         { on: 'bob', code: "await Registry.startLink({ keys: 'duplicate', name: 'Hermes.Registry' })" },
         { on: 'bob', code: "Registry.register('Hermes.Registry', 'user.updated', null)" },
         "Hermes.publish('user.updated', ['user', { id: 2, name: 'Jane' }])",
+        'flush()',
         { on: 'bob', code: 'flush()' },
         "Registry.lookup('Hermes.Registry', 'user.updated')",
       ],
@@ -166,11 +167,11 @@ export const pubsub: Lesson = {
     },
     {
       title: 'Send to a remote member',
-      explain: 'A member\'s pid works like any pid: send to it, and bob\'s flush() shows the message.',
+      explain: "A member's pid works like any pid: send to it, and the message waits in bob's shell.",
       code: [
         "const [member] = getMembers('my_group')",
         "send(member, ['hello', 'world'])",
-        { on: 'bob', code: 'flush()' },
+        { on: 'bob', code: 'await receive()' },
       ],
       check: (ctx) => {
         const sent = ctx.evaluated(/send\(member/);
@@ -185,15 +186,15 @@ export const pubsub: Lesson = {
         'per subscriber over the network. Phoenix.PubSub, and the playground\'s PubSub,',
         'keep subscribers in a local Registry and run one server per node in the pg group',
         "['PubSub', name]: a publish sends ONE message to each other node's server, which",
-        'dispatches locally. Start it on both nodes: the group has one member per node.',
+        'dispatches locally. Every playground node starts the default instance, \'PubSub\',',
+        'so the group already has one member per node.',
       ].join('\n'),
-      code: [
-        'await PubSub.start()',
-        { on: 'bob', code: 'await PubSub.start()' },
-        "getMembers(['PubSub', 'PubSub'])",
-      ],
-      check: () => serverNodes().size >= 2,
-      hint: 'PubSub.start() on each node; then each node has one server in the group.',
+      code: ["getMembers(['PubSub', 'PubSub'])"],
+      check: (ctx) => {
+        const v = ctx.evaluated(/getMembers\(\['PubSub', 'PubSub'\]\)/)?.value;
+        return Array.isArray(v) && new Set(v.map((pid: Pid) => pid.node)).size >= 2;
+      },
+      hint: "The group of the default instance is ['PubSub', 'PubSub'].",
     },
     {
       title: 'A distributed publish',
@@ -204,19 +205,19 @@ export const pubsub: Lesson = {
       code: [
         "PubSub.subscribe('user.updated')",
         { on: 'bob', code: "PubSub.publish('user.updated', ['user', { id: 3, name: 'Joan' }])" },
-        'flush()',
-        "PubSub.unsubscribe('user.updated')",
+        { code: 'flush()', whenDone: true },
+        { code: "PubSub.unsubscribe('user.updated')", whenDone: true },
       ],
       check: (ctx) => ctx.seen(['user', { id: 3, name: 'Joan' }]),
       hint: 'Subscribe at alice before bob publishes; then flush().',
     },
     {
       title: 'A third node',
-      explain: 'Start carol, and her PubSub: the group now has three servers, one per node.',
+      explain: 'Start carol: she joins the cluster, and her PubSub server joins the group.',
       start: ['carol'],
-      code: [{ on: 'carol', code: 'await PubSub.start()' }, "getMembers(['PubSub', 'PubSub'])"],
+      code: [{ code: "getMembers(['PubSub', 'PubSub'])", whenDone: true }],
       check: () => serverNodes().size >= 3,
-      hint: 'carol needs PubSub.start() too.',
+      hint: 'Start carol with the same cookie; she finds the others by herself.',
     },
     {
       title: 'Clients on every node',
@@ -234,7 +235,7 @@ export const pubsub: Lesson = {
         { on: 'bob', code: "for (let i = 0; i < 5; i++) await GenServer.start(Client, 'user.created')" },
         { on: 'carol', code: CLIENT },
         { on: 'carol', code: "for (let i = 0; i < 2; i++) await GenServer.start(Client, 'user.updated')" },
-        "getMembers('clients').length",
+        { code: "getMembers('clients').length", whenDone: true },
       ],
       check: () => getMembers('clients').length === 9 && pg.getLocalMembers('clients').length === 2,
       hint: 'Define Client on each node (it lives at that prompt), then start the clients there.',
@@ -250,7 +251,7 @@ export const pubsub: Lesson = {
       code: [
         "PubSub.publish('user.created', { name: 'Jade' })",
         { on: 'bob', code: "PubSub.publish('user.updated', { id: 1, name: 'Jadyline' })" },
-        "await Promise.all(getMembers('clients').map((pid) => GenServer.call(pid, 'count')))",
+        { code: "await Promise.all(getMembers('clients').map((pid) => GenServer.call(pid, 'count')))", whenDone: true },
       ],
       check: async (ctx) => {
         const pids = getMembers('clients');

@@ -23,7 +23,7 @@ import { inspect } from 'node:util';
 import pc from 'picocolors';
 import { match, node, processInfo, spawn, type Pid } from '../src/index.ts';
 import {
-  LESSONS, actionsOf, lessonEnv, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step,
+  LESSONS, actionsOf, lessonEnv, type Action, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step,
 } from './index.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
 import { Peer } from './peers.ts';
@@ -236,19 +236,23 @@ export class Tutor {
           const reason = 'its check passed before its code was typed';
           return this.failed(result({ ok: false, step: i + 1, title: step.title, reason }));
         }
+        const actions = actionsOf(step, this.env);
+        const input = async (action: Action) => {
+          const { code, on } = typeof action === 'string' ? { code: action, on: undefined } : action;
+          if (on === undefined) return void (await type(code));
+          this.host.print(this.c.dim(`${on}> `) + code);
+          await (await this.peer(lesson, on, peers)).type(code);
+        };
+        let passed = false;
         try {
           for (const short of step.start ?? []) await this.peer(lesson, short, peers);
-          for (const action of actionsOf(step, this.env)) {
-            if (typeof action === 'string') await type(action);
-            else {
-              this.host.print(this.c.dim(`${action.on}> `) + action.code);
-              await (await this.peer(lesson, action.on, peers)).type(action.code);
-            }
-          }
+          for (const action of actions) if (!isWhenDone(action)) await input(action);
+          passed = await this.checkFor(opts.timeoutMs ?? 20_000);
+          if (passed) for (const action of actions) if (isWhenDone(action)) await input(action);
         } catch (err) {
           return this.failed(result({ ok: false, step: i + 1, title: step.title, reason: errorText(err) }));
         }
-        if (!(await this.checkFor(opts.timeoutMs ?? 20_000))) {
+        if (!passed) {
           const reason = `its check did not pass within ${opts.timeoutMs ?? 20_000} ms`;
           return this.failed(result({ ok: false, step: i + 1, title: step.title, reason }));
         }
@@ -389,8 +393,8 @@ export class Tutor {
     let peer = peers.get(short);
     if (!peer) {
       const flags = [...this.nameFlags(short), ...(lesson.nodes[short] ?? [])];
-      this.host.print(this.c.dim(`starting ${short}: npx tsx playground ${flags.join(' ')}`));
       peer = new Peer({ name: short, args: flags, onLine: (name, line) => this.host.print(this.c.dim(`${name}│ `) + line) });
+      this.host.print(this.c.dim(`starting ${short} (pid ${peer.pid}): npx tsx playground ${flags.join(' ')}`));
       peers.set(short, peer);
       await peer.ready();
     }
@@ -438,7 +442,7 @@ export class Tutor {
     }
     let where: string | null = null;
     for (const action of actionsOf(step, this.env)) {
-      const on = typeof action === 'string' ? 'here' : action.on;
+      const on = typeof action === 'string' ? 'here' : (action.on ?? 'here');
       if (on !== where) lines.push(on === 'here' ? '  Type:' : `  At ${on}'s prompt:`);
       where = on;
       lines.push(indent(typeof action === 'string' ? action : action.code, '    '));
@@ -457,6 +461,10 @@ export class Tutor {
 
 function indent(text: string, pad: string): string {
   return text.split('\n').map((l) => pad + l).join('\n');
+}
+
+function isWhenDone(action: Action): boolean {
+  return typeof action !== 'string' && action.whenDone === true;
 }
 
 function lastOf<T>(items: readonly T[], ok: (item: T) => boolean): T | undefined {

@@ -1,8 +1,10 @@
 /**
  * The lessons: the runner's engine on a small lesson of its own (progress saved and
  * resumed, a step that stays until its check passes, next/back/reset/hint, a mistake
- * that breaks nothing), then every real lesson played with --auto on real nodes through
- * the real REPL.
+ * that breaks nothing), then the real thing: a lesson followed at the real prompt of a
+ * real node (a step's check does not pass before its action; progress survives a
+ * restart), and every lesson played with --auto, which starts the other nodes itself
+ * and refuses any step whose check passes before its code is typed.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +12,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tutor, type Host } from '../lessons/runner.ts';
-import type { Lesson } from '../lessons/index.ts';
+import { LESSONS, type Lesson } from '../lessons/index.ts';
+import { LESSON_IDS } from '../lessons/ids.ts';
+import { freeUdpPort, startCluster, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'playground-lessons-'));
@@ -188,6 +192,115 @@ test('an unreadable progress file is an empty progress', () => {
     assert.match(tutor.lesson().text, /toy\s+0\/3/);
   } finally {
     tutor.close();
+  }
+});
+
+test('the command line knows every lesson', () => {
+  assert.equal(LESSONS.map((l) => l.id), LESSON_IDS);
+});
+
+// Real nodes, the real prompt
+
+/** Kills the nodes an --auto run started, should the run itself have been killed. */
+function killPeers(node: NodeProcess): void {
+  for (const m of node.output.matchAll(/starting \w+ \(pid (\d+)\)/g)) {
+    try {
+      process.kill(Number(m[1]), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Plays lesson `id` with --auto on a fresh cluster; resolves with alice's output. */
+async function play(id: string, flags: string[] = []): Promise<{ code: number | null; output: string }> {
+  const c = await startCluster({ env: { PLAYGROUND_LESSON_PORT: String(await freeUdpPort()) } });
+  let alice: NodeProcess | undefined;
+  try {
+    alice = await c.start(['--sname', 'alice', ...flags, '--lesson', id, '--auto', '--auto-delay', '0'], { ready: null });
+    const timer = setTimeout(() => alice?.child.kill('SIGKILL'), 60_000);
+    const { code } = await alice.exited;
+    clearTimeout(timer);
+    // The test runner may force colours on: compare plain text.
+    return { code, output: alice.output.replace(/\x1b\[[0-9;]*m/g, '') };
+  } finally {
+    if (alice) killPeers(alice);
+    await c.stop();
+  }
+}
+
+function lines(output: string, prefix: string, text: string): number {
+  return output.split('\n').filter((l) => l.startsWith(prefix) && l.includes(text)).length;
+}
+
+test('hello-world plays by itself: three nodes, a crash and its restart, exact greetings', async () => {
+  const { code, output } = await play('hello-world', ['--discovery', 'none', '--no-greet']);
+  assert.match(output, /✔ hello-world: all 11 steps passed/, output);
+  assert.is(code, 0);
+  assert.match(output, /\[error\] GenServer #PID<[\d.]+> \(naive\) terminating/);
+  assert.match(output, /Supervisor #PID<[\d.]+>: child 'naive' .*terminated/);
+  // carol logs one greeting from each of the two others, and each of them one from her.
+  assert.is(lines(output, 'carol│', 'Hello world from '), 2);
+  assert.is(lines(output, 'carol│', 'Hello world from alice@'), 1);
+  assert.is(lines(output, 'carol│', 'Hello world from bob@'), 1);
+  assert.is(lines(output, 'bob│', 'Hello world from carol@'), 1);
+  assert.match(output, /^(playground\(alice@[^)]*\)\d+> )?\[info\] Hello world from carol@/m);
+});
+
+test('genserver plays by itself', async () => {
+  const { code, output } = await play('genserver');
+  assert.match(output, /✔ genserver: all 14 steps passed/, output);
+  assert.is(code, 0);
+  assert.match(output, /Last state: \[ 'oranges', 'apples' \]/);
+});
+
+test('pubsub plays by itself, with the three-node demo\'s exact counts', async () => {
+  const { code, output } = await play('pubsub');
+  assert.match(output, /✔ pubsub: all 14 steps passed/, output);
+  assert.is(code, 0);
+  const jade = "Received: { name: 'Jade' }";
+  const jadyline = "Received: { id: 1, name: 'Jadyline' }";
+  assert.is(output.split(jade).length - 1, 6, 'user.created: 1 on alice and 5 on bob');
+  assert.is(lines(output, 'bob│', jade), 5);
+  assert.is(lines(output, 'carol│', jade), 0);
+  assert.is(output.split(jadyline).length - 1, 3, 'user.updated: 1 on alice and 2 on carol');
+  assert.is(lines(output, 'carol│', jadyline), 2);
+  assert.is(lines(output, 'bob│', jadyline), 0);
+});
+
+test('--auto names the step that failed and exits 1', async () => {
+  // Without --no-greet, the built-in greeter holds the name the lesson's greeter needs.
+  const { code, output } = await play('hello-world', ['--discovery', 'none']);
+  assert.is(code, 1);
+  assert.match(output, /✘ hello-world step 10 "A greeter" failed/);
+});
+
+test('at the prompt: a step waits for its action, and progress survives a restart', async () => {
+  const c: Cluster = await startCluster();
+  try {
+    const start = () => c.start(['--sname', 'alice', '--lesson', 'genserver'], { ready: /step \d+\/14/ });
+    const alice = await start();
+    assert.match(alice.output, 'step 1/14 · A process is a loop');
+    let mark = alice.mark();
+    alice.send('spawn(async () => {})');
+    alice.send('1 + 1');
+    await alice.waitFor('not done yet', { since: mark });
+    assert.not.match(alice.output, '✔');
+    mark = alice.mark();
+    for (const code of LESSONS[1]!.steps[0]!.code as string[]) alice.send(code);
+    await alice.waitFor('✔ A process is a loop', { since: mark });
+    await alice.waitFor('step 2/14 · Ping', { since: mark });
+    const saved = JSON.parse(readFileSync(join(c.home, 'progress.json'), 'utf8'));
+    assert.equal(saved, { current: 'genserver', lessons: { genserver: { step: 1, passed: [0] } } });
+    alice.send('.exit');
+    assert.is((await alice.exited).code, 0);
+
+    const again = await start();
+    assert.match(again.output, 'step 2/14 · Ping');
+    again.send('lesson()');
+    await again.waitFor(/genserver\s+1\/14/);
+  } finally {
+    await c.stop();
   }
 });
 
