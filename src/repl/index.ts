@@ -155,6 +155,8 @@ export function startRepl(options: ReplOptions = {}): Repl {
   rt.setLogger((level, text) => {
     if (level !== 'debug') print(formatLog(level, text, colors));
   });
+  // On a terminal, what processes print with console.log goes above the prompt too.
+  const releaseConsole = terminal && output === process.stdout ? screen.captureConsole() : null;
   const onUncaught = (err: unknown) => print(formatError(err, colors));
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
@@ -164,6 +166,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   server.once('exit', function playgroundExit() {
     shell.stop();
     rt.setLogger(previousLogger);
+    releaseConsole?.();
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
     removeGlobals(helpers);
