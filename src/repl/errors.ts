@@ -10,8 +10,8 @@ import { ExitSignal, userFrames } from '../process/index.ts';
 import { format } from '../term.ts';
 import type { Colors } from './colors.ts';
 
-/** The playground's own code: its frames are not the user's. */
-const LIBRARY = fileURLToPath(new URL('..', import.meta.url));
+/** The playground's own code (src/, and the lessons and CLI beside it): its frames are not the user's. */
+const LIBRARY = ['..', '../../lessons/', '../../playground/'].map((dir) => fileURLToPath(new URL(dir, import.meta.url)));
 /** Node's own frames, and frames that only say "the line you typed". */
 const NOISE = /[( ]node:|^\s*at (async )?REPL\d+:\d+:\d+$/;
 
@@ -23,7 +23,7 @@ export function formatError(err: unknown, colors: Colors): string {
   if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') return colors.red('** (interrupted) the evaluation was cancelled');
   const head = colors.red(`** (${err.name || 'Error'}) ${err.message}`);
   if (err.name === 'SyntaxError') return head;
-  const frames = userFrames(err.stack, 50).filter((line) => !NOISE.test(line) && !line.includes(LIBRARY)).slice(0, 5);
+  const frames = userFrames(err.stack, 50).filter((line) => !NOISE.test(line) && !LIBRARY.some((dir) => line.includes(dir))).slice(0, 5);
   return [head, ...frames.map((line) => colors.dim(line))].join('\n');
 }
 
