@@ -108,7 +108,9 @@ test('.exit stops the node at once: a peer sees it go, its name is freed', () =>
     const bob: NodeProcess = await c.start(['--sname', 'leaver', '--discovery', 'none']);
     assert.ok(await peer.connect(`leaver@${HOST}`));
     bob.send('.exit');
+    const timer = setTimeout(() => bob.child.kill('SIGKILL'), 5000);
     const { code } = await bob.exited;
+    clearTimeout(timer);
     assert.is(code, 0);
     // Tick time is 60 s: only the closed socket can make the peer notice this soon.
     await eventually(() => assert.equal(peer.list(), []), { timeout: 3000 });
@@ -122,11 +124,25 @@ test('SIGTERM, and SIGINT when piped, leave as cleanly as .exit', () =>
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const node = await c.start(['--sname', 'signalled', '--discovery', 'none']);
       node.child.kill(signal);
+      const timer = setTimeout(() => node.child.kill('SIGKILL'), 5000);
       const { code } = await node.exited;
+      clearTimeout(timer);
       assert.is(code, 0, signal);
       const reply = await names(c.epmdPort);
       assert.not.ok(reply.names.some(([n]) => n === `signalled@${HOST}`), signal);
     }
+  }));
+
+test('SIGTERM while an await is pending still leaves cleanly', () =>
+  withCluster(async (c) => {
+    const node = await c.start(['--sname', 'waiting', '--discovery', 'none']);
+    node.send('await receive()');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await node.stop(5000); // SIGTERM, then SIGKILL after 5 s: a hang shows as a failure, not a stuck test
+    const { code } = await node.exited;
+    assert.is(code, 0);
+    const reply = await names(c.epmdPort);
+    assert.not.ok(reply.names.some(([n]) => n === `waiting@${HOST}`));
   }));
 
 test('a name already taken is refused with a clear message and a non-zero status', () =>

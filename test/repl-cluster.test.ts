@@ -79,7 +79,9 @@ test('PubSub: a message published on one node reaches a subscriber shell on the 
 
 test('.exit on one node: the other sees it go at once, and its name is freed', async () => {
   alice.send('.exit');
+  const timer = setTimeout(() => alice.child.kill('SIGKILL'), 5000);
   const { code } = await alice.exited;
+  clearTimeout(timer);
   assert.is(code, 0);
   await eventually(async () => assert.is(await ask(bob, 'list()'), '[]\n'), { timeout: 3000 });
   assert.is(await ask(bob, "getMembers('room').length"), '0\n');

@@ -38,7 +38,8 @@ class Screen {
       this.raw += d;
       term.write(d);
     });
-    this.exited = new Promise((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+    // Killed by a signal counts as a failure: node-pty reports exitCode 0 for that.
+    this.exited = new Promise((resolve) => pty.onExit(({ exitCode, signal }) => resolve(signal ? -signal : exitCode)));
   }
 
   /** The screen's lines, trailing blanks trimmed. */
@@ -67,6 +68,14 @@ class Screen {
 
   type(text: string): void {
     this.pty.write(text);
+  }
+
+  /** The exit code, once the process has exited (it is killed if that takes over 5 s). */
+  async exit(): Promise<number> {
+    const timer = setTimeout(() => this.pty.kill('SIGKILL'), 5000);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
   }
 }
 
@@ -159,7 +168,7 @@ if (libs instanceof Error) {
       s.type('\x03');
       await s.waitFor((l) => l.some((x) => x.includes('(To exit, press Ctrl+C again')), 'the exit hint');
       s.type('\x03');
-      assert.is(await s.exited, 0);
+      assert.is(await s.exit(), 0);
       const reply = await names(c.epmdPort);
       assert.not.ok(reply.names.some(([n]) => n === `tty@${HOST}`));
     }));
@@ -193,7 +202,7 @@ if (libs instanceof Error) {
       await s.waitFor((l) => l.includes('** (ReferenceError) nope is not defined'), 'the error');
       assert.not.ok(/\x1b\[3\dm/.test(s.raw), 'no colour codes');
       s.type('\x04');
-      assert.is(await s.exited, 0);
+      assert.is(await s.exit(), 0);
       const file = join(home, 'history');
       assert.ok(existsSync(file));
       assert.equal(readFileSync(file, 'utf8').split('\n').filter(Boolean), ['nope', "'remember me'"]);

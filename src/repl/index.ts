@@ -85,6 +85,7 @@ export interface Repl {
   keepOpen(until: Promise<unknown>): void;
   /** Adds helpers to the prompt (and `h()`), e.g. once a module has loaded. */
   define(helpers: Helpers, docs?: HelpDoc[]): void;
+  /** Leaves now: queued input is dropped and a pending await cancelled. */
   close(): void;
 }
 
@@ -151,7 +152,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   server.on('reset', () => installGlobals(helpers));
   for (const [name, command] of Object.entries(options.commands ?? {})) server.defineCommand(name, command);
 
-  const previousLogger = (level: LogLevel, text: string) => output.write(`[${level}] ${text}\n`);
+  const plainLogger = (level: LogLevel, text: string) => output.write(`[${level}] ${text}\n`);
   rt.setLogger((level, text) => {
     if (level !== 'debug') print(formatLog(level, text, colors));
   });
@@ -165,7 +166,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   server.once('exit', function playgroundExit() {
     shell.stop();
-    rt.setLogger(previousLogger);
+    rt.setLogger(plainLogger);
     releaseConsole?.();
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
@@ -181,7 +182,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
       .then((later) => {
         evaluator.transform = later.transform;
         // Passed-in helpers and docs win over the built-in ones of the same name.
-        define({ ...later.helpers, ...options.context }, [...later.docs, ...(options.docs ?? [])]);
+        define({ ...later.helpers, ...options.context }, [...(options.docs ?? []), ...later.docs]);
       }),
     (options.later ?? (() => import('./modules.ts').then((m) => m.loadModuleHelpers())))(env).then((more) => define(more)),
   ]).then(
@@ -202,7 +203,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     print,
     keepOpen: (until) => queue.keepOpen(until),
     define,
-    close: () => server.close(),
+    close: () => queue.leave(),
   };
 }
 

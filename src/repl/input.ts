@@ -84,11 +84,24 @@ export class InputQueue {
     });
   }
 
+  /**
+   * Leaves now (close(), a signal): what is queued is dropped, a pending await is
+   * cancelled, nothing holds the REPL open any more.
+   */
+  leave(): void {
+    this.entries.length = 0;
+    this.closing = true;
+    this.holds = 0;
+    if (this.evaluator.busy) this.server.emit('SIGINT');
+    this.server.close();
+    this.schedule();
+  }
+
   /** The end of input does not close the REPL before `until` settles (a lesson playing itself). */
   keepOpen(until: Promise<unknown>): void {
     this.holds++;
     const release = () => {
-      this.holds--;
+      this.holds = Math.max(0, this.holds - 1);
       this.schedule();
     };
     until.then(release, release);
