@@ -1,7 +1,7 @@
 /**
  * @module lessons/runner
  * The lesson engine behind `lesson()`, `hint()`, `next()`, `back()` and `reset()` at the
- * prompt, and behind `--auto`.
+ * prompt, and behind `--auto` (`auto.ts`).
  *
  * While a lesson runs, every evaluation at the prompt is reported here (`observe`). The
  * current step's check then runs against the live node, for a short while (a packet or
@@ -10,23 +10,20 @@
  * with no input at all (a node started in another terminal). A check that throws, a
  * crashed process or a typo only leaves the step where it is.
  *
- * `play` is the `--auto` mode: it types each step's code into the real REPL (the output
- * shows as if typed), starts the other nodes a step needs as child processes and types
- * their code there, waits (bounded) for each check, pauses between steps, and stops
- * every node it started, pass or fail. Before typing a step's code it checks once that
- * the step is not already done: a check that passes before its action is a broken check.
- *
  * Progress is saved after every change (see `progress.ts`); `--auto` keeps its own in
  * memory so that playing a lesson never moves the learner's place.
  */
 import { inspect } from 'node:util';
 import pc from 'picocolors';
-import { match, node, processInfo, spawn, type Pid } from '../src/index.ts';
-import {
-  LESSONS, actionsOf, lessonEnv, type Action, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step,
-} from './index.ts';
+import { node, processInfo, type Pid } from '../src/index.ts';
+import { LESSONS, lessonEnv, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step } from './index.ts';
+import { checkContext, runCheck, type Active } from './context.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
-import { Peer } from './peers.ts';
+import { playLesson, type PlayOptions, type PlayResult } from './auto.ts';
+import { NO_LESSON, Note, doneText, intro, listing, stepText, type Colors } from './text.ts';
+
+export { Note } from './text.ts';
+export type { PlayOptions, PlayResult } from './auto.ts';
 
 /** What the runner needs from the REPL it lives in. */
 export interface Host {
@@ -52,30 +49,8 @@ export interface TutorOptions {
   pollMs?: number;
   /** Longest a single check may take (ms). */
   checkTimeoutMs?: number;
-  /** The flags that start another node named `short` in this cluster (name and cookie flags). */
-  peerFlags?: (short: string) => string[];
-}
-
-export interface PlayOptions {
-  /** Pause between steps (ms). */
-  delayMs?: number;
-  /** Longest wait for one step's check (ms). */
-  timeoutMs?: number;
-}
-
-export type PlayResult =
-  | { ok: true; lesson: string; ms: number }
-  | { ok: false; lesson: string; ms: number; step: number; title: string; reason: string };
-
-/** Text that the REPL prints as is (no quotes): what the lesson helpers return. */
-export class Note {
-  constructor(readonly text: string) {}
-  [inspect.custom](): string {
-    return this.text;
-  }
-  toString(): string {
-    return this.text;
-  }
+  /** The flags that name another node `short` of this cluster (default: like this node's name). */
+  nameFlags?: (short: string) => string[];
 }
 
 export class LessonError extends Error {
@@ -88,16 +63,6 @@ export class LessonError extends Error {
   }
 }
 
-interface Active {
-  lesson: Lesson;
-  index: number;
-  inputs: Evaluation[];
-  logs: string[];
-  /** Messages the shell took from its mailbox (flush) since the step began. */
-  taken: unknown[];
-  memo: Record<string, unknown>;
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Tutor {
@@ -107,7 +72,7 @@ export class Tutor {
   private readonly settleMs: number;
   private readonly pollMs: number;
   private readonly checkTimeoutMs: number;
-  private readonly c: ReturnType<typeof pc.createColors>;
+  private readonly c: Colors;
   private progress: Progress;
   private active: Active | null = null;
   /** Bumped at every change of step, so that a check begun for an old step is ignored. */
@@ -132,50 +97,30 @@ export class Tutor {
 
   // Client API: the helpers at the prompt
 
-  /** The REPL helpers, bound to this runner. */
-  helpers() {
-    return {
-      lesson: (id?: string) => this.lesson(id),
-      hint: () => this.hint(),
-      next: () => this.next(),
-      back: () => this.back(),
-      reset: (id?: string) => this.reset(id),
-    };
-  }
-
   /** Without an id: every lesson with its progress. With one: starts or resumes it. */
   lesson(id?: string): Note {
-    if (id === undefined) return new Note(this.listing());
+    if (id === undefined) return new Note(listing(this.c, this.lessons, this.progress));
     const lesson = this.find(id);
     this.progress.current = lesson.id;
     const entry = (this.progress.lessons[lesson.id] ??= { step: 0, passed: [] });
     this.enter(lesson, Math.min(entry.step, lesson.steps.length));
     this.save();
-    const intro = `${this.c.bold(lesson.title)} — ${lesson.summary}\n${this.startLine(lesson)}`;
-    return new Note(`${intro}\n\n${this.current()}`);
+    return new Note(`${intro(this.c, lesson)}\n\n${this.current()}`);
   }
 
   hint(): Note {
     const step = this.step();
-    if (!step) return new Note(this.active ? this.doneText() : 'No lesson is running: lesson() lists them.');
+    if (!step) return new Note(this.current());
     return new Note(`${this.c.yellow('hint:')} ${step.hint}`);
   }
 
   /** Skips the current step (it does not count as passed). */
   next(): Note {
-    const a = this.active;
-    if (!a) return new Note('No lesson is running: lesson() lists them.');
-    this.enter(a.lesson, Math.min(a.index + 1, a.lesson.steps.length));
-    this.save();
-    return new Note(this.current());
+    return this.move(1);
   }
 
   back(): Note {
-    const a = this.active;
-    if (!a) return new Note('No lesson is running: lesson() lists them.');
-    this.enter(a.lesson, Math.max(a.index - 1, 0));
-    this.save();
-    return new Note(this.current());
+    return this.move(-1);
   }
 
   /** Starts the current lesson (or lesson `id`) over from its first step. */
@@ -195,7 +140,7 @@ export class Tutor {
     const a = this.active;
     if (!a || ev.value instanceof Note) return;
     a.inputs.push(ev);
-    if (!this.playing && a.index < a.lesson.steps.length) void this.settle();
+    if (!this.playing && this.step()) void this.settle();
   }
 
   /** A log line (greeting, crash report) was printed. */
@@ -215,56 +160,36 @@ export class Tutor {
     this.poller = null;
   }
 
-  /** The `--auto` mode: plays lesson `id` by itself. */
+  /** The `--auto` mode: plays lesson `id` by itself (see `auto.ts`). */
   async play(id: string, opts: PlayOptions = {}): Promise<PlayResult> {
-    const type = this.host.type;
+    const type = this.host.type?.bind(this.host);
     if (!type) throw new LessonError('ERR_NO_AUTO', 'this REPL cannot type code by itself');
     const lesson = this.find(id);
-    const started = Date.now();
-    const peers = new Map<string, Peer>();
     const saved = this.progress;
+    this.close();
     this.playing = true;
     this.progress = { current: lesson.id, lessons: { [lesson.id]: { step: 0, passed: [] } } };
-    const result = (extra: object) => ({ lesson: lesson.id, ms: Date.now() - started, ...extra }) as PlayResult;
     try {
-      for (let i = 0; i < lesson.steps.length; i++) {
-        const step = lesson.steps[i]!;
-        this.enter(lesson, i);
-        await this.runEnter(step);
-        this.host.print(this.current());
-        if (await this.check()) {
-          const reason = 'its check passed before its code was typed';
-          return this.failed(result({ ok: false, step: i + 1, title: step.title, reason }));
-        }
-        const actions = actionsOf(step, this.env);
-        const input = async (action: Action) => {
-          const { code, on } = typeof action === 'string' ? { code: action, on: undefined } : action;
-          if (on === undefined) return void (await type(code));
-          this.host.print(this.c.dim(`${on}> `) + code);
-          await (await this.peer(lesson, on, peers)).type(code);
-        };
-        let passed = false;
-        try {
-          for (const short of step.start ?? []) await this.peer(lesson, short, peers);
-          for (const action of actions) if (!isWhenDone(action)) await input(action);
-          passed = await this.checkFor(opts.timeoutMs ?? 20_000);
-          if (passed) for (const action of actions) if (isWhenDone(action)) await input(action);
-        } catch (err) {
-          return this.failed(result({ ok: false, step: i + 1, title: step.title, reason: errorText(err) }));
-        }
-        if (!passed) {
-          const reason = `its check did not pass within ${opts.timeoutMs ?? 20_000} ms`;
-          return this.failed(result({ ok: false, step: i + 1, title: step.title, reason }));
-        }
-        this.pass(i);
-        this.host.print(this.c.green(`✔ ${step.title}`));
-        if (opts.delayMs) await sleep(opts.delayMs);
-      }
-      const done = result({ ok: true });
-      this.host.print(this.c.green(`✔ ${lesson.id}: all ${lesson.steps.length} steps passed in ${(done.ms / 1000).toFixed(1)} s`));
-      return done;
+      return await playLesson(
+        {
+          c: this.c,
+          env: this.env,
+          print: (text) => this.host.print(text),
+          type,
+          nodeFlags: (short) => this.nodeFlags(lesson, short),
+          begin: async (index) => {
+            this.enter(lesson, index);
+            await this.runEnter(lesson.steps[index]);
+          },
+          text: () => this.current(),
+          check: () => this.check(),
+          checkFor: (ms) => this.checkFor(ms),
+          pass: (index) => this.pass(index),
+        },
+        lesson,
+        opts,
+      );
     } finally {
-      await Promise.all([...peers.values()].map((p) => p.stop()));
       this.progress = saved;
       this.active = null;
       this.playing = false;
@@ -284,11 +209,18 @@ export class Tutor {
     return this.active ? this.active.lesson.steps[this.active.index] : undefined;
   }
 
+  private move(by: number): Note {
+    const a = this.active;
+    if (!a) return new Note(NO_LESSON);
+    this.enter(a.lesson, Math.max(0, Math.min(a.index + by, a.lesson.steps.length)));
+    this.save();
+    return new Note(this.current());
+  }
+
   private enter(lesson: Lesson, index: number): void {
     this.generation++;
     this.active = { lesson, index, inputs: [], logs: [], taken: [], memo: {} };
-    const entry = (this.progress.lessons[lesson.id] ??= { step: 0, passed: [] });
-    entry.step = index;
+    this.progress.lessons[lesson.id] = { passed: [], ...this.progress.lessons[lesson.id], step: index };
     if (!this.playing) {
       void this.runEnter(lesson.steps[index]);
       this.poller ??= setInterval(() => void this.poll(), this.pollMs).unref();
@@ -339,8 +271,7 @@ export class Tutor {
     const a = this.active!;
     const title = a.lesson.steps[a.index]!.title;
     this.pass(a.index);
-    const rest = this.step() ? this.current() : this.doneText();
-    this.host.print(`${this.c.green(`✔ ${title}`)}\n\n${rest}`);
+    this.host.print(`${this.c.green(`✔ ${title}`)}\n\n${this.current()}`);
   }
 
   /** Runs the check until it passes or `ms` have gone by. */
@@ -356,138 +287,25 @@ export class Tutor {
 
   private async check(): Promise<boolean> {
     const step = this.step();
-    if (!step) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((r) => (timer = setTimeout(r, this.checkTimeoutMs, false)));
-    try {
-      return (await Promise.race([Promise.resolve().then(() => step.check(this.context())), timeout])) === true;
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    return step ? runCheck(step, this.context(), this.checkTimeoutMs) : false;
   }
 
   private context(): CheckContext {
-    const a = this.active!;
-    const shell = this.host.shell();
-    const mailbox = () => (shell ? (processInfo(shell)?.messages ?? []) : []);
-    return {
-      node: node(),
-      shell,
-      inputs: a.inputs,
-      logs: a.logs,
-      memo: a.memo,
-      env: this.env,
-      lookup: (name) => this.host.lookup(name),
-      seen: (pattern) =>
-        mailbox().some((m) => match(pattern, m)) ||
-        a.taken.some((m) => match(pattern, m)) ||
-        a.inputs.some((ev) => ev.ok && (match(pattern, ev.value) || (Array.isArray(ev.value) && ev.value.some((v) => match(pattern, v))))),
-      evaluated: (re) => lastOf(a.inputs, (ev) => ev.ok && re.test(ev.code)),
-      inProcess: (fn) => inProcess(fn, this.checkTimeoutMs),
-    };
+    return checkContext(this.active!, this.host, this.env, this.checkTimeoutMs);
   }
 
-  private async peer(lesson: Lesson, short: string, peers: Map<string, Peer>): Promise<Peer> {
-    let peer = peers.get(short);
-    if (!peer) {
-      const flags = [...this.nameFlags(short), ...(lesson.nodes[short] ?? [])];
-      peer = new Peer({ name: short, args: flags, onLine: (name, line) => this.host.print(this.c.dim(`${name}│ `) + line) });
-      this.host.print(this.c.dim(`starting ${short} (pid ${peer.pid}): npx tsx playground ${flags.join(' ')}`));
-      peers.set(short, peer);
-      await peer.ready();
-    }
-    return peer;
-  }
-
-  private nameFlags(short: string): string[] {
-    if (this.opts.peerFlags) return this.opts.peerFlags(short);
-    const host = node().split('@')[1] ?? '';
-    return host.includes('.') ? ['--name', `${short}@${host}`] : ['--sname', short];
-  }
-
-  private failed(r: PlayResult): PlayResult {
-    if (!r.ok) this.host.print(this.c.red(`✘ ${r.lesson} step ${r.step} "${r.title}" failed: ${r.reason}`));
-    return r;
-  }
-
-  // Internals: text
-
-  private listing(): string {
-    const rows = this.lessons.map((l) => {
-      const done = this.progress.lessons[l.id]?.passed.length ?? 0;
-      const mark = this.progress.current === l.id ? '▸' : ' ';
-      return `${mark} ${l.id.padEnd(12)} ${`${done}/${l.steps.length}`.padStart(5)}  ${l.title}`;
-    });
-    return `${rows.join('\n')}\n\nlesson('${this.lessons[0]?.id}') starts or resumes a lesson.`;
-  }
-
-  private startLine(lesson: Lesson): string {
-    const flags = lesson.flags.length ? ` ${lesson.flags.join(' ')}` : '';
-    return this.c.dim(`(this lesson's node: npx tsx playground --sname alice${flags} --lesson ${lesson.id})`);
-  }
-
-  /** The current step: in full, or (`brief`) just where the learner is and what to type. */
+  /** The current step, in full or brief, or the end of the lesson. */
   private current(brief = false): string {
     const a = this.active;
-    const step = this.step();
-    if (!a || !step) return this.doneText();
-    const head = this.c.cyan(`◆ ${a.lesson.id} · step ${a.index + 1}/${a.lesson.steps.length} · ${step.title}`);
-    const lines = [head];
-    if (!brief) lines.push(indent(step.explain, '  '));
-    for (const short of step.start ?? []) {
-      const flags = [...this.nameFlags(short), ...(a.lesson.nodes[short] ?? [])].join(' ');
-      lines.push(`  In another terminal: ${this.c.bold(`npx tsx playground ${flags}`)}`);
-    }
-    let where: string | null = null;
-    for (const action of actionsOf(step, this.env)) {
-      const on = typeof action === 'string' ? 'here' : (action.on ?? 'here');
-      if (on !== where) lines.push(on === 'here' ? '  Type:' : `  At ${on}'s prompt:`);
-      where = on;
-      lines.push(indent(typeof action === 'string' ? action : action.code, '    '));
-    }
-    lines.push(this.c.dim(brief ? '  (not done yet: hint() helps, next() skips)' : '  hint() · next() · back() · lesson()'));
-    return lines.join('\n');
+    if (!a) return NO_LESSON;
+    if (!this.step()) return doneText(this.c, a.lesson, this.progress.lessons[a.lesson.id]?.passed.length ?? 0);
+    return stepText(this.c, a.lesson, a.index, this.env, (short) => this.nodeFlags(a.lesson, short), brief);
   }
 
-  private doneText(): string {
-    const a = this.active;
-    if (!a) return 'No lesson is running: lesson() lists them.';
-    const passed = this.progress.lessons[a.lesson.id]?.passed.length ?? 0;
-    return this.c.green(`★ ${a.lesson.id} complete (${passed}/${a.lesson.steps.length} checked). lesson() lists the others; reset() starts this one over.`);
+  /** The flags that start node `short` of `lesson`: its name, the way this node is named, and the lesson's flags. */
+  private nodeFlags(lesson: Lesson, short: string): string[] {
+    const host = node().split('@')[1] ?? '';
+    const name = this.opts.nameFlags?.(short) ?? (host.includes('.') ? ['--name', `${short}@${host}`] : ['--sname', short]);
+    return [...name, ...(lesson.nodes[short] ?? [])];
   }
-}
-
-function indent(text: string, pad: string): string {
-  return text.split('\n').map((l) => pad + l).join('\n');
-}
-
-function isWhenDone(action: Action): boolean {
-  return typeof action !== 'string' && action.whenDone === true;
-}
-
-function lastOf<T>(items: readonly T[], ok: (item: T) => boolean): T | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (ok(items[i]!)) return items[i];
-  return undefined;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Runs `fn` inside a fresh process (so a check may call servers without touching the shell). */
-function inProcess<T>(fn: () => T | Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`check did not finish within ${ms} ms`)), ms);
-    spawn(async function lessonCheck() {
-      try {
-        resolve(await fn());
-      } catch (err) {
-        reject(err);
-      } finally {
-        clearTimeout(timer);
-      }
-    });
-  });
 }
