@@ -35,6 +35,11 @@ test.after(async () => {
   await c.stop();
 });
 
+test("names() lists the port mapper's names with their ports", async () => {
+  const out = await ask(alice, '(await names()).map(([name]) => name).sort()');
+  assert.is(out, "[ 'alice', 'bob' ]\n");
+});
+
 test('connect, then list() on both sides', async () => {
   assert.is(await ask(alice, 'list()'), '[]\n');
   assert.is(await ask(alice, `await connect('${BOB}')`), 'true\n');

@@ -39,7 +39,7 @@ export const CORE_DOCS: HelpDoc[] = [
   {
     name: 'names', group: NODES, signature: 'names()',
     summary: "The names registered at this machine's port mapper, with their ports.",
-    details: 'Like Erlang\'s net_adm:names() (and `npx tsx playground --names`).',
+    details: "Like Erlang's net_adm:names() (and `npx tsx playground --names`): short names, as epmd lists them.",
     example: "> names()\n[ [ 'alice', 40123 ], [ 'bob', 40321 ] ]",
   },
   {

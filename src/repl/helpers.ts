@@ -9,7 +9,7 @@
  * appears (`later.ts`); the REPL holds input until they are there.
  */
 import * as dist from '../node/index.ts';
-import { epmdPort } from '../node/epmd.ts';
+import { aliveOf, epmdPort } from '../node/epmd.ts';
 import { names as epmdNames } from '../node/epmd-client.ts';
 import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
@@ -38,7 +38,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
     connect: dist.connect,
     disconnect: dist.disconnect,
     names: async function names(): Promise<Array<[string, number]>> {
-      return (await epmdNames(epmdPort())).names;
+      return (await epmdNames(epmdPort())).names.map(([name, port]) => [aliveOf(name), port]);
     },
     monitorNodes: dist.monitorNodes,
     // Processes
