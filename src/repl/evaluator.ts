@@ -51,6 +51,9 @@ type Server = Omit<REPLServer, 'completer'> & {
   lastError: unknown;
 };
 
+/** How many results `v(n)` can reach back (iex keeps a history of the same kind). */
+const KEPT_RESULTS = 100;
+
 /** The hidden context name an auto-awaited promise waits under. */
 const PENDING = '__playgroundPending';
 
@@ -67,7 +70,7 @@ export interface EvaluatorOptions {
 export class Evaluator {
   /** The number the next evaluated input gets. */
   count = 1;
-  /** Values by prompt number, for `v(n)`. */
+  /** Values by prompt number, for `v(n)` (the last KEPT_RESULTS). */
   readonly results = new Map<number, unknown>();
   /** Set whenever an evaluation starts; the input queue reads and clears it. */
   started = false;
@@ -187,6 +190,7 @@ export class Evaluator {
     this.current = null;
     const event: EvalEvent = { input: current.input, ok: true, value, count: this.count };
     this.results.set(this.count, value);
+    this.results.delete(this.count - KEPT_RESULTS);
     this.count++;
     this.server.setPrompt(this.opts.prompt(this.count));
     this.finished.push(event);
