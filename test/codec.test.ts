@@ -48,6 +48,35 @@ test('the frame decoder reassembles frames split at any byte', () => {
   }
 });
 
+test('the frame decoder keeps every frame, empty ones included, across random chunk ends', () => {
+  const terms: unknown[] = [];
+  const parts: Buffer[] = [];
+  for (let i = 0; i < 300; i++) {
+    if (i % 7 === 0) parts.push(Buffer.alloc(4)); // an empty frame: a tick
+    const term = ['seq', i, 'y'.repeat((i * 37) % 900)];
+    terms.push(term);
+    parts.push(frame(term));
+  }
+  const bytes = Buffer.concat(parts);
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let round = 0; round < 20; round++) {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; ) {
+      const n = 1 + Math.floor(random() * 2500);
+      chunks.push(bytes.subarray(i, i + n));
+      i += n;
+    }
+    const got: unknown[] = [];
+    let empty = 0;
+    const decoder = new FrameDecoder(MAX_FRAME);
+    for (const c of chunks) decoder.push(c, (buf, start, end) => (start === end ? empty++ : got.push(decode(buf, start, end))));
+    assert.ok(equal(got, terms), `round ${round}`);
+    assert.is(empty, 43);
+    assert.is(decoder.pending, 0);
+  }
+});
+
 test('a frame over the limit is refused, even before its body arrives', () => {
   const header = Buffer.alloc(4);
   header.writeUInt32BE(5000, 0);

@@ -147,31 +147,35 @@ export class FrameDecoder {
   constructor(public limit: number = HANDSHAKE_FRAME_LIMIT) {}
 
   push(chunk: Buffer, onFrame: (buf: Buffer, start: number, end: number) => void): void {
-    let buf = chunk;
-    if (this.buffered > 0) {
+    let pos = 0;
+    // A frame begun in earlier chunks: take from this chunk only the bytes it lacks, so
+    // the join copies that one frame, not the whole chunk behind it.
+    while (this.buffered > 0) {
       const need = this.needed();
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-      // Only join once a whole frame (or a whole header) is there: large frames
-      // arriving in many chunks are copied once, not once per chunk.
-      if (this.buffered < need) return;
-      buf = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.buffered);
+      if (this.buffered < need) {
+        const take = Math.min(need - this.buffered, chunk.length - pos);
+        if (take === 0) return;
+        this.chunks.push(chunk.subarray(pos, pos + take));
+        this.buffered += take;
+        pos += take;
+        continue;
+      }
+      const frame = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
       this.chunks = [];
       this.buffered = 0;
+      onFrame(frame, 4, need);
     }
-    let pos = 0;
-    const len = buf.length;
+    const len = chunk.length;
     while (len - pos >= 4) {
-      const size = buf.readUInt32BE(pos);
+      const size = chunk.readUInt32BE(pos);
       this.check(size);
       if (len - pos - 4 < size) break;
-      onFrame(buf, pos + 4, pos + 4 + size);
+      onFrame(chunk, pos + 4, pos + 4 + size);
       pos += 4 + size;
     }
     if (pos < len) {
-      const rest = buf.subarray(pos);
-      this.chunks.push(rest);
-      this.buffered = rest.length;
+      this.chunks.push(chunk.subarray(pos));
+      this.buffered = len - pos;
     }
   }
 

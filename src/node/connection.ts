@@ -63,7 +63,17 @@ export class Connection {
     this.target = typeof expect === 'string' ? expect : undefined;
     this.writer = new FrameWriter((chunk, done) => {
       this.wroteSince = true;
-      socket.write(chunk, done);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        done();
+      };
+      socket.write(chunk, release);
+      // Nothing left queued means the kernel took the whole chunk during write(): its
+      // memory can be reused now rather than after the callback, so a long burst of
+      // sends keeps refilling the same warm buffers instead of allocating fresh ones.
+      if (socket.writableLength === 0) release();
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
