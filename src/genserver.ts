@@ -136,8 +136,8 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
  * @example
  * iex(bob)> await GenServer.call('stack', 'pop')
  * 'hello'
- * iex(bob)> await GenServer.call('nobody', 'ping').catch((e) => e.message)
- * "exited in: GenServer.call('nobody', 'ping', 5000)\n    ** (EXIT) no process: the server is not alive, or no process has that name"
+ * iex(bob)> await GenServer.call('nobody', 'ping').catch((e) => e.code)
+ * 'ERR_NOPROC'
  */
 export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
   const p = currentProcess();
@@ -203,8 +203,10 @@ export function stop(server: ServerRef, reason: unknown = 'normal', timeout: num
  * given back as is.
  *
  * @example
- * iex(bob)> GenServer.whereis('stack')
- * #PID<0.110.0>
+ * iex(bob)> GenServer.whereis('counter')
+ * #PID<0.112.0>
+ * iex(bob)> GenServer.whereis('nobody') === undefined
+ * true
  */
 export function whereis(server: ServerRef): Pid | readonly [string, NodeName] | undefined {
   checkServer(server, 'whereis');

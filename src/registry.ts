@@ -139,8 +139,12 @@ export function register(registry: string, key: unknown, value: unknown): 'ok' {
  * there was none.
  *
  * @example
- * iex(bob)> Registry.unregister('topics', 'news')
+ * iex(bob)> Registry.register('topics', 'weather', null)
  * 'ok'
+ * iex(bob)> Registry.unregister('topics', 'weather')
+ * 'ok'
+ * iex(bob)> Registry.lookup('topics', 'weather')
+ * []
  */
 export function unregister(registry: string, key: unknown): 'ok' {
   remove(table(registry), caller('unregister').pid, termKey(key));

@@ -27,6 +27,7 @@
  * supervisor/server.ts); children's exits reach it as `['EXIT', pid, reason]`.
  *
  * @example
+ * iex(bob)> const Stack = { init: (items) => ['ok', items], handleCall: (_req, _from, [top, ...rest]) => ['reply', top, rest] }
  * iex(bob)> const sup = await Supervisor.start([
  * ...   { id: 'stack', start: [GenServer.startLink, Stack, ['hello'], { name: 'stack' }] },
  * ... ], { strategy: 'one_for_one' })
@@ -94,10 +95,10 @@ export class SupervisorError extends Error {
  * `['shutdown', ['failed_to_start_child', id, why]]`).
  *
  * @example
- * iex(bob)> const Stack = { name: 'Stack', init: (items) => ['ok', items] }
- * iex(bob)> const sup = await Supervisor.start([[Stack, ['hello']]], { strategy: 'one_for_one', name: 'sup' })
+ * iex(bob)> const Counter = { name: 'Counter', init: (n) => ['ok', n] }
+ * iex(bob)> await Supervisor.start([[Counter, 0]], { strategy: 'one_for_one', name: 'sup' })
  * iex(bob)> await Supervisor.whichChildren('sup')
- * [ [ 'Stack', #PID<0.125.0>, 'worker' ] ]
+ * [ [ 'Counter', #PID<0.125.0>, 'worker' ] ]
  */
 export async function start(children: readonly Child[], opts: SupervisorOptions): Promise<Pid> {
   return GenServer.start(SupervisorServer, init(children, opts), { name: opts.name });
@@ -121,7 +122,7 @@ export async function startLink(children: readonly Child[], opts: SupervisorOpti
  * Stops the supervisor and, before it, its children in reverse start order.
  *
  * @example
- * iex(bob)> await Supervisor.stop(sup)
+ * iex(bob)> await Supervisor.stop(top)
  * 'ok'
  */
 export function stop(sup: GenServer.ServerRef, reason: unknown = 'normal', timeout = Infinity): Promise<'ok'> {

@@ -104,8 +104,7 @@ const ROOM = 2048 + 32;
  * Encodes a term as a msgpack body (no length prefix). The result is a fresh copy.
  *
  * @example
- * iex(bob)> decode(encode(['hello', self()]))
- * ['hello', #PID<0.110.0>]
+ * decode(encode(['hello', pid])) //=> ['hello', #PID<0.110.0>]
  */
 export function encode(term: unknown): Buffer {
   return Buffer.from(packBody(term));

@@ -82,6 +82,8 @@ export function self(): Pid {
  * @example
  * iex(bob)> send(self(), ['hello', 'world'])
  * [ 'hello', 'world' ]
+ * iex(bob)> await receive()
+ * [ 'hello', 'world' ]
  */
 export function send<T>(dest: Dest, msg: T): T {
   if ((msg as unknown) === TIMEOUT) throw new ProcessError('ERR_BAD_MESSAGE', 'TIMEOUT cannot be sent as a message');

@@ -13,6 +13,7 @@
  * iex(bob)> udp.send(socket, '127.0.0.1', 45826, 'HELLO WORLD')
  * iex(bob)> flush()
  * [ 'udp', #Port<0.12>, '127.0.0.1', 45826, 'HELLO WORLD' ]
+ * 'ok'
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { inspect, type InspectOptionsStylized } from 'node:util';
