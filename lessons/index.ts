@@ -110,7 +110,7 @@ export function findLesson(id: string): Lesson | undefined {
 }
 
 /** The default port of the hand-made discovery; `PLAYGROUND_LESSON_PORT` overrides it. */
-export const LESSON_UDP_PORT = 45892;
+export const LESSON_UDP_PORT = 45826;
 
 /** The lesson settings of this OS process. */
 export function lessonEnv(env: NodeJS.ProcessEnv = process.env): LessonEnv {
