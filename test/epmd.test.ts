@@ -88,4 +88,25 @@ test('a node that finds no port mapper starts one, detached, that outlives the r
   }
 });
 
+test('a detached port mapper exits once no node has been connected for its idle time', async () => {
+  const port = await freePort();
+  const saved = process.env.PLAYGROUND_EPMD_IDLE_MS;
+  process.env.PLAYGROUND_EPMD_IDLE_MS = '600';
+  try {
+    const reg = await register('erin@vm', 7001, port);
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal((await names(port)).names, [['erin@vm', 7001]], 'a registered node keeps it running');
+    reg.close();
+    await eventually(async () => {
+      const err = await names(port).catch((e: unknown) => e);
+      assert.is((err as EpmdError).code, 'ERR_EPMD_UNREACHABLE');
+    }, { timeout: 5000, interval: 100 });
+  } finally {
+    if (saved === undefined) delete process.env.PLAYGROUND_EPMD_IDLE_MS;
+    else process.env.PLAYGROUND_EPMD_IDLE_MS = saved;
+    // Only a mapper that still answers (its pid may be another process's by now).
+    await killPortMapper(port);
+  }
+});
+
 test.run();

@@ -30,6 +30,8 @@ const MAX_LINE = 1024;
 
 export interface PortMapper {
   port: number;
+  /** Open client connections; every registered node holds one. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export function startPortMapper(port: number): Promise<PortMapper> {
       server.off('error', reject);
       resolve({
         port: (server.address() as { port: number }).port,
+        connections: () => sockets.size,
         close: () => close(server, sockets),
       });
     });

@@ -28,6 +28,10 @@ import { startNode, stopNode, type Node } from '../../src/node/index.ts';
 import type { Runtime } from '../../src/process/index.ts';
 import { sleep } from './eventually.ts';
 
+// A port mapper a test run leaves behind (a run stopped by a signal skips its cleanup)
+// goes away by itself soon after its last node.
+process.env.PLAYGROUND_EPMD_IDLE_MS ??= '30000';
+
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** A node with `echo` and `sink` processes for tests (see peer.ts). */
 export const PEER = 'test/support/peer.ts';
