@@ -11,7 +11,7 @@
  * (In Elixir the seed's discovery is a GenServer around `:gen_udp`, and the greeter
  * answers `{:nodeup, node}` with `GenServer.cast({Greeter, node}, {:greet, node()})`.)
  */
-import { GenServer, _, equal, isAlive, list, node, whereis, type Pid } from '../src/index.ts';
+import { GenServer, NO_NODE, _, equal, isAlive, list, node, whereis, type Pid } from '../src/index.ts';
 import type { CheckContext, Lesson } from './index.ts';
 
 /** The nodes connected now that were not when the step began. */
@@ -42,6 +42,11 @@ export const helloWorld: Lesson = {
   nodes: {
     bob: ['--discovery', 'none'],
     carol: ['--discovery', 'none'],
+  },
+  preflight: () => {
+    if (node() === NO_NODE) return 'This node has no name: leave (.exit) and start it as shown above.';
+    if (whereis('greeter') !== undefined) return "This node runs the playground's greeter, and step 10 needs its name: restart with --no-greet.";
+    return undefined;
   },
   steps: [
     {

@@ -99,6 +99,8 @@ export interface Lesson {
   flags: readonly string[];
   /** Other nodes by short name, with the flags they start with (the name flag is added). */
   nodes: Readonly<Record<string, readonly string[]>>;
+  /** What is wrong with this node for the lesson (e.g. a missing flag), if anything. */
+  preflight?: () => string | undefined;
   steps: readonly Step[];
 }
 

@@ -8,7 +8,7 @@
  *
  * All three nodes run the playground's own discovery, so they connect by themselves.
  */
-import { GenServer, Registry, getMembers, isAlive, list, node, pg, whereis, type Pid } from '../src/index.ts';
+import { GenServer, NO_NODE, Registry, getMembers, isAlive, list, node, pg, whereis, type Pid } from '../src/index.ts';
 import type { CheckContext, Lesson } from './index.ts';
 
 function rememberNodes(ctx: CheckContext): void {
@@ -44,6 +44,7 @@ export const pubsub: Lesson = {
   summary: 'Registry, pg and one server per node: publish once, reach subscribers on every node',
   flags: [],
   nodes: { bob: [], carol: [] },
+  preflight: () => (node() === NO_NODE ? 'This node has no name: leave (.exit) and start it with --sname alice.' : undefined),
   steps: [
     {
       title: 'A registry with duplicate keys',

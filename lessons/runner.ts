@@ -105,7 +105,13 @@ export class Tutor {
     const entry = (this.progress.lessons[lesson.id] ??= { step: 0, passed: [] });
     this.enter(lesson, Math.min(entry.step, lesson.steps.length));
     this.save();
-    return new Note(`${intro(this.c, lesson)}\n\n${this.current()}`);
+    const notes = [intro(this.c, lesson)];
+    const problem = lesson.preflight?.();
+    if (problem) notes.push(this.c.yellow(problem));
+    if (entry.step > 0 && entry.step < lesson.steps.length) {
+      notes.push(this.c.dim(`Resuming at step ${entry.step + 1}. If this node restarted since, what earlier steps defined is gone: back() shows them again.`));
+    }
+    return new Note(`${notes.join('\n')}\n\n${this.current()}`);
   }
 
   hint(): Note {
