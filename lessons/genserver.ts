@@ -40,9 +40,10 @@ export const genserver: Lesson = {
     {
       title: 'A process is a loop',
       explain: [
-        'A server is nothing more than a process that waits for a message, handles it, and',
-        'waits again. This one answers \'ping\' with \'pong\' and ends on \'exit\'. In',
-        'Elixir the loop is a function calling itself after each `receive`; here it is a loop.',
+        'Under the hood a server is an ordinary process running a loop: take the next',
+        'message, deal with it, go back for another. This one answers \'ping\' with',
+        '\'pong\' and ends on \'exit\'. (In Elixir the loop is a function that calls itself',
+        'after each `receive`; in JavaScript it is a plain `for (;;)`.)',
       ].join('\n'),
       code: [
         [
