@@ -36,69 +36,59 @@ function nodeNumber(name: NodeName): number {
   return n;
 }
 
-/** A process identifier. Plain data: equal pids may be different objects. */
-export class Pid {
+/**
+ * What Pid and Ref share: plain data naming something made on one incarnation
+ * (`creation`) of one node, equal by value and printed the iex way.
+ */
+abstract class NodeLocal {
   constructor(
     readonly node: NodeName,
     readonly id: number,
     readonly creation: number = 0,
   ) {}
 
-  /** True when `other` names the same process. */
+  /** True when `other` names the same thing (a pid equals only pids, a ref only refs). */
   equals(other: unknown): boolean {
     return (
-      other instanceof Pid &&
+      other instanceof NodeLocal &&
+      other.constructor === this.constructor &&
       other.id === this.id &&
       other.node === this.node &&
       other.creation === this.creation
     );
   }
 
-  /** A string that identifies this pid, for use as a Map key. */
+  /** A string that identifies it, for use as a Map key. */
   get key(): string {
     return `${this.node}/${this.creation}/${this.id}`;
   }
 
-  toString(): string {
-    return `#PID<${nodeNumber(this.node)}.${this.id}.0>`;
-  }
+  abstract toString(): string;
 
   [inspect.custom](_depth: number, options: InspectOptionsStylized): string {
     return options.stylize(this.toString(), 'special');
   }
 }
 
-/** A unique reference, as `make_ref()` gives in Erlang. */
-export class Ref {
-  constructor(
-    readonly node: NodeName,
-    readonly id: number,
-    readonly creation: number = 0,
-  ) {}
-
-  equals(other: unknown): boolean {
-    return (
-      other instanceof Ref &&
-      other.id === this.id &&
-      other.node === this.node &&
-      other.creation === this.creation
-    );
+/** A process identifier. Plain data: equal pids may be different objects. */
+export class Pid extends NodeLocal {
+  toString(): string {
+    return `#PID<${nodeNumber(this.node)}.${this.id}.0>`;
   }
+}
 
+/** A unique reference, as `make_ref()` gives in Erlang. */
+export class Ref extends NodeLocal {
   #key: string | undefined;
 
   /** Kept once made: each monitor, demonitor and DOWN keys maps by it, and a new string costs a hash. */
-  get key(): string {
-    return (this.#key ??= `${this.node}/${this.creation}/${this.id}`);
+  override get key(): string {
+    return (this.#key ??= super.key);
   }
 
   toString(): string {
     const id = this.id;
     return `#Reference<${nodeNumber(this.node)}.${this.creation}.${Math.floor(id / 65536)}.${id % 65536}>`;
-  }
-
-  [inspect.custom](_depth: number, options: InspectOptionsStylized): string {
-    return options.stylize(this.toString(), 'special');
   }
 }
 

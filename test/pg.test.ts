@@ -4,21 +4,11 @@ import * as pg from '../src/pg.ts';
 import { exit, processInfo, receive, spawn, whereis } from '../src/process/index.ts';
 import type { Node } from '../src/node/index.ts';
 import { Pid, _ } from '../src/term.ts';
-import { startCluster, type Cluster } from './support/cluster.ts';
+import { inProcess, startCluster, type Cluster } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
 /** Runs `fn` in a process of `node` and gives back its result. */
-function on<T>(node: Node, fn: () => T | Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    node.runtime.spawn(async function onNode() {
-      try {
-        resolve(await fn());
-      } catch (err) {
-        reject(err);
-      }
-    }, [], null);
-  });
-}
+const on = <T>(node: Node, fn: () => T | Promise<T>): Promise<T> => inProcess(node.runtime, fn);
 
 /** A process on `node` that waits forever (until killed). */
 const idle = (node: Node) => on(node, () => spawn(() => receive('never')));

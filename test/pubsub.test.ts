@@ -5,21 +5,11 @@ import * as pg from '../src/pg.ts';
 import { exit, flush, receive, self, send, spawn, TIMEOUT } from '../src/process/index.ts';
 import type { Node } from '../src/node/index.ts';
 import { _, type Pid } from '../src/term.ts';
-import { startCluster, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { inProcess, startCluster, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
 /** Runs `fn` in a process of `node` and gives back its result. */
-function on<T>(node: Node, fn: () => T | Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    node.runtime.spawn(async function onNode() {
-      try {
-        resolve(await fn());
-      } catch (err) {
-        reject(err);
-      }
-    }, [], null);
-  });
-}
+const on = <T>(node: Node, fn: () => T | Promise<T>): Promise<T> => inProcess(node.runtime, fn);
 
 /** A subscriber of `topic` on `node` that forwards what it gets to `to`, tagged with its node. */
 function subscriber(node: Node, to: Pid, topic: string, pubsub = 'PubSub'): Promise<Pid> {
