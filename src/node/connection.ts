@@ -10,6 +10,7 @@
  * side that has read nothing for the whole tick time declares the peer down, like
  * Erlang's `net_ticktime`. A frame that does not decode closes this connection only.
  */
+import { stayAwake } from './busy-wait.ts';
 import type { Socket } from 'node:net';
 import { decode, frame, FrameDecoder, FrameWriter, HANDSHAKE_FRAME_LIMIT, MAX_FRAME, CodecError } from './codec.ts';
 import { Handshake, HandshakeError, type Admission, type Identity, type PeerInfo } from './handshake.ts';
@@ -70,6 +71,7 @@ export class Connection {
         done();
       };
       socket.write(chunk, release);
+      stayAwake();
       // Nothing left queued means the kernel took the whole chunk during write(): its
       // memory can be reused now rather than after the callback, so a long burst of
       // sends keeps refilling the same warm buffers instead of allocating fresh ones.
@@ -116,6 +118,7 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     this.readSince = true;
+    stayAwake();
     try {
       this.decoder.push(chunk, (buf, start, end) => {
         if (this.state === 'up') {
