@@ -17,11 +17,14 @@
 import { Pid, Ref, type NodeName, type Pattern } from '../term.ts';
 import { current } from './context.ts';
 import { TIMEOUT } from './mailbox.ts';
-import { ExitSignal, Process, ProcessError, Runtime } from './runtime.ts';
+import { ExitSignal, Process, ProcessError } from './process.ts';
+import { Runtime } from './runtime.ts';
 
 export { TIMEOUT, ReceiveError } from './mailbox.ts';
-export { ExitSignal, Process, ProcessError, Runtime, isQuietReason } from './runtime.ts';
-export type { Logger, LogLevel, RemoteRouter, SpawnOptions } from './runtime.ts';
+export { ExitSignal, Process, ProcessError, isQuietReason } from './process.ts';
+export { Runtime } from './runtime.ts';
+export type { Logger, LogLevel, SpawnOptions } from './process.ts';
+export type { RemoteRouter } from './runtime.ts';
 export { formatReason, userFrames } from './report.ts';
 
 /** A message destination: a pid, a locally registered name, or `[name, node]`. */

@@ -14,8 +14,8 @@
  *   A pid of this node with another `creation` names a process of an earlier run: dead.
  */
 import { Pid, Ref, NO_NODE, type NodeName } from '../term.ts';
-import { Mailbox } from './mailbox.ts';
-import { swapCurrent, watchBody, type Owner } from './context.ts';
+import { swapCurrent, watchBody } from './context.ts';
+import { Process, ProcessError, ExitSignal, type Logger, type LogLevel, type SpawnOptions } from './process.ts';
 import { crashReport } from './report.ts';
 
 /** Where messages for other nodes go; implemented by the distribution layer. */
@@ -31,67 +31,6 @@ export interface RemoteRouter {
   linkExit(from: Pid, to: Pid, reason: unknown): void;
   /** `target`, monitored by the remote `watcher` under `ref`, has ended. */
   monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void;
-}
-
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
-export type Logger = (level: LogLevel, text: string) => void;
-
-/** Errors with a stable code, for bad calls into the runtime. */
-export class ProcessError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProcessError';
-  }
-}
-
-/** Thrown by `exit(reason)` to end the calling process; caught by the runtime. */
-export class ExitSignal {
-  constructor(readonly reason: unknown) {}
-}
-
-/** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
-export class Process extends Mailbox implements Owner {
-  /** The promise the process function returned: undefined while it starts, null once done. */
-  body: Promise<unknown> | undefined | null = undefined;
-  links: Map<string, Pid> | null = null;
-  /** Monitors this process holds: ref key to [ref, target]. */
-  monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
-  /** Monitors on this process: ref key to [ref, watcher]. */
-  watchers: Map<string, [Ref, Pid]> | null = null;
-  trap = false;
-  name: string | undefined = undefined;
-
-  constructor(
-    readonly rt: Runtime,
-    readonly pid: Pid,
-    readonly fn: Function,
-  ) {
-    super();
-  }
-
-  bodySettled(body: Promise<unknown>): void {
-    this.body = null;
-    body.then(
-      () => this.rt.terminate(this, 'normal'),
-      (err) => this.rt.ended(this, err),
-    );
-  }
-}
-
-export interface SpawnOptions {
-  link?: boolean;
-  monitor?: boolean;
-  name?: string;
-}
-
-/** The reasons that end a process quietly: no crash report, no propagation to non-trapping links. */
-export function isQuietReason(reason: unknown): boolean {
-  return (
-    reason === 'normal' || reason === 'shutdown' || (Array.isArray(reason) && reason[0] === 'shutdown')
-  );
 }
 
 export class Runtime {
