@@ -17,6 +17,7 @@
  * Throughput: `FrameWriter` packs each term into one growing buffer and hands the socket
  * one chunk per tick, so a burst of sends costs one syscall, not thousands.
  */
+import './msgpackr-setup.ts';
 import { Packr, addExtension, RESET_BUFFER_MODE, RESERVE_START_SPACE } from 'msgpackr';
 import { Pid, Ref } from '../term.ts';
 
