@@ -23,9 +23,12 @@ export class ReceiveError extends Error {
   readonly code = 'ERR_ALREADY_RECEIVING';
 }
 
+/** The queue of every empty mailbox, shared: most processes wait with nothing queued. */
+const EMPTY: unknown[] = [];
+
 export class Mailbox {
-  /** Queued messages; those before `head` have been taken. */
-  queue: unknown[] = [];
+  /** Queued messages; those before `head` have been taken. Never push to EMPTY. */
+  queue: unknown[] = EMPTY;
   head = 0;
   /** The waiting receive, if any: its pattern (undefined takes anything), resolver and timer. */
   wPattern: Pattern = undefined;
@@ -50,7 +53,8 @@ export class Mailbox {
       resolve(msg);
       return;
     }
-    this.queue.push(msg);
+    if (this.queue === EMPTY) this.queue = [msg];
+    else this.queue.push(msg);
   }
 
   /** Takes the first message matching `pattern`, waiting up to `after` ms (default: forever). */
@@ -79,8 +83,8 @@ export class Mailbox {
 
   /** Takes and returns every queued message. */
   drain(): unknown[] {
-    const all = this.head === 0 ? this.queue : this.queue.slice(this.head);
-    this.queue = [];
+    const all = this.queue === EMPTY ? [] : this.head === 0 ? this.queue : this.queue.slice(this.head);
+    this.queue = EMPTY;
     this.head = 0;
     return all;
   }
@@ -98,7 +102,7 @@ export class Mailbox {
       clearTimeout(this.wTimer);
       this.wTimer = null;
     }
-    this.queue = [];
+    this.queue = EMPTY;
     this.head = 0;
   }
 
