@@ -15,12 +15,21 @@
  * [DEMONITOR, watcher, ref]
  * [DOWN, watcher, ref, target, reason]    a monitored process ended (or never was: 'noproc')
  * [PEERS, [[node, host, port], ...]]      the sender's other connections, for the full mesh
+ * [TRACE, target, replyTo, ref, tracer, id, flags, limit]
+ *                                         trace the process target (a pid or a registered
+ *                                         name) for tracer: an agent there forwards its events
+ *                                         (see process/trace-agent); replyTo gets the message
+ *                                         [ref, ['ok', agent]], [ref, 'noproc'] or [ref, 'not_traceable']
+ * [SEND_TT, to, msg, token]               SEND with a sequential-trace token
+ * [REG_SEND_TT, from, name, msg, token]   REG_SEND with a sequential-trace token
  * ```
+ * Untraced messages travel as SEND and REG_SEND, unchanged by tracing; only a process
+ * that holds a token (see process/trace) sends the _TT forms.
  * Messages between one pair of processes keep their order because one pair of nodes
  * has exactly one connection and frames are written and read in order.
  */
 import { Pid, Ref, type NodeName } from '../term.ts';
-import type { RemoteRouter, Runtime } from '../process/index.ts';
+import { isToken, startTraceAgent, type RemoteRouter, type Runtime, type SeqToken, type TraceRequest } from '../process/index.ts';
 import { isNodeName } from './handshake.ts';
 
 export const SEND = 1;
@@ -33,6 +42,10 @@ export const MONITOR = 7;
 export const DEMONITOR = 8;
 export const DOWN = 9;
 export const PEERS = 10;
+// 11 to 29: remote spawn, rpc and global names.
+export const TRACE = 30;
+export const SEND_TT = 31;
+export const REG_SEND_TT = 32;
 
 /** Where another node can be reached. */
 export interface Address {
@@ -68,6 +81,16 @@ export class Router implements RemoteRouter {
   send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void {
     if (to instanceof Pid) this.outlet.out(to.node, [SEND, to, msg]);
     else this.outlet.out(to[1], [REG_SEND, from, to[0], msg]);
+  }
+
+  sendTokened(to: Pid | [string, NodeName], msg: unknown, from: Pid, token: SeqToken): void {
+    if (to instanceof Pid) this.outlet.out(to.node, [SEND_TT, to, msg, token]);
+    else this.outlet.out(to[1], [REG_SEND_TT, from, to[0], msg, token]);
+  }
+
+  trace(target: Pid | [string, NodeName], r: TraceRequest): void {
+    const [node, which] = target instanceof Pid ? [target.node, target] : [target[1], target[0]];
+    this.outlet.out(node, [TRACE, which, r.replyTo, r.ref, r.tracer, r.id, r.flags, r.limit]);
   }
 
   link(from: Pid, to: Pid): void {
@@ -153,6 +176,23 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
       if (!Array.isArray(f[1])) return false;
       ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port]) => [node, { host, port }]));
       return true;
+    case SEND_TT:
+      if (!(f[1] instanceof Pid) || !isToken(f[3])) return false;
+      rt.deliverTokened(f[1], f[2], f[3]);
+      return true;
+    case REG_SEND_TT:
+      if (typeof f[2] !== 'string' || !isToken(f[4])) return false;
+      rt.deliverTokened(f[2], f[3], f[4]);
+      return true;
+    case TRACE: {
+      const [, target, replyTo, ref, tracer, id, flags, limit] = f;
+      if (!(target instanceof Pid) && typeof target !== 'string') return false;
+      if (!pids(replyTo, tracer) || !(ref instanceof Ref) || !Number.isInteger(id)) return false;
+      if (!Number.isInteger(flags) || !(Number.isInteger(limit) && limit > 0)) return false;
+      const started = startTraceAgent(rt, target, { replyTo, ref, tracer, id, flags, limit });
+      rt.route(replyTo, [ref, typeof started === 'string' ? started : ['ok', started]], null);
+      return true;
+    }
     default:
       return false;
   }

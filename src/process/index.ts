@@ -24,7 +24,12 @@ export { TIMEOUT, ReceiveError } from './mailbox.ts';
 export { ExitSignal, Process, ProcessError, isQuietReason } from './process.ts';
 export { Runtime } from './runtime.ts';
 export type { Logger, LogLevel, SpawnOptions } from './process.ts';
-export type { RemoteRouter } from './runtime.ts';
+export type { RemoteRouter, TraceRequest } from './runtime.ts';
+export { startTraceAgent, type AgentStart } from './trace-agent.ts';
+export {
+  SEND, RECEIVE, PROCS, carry, isToken, isTracer, markTracer, sendEvent, setToken, setMessageTrace, clearMessageTrace,
+  type ProcessEvent, type SeqEvent, type SeqToken,
+} from './trace.ts';
 export { formatReason, userFrames } from './report.ts';
 
 /** A message destination: a pid, a locally registered name, or `[name, node]`. */

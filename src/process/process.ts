@@ -7,8 +7,10 @@ import type { NodeName, Pid, Ref } from '../term.ts';
 import { Mailbox } from './mailbox.ts';
 import type { Owner } from './context.ts';
 import type { Runtime } from './runtime.ts';
+import type { ProcessTrace } from './trace.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+/** `trace` is a tracer's output line (printed as is, above the prompt). */
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'trace';
 export type Logger = (level: LogLevel, text: string) => void;
 
 /** Errors with a stable code, for bad calls into the runtime. */
@@ -38,6 +40,7 @@ export class Process extends Mailbox implements Owner {
   watchers: Map<string, [Ref, Pid]> | null = null;
   trap = false;
   name: string | undefined = undefined;
+  declare trace: ProcessTrace | null;
 
   constructor(
     readonly rt: Runtime,
