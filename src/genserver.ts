@@ -142,7 +142,7 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
 export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
   const p = currentProcess();
   if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => call(server, request, timeout));
-  return callFrom(p, server, request, timeout) as Promise<T>;
+  return callFrom(p, server, request, timeout, CALL) as Promise<T>;
 }
 
 /**
@@ -154,7 +154,7 @@ export function call<T = any>(server: ServerRef, request: unknown, timeout: numb
  * 'ok'
  */
 export function cast(server: ServerRef, request: unknown): 'ok' {
-  checkServer(server, 'cast');
+  checkServer(server, CAST);
   try {
     currentRuntime().send(server, ['$gen_cast', request], currentProcess());
   } catch (err) {
@@ -209,20 +209,40 @@ export function stop(server: ServerRef, reason: unknown = 'normal', timeout: num
  * true
  */
 export function whereis(server: ServerRef): Pid | readonly [string, NodeName] | undefined {
-  checkServer(server, 'whereis');
+  checkServer(server, WHEREIS);
   return resolve(currentRuntime(), server);
 }
 
+/**
+ * A request for the generic part of `server`, the loop itself rather than a callback:
+ * what `sys.getState`, `sys.replaceState` and `sys.trace` send, as OTP's `sys` does
+ * (`['$system', [pid, ref], request]`, answered with `[ref, value]`). It waits and
+ * fails as `call` does; its errors name `sys.<fn>` called with `shown`.
+ */
+export function system(server: ServerRef, request: unknown, timeout: number, fn: string, shown: unknown[]): Promise<unknown> {
+  const p = currentProcess();
+  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => system(server, request, timeout, fn, shown));
+  return callFrom(p, server, request, timeout, ['sys', fn], shown);
+}
+
 // Internals
+
+/** Who makes a request, as errors name it: `['GenServer', 'call']`, `['sys', 'getState']`. */
+type Caller = readonly [module: string, fn: string];
+const CALL: Caller = ['GenServer', 'call'];
+const CAST: Caller = ['GenServer', 'cast'];
+const STOP: Caller = ['GenServer', 'stop'];
+const WHEREIS: Caller = ['GenServer', 'whereis'];
 
 const BUSY =
   'this process is already waiting (in receive or another call): a process makes one call at a time; ' +
   'await the first, or make the second from another process';
 
-async function callFrom(p: Process, server: ServerRef, request: unknown, timeout: number): Promise<unknown> {
-  const args: [ServerRef, unknown, number] = [server, request, timeout];
-  const [target, ref] = begin(p, 'call', args);
-  sendRequest(p, target, ref, ['$gen_call', [p.pid, ref], request]);
+async function callFrom(
+  p: Process, server: ServerRef, request: unknown, timeout: number, caller: Caller, shown: readonly unknown[] = [server, request, timeout],
+): Promise<unknown> {
+  const [target, ref] = begin(p, caller, server, timeout, shown);
+  sendRequest(p, target, ref, [caller === CALL ? '$gen_call' : '$system', [p.pid, ref], request]);
   const wait = timeout === Infinity ? null : startWaiting(p, ref, timeout);
   let answer: unknown[];
   try {
@@ -236,31 +256,30 @@ async function callFrom(p: Process, server: ServerRef, request: unknown, timeout
   }
   if (answer[0] === CALL_TIMEOUT) {
     p.rt.demonitor(p, ref, true);
-    throw exitError('timeout', 'call', args);
+    throw exitError('timeout', caller, shown);
   }
-  throw exitError(answer[4], 'call', args);
+  throw exitError(answer[4], caller, shown);
 }
 
 async function stopFrom(p: Process, server: ServerRef, reason: unknown, timeout: number): Promise<'ok'> {
   const args: [ServerRef, unknown, number] = [server, reason, timeout];
-  const [target, ref] = begin(p, 'stop', args);
+  const [target, ref] = begin(p, STOP, server, timeout, args);
   sendRequest(p, target, ref, ['$gen_stop', reason]);
   const down = (await p.receive(['DOWN', ref, 'process', _, _], timeout)) as unknown[] | symbol;
   if (!Array.isArray(down)) {
     p.rt.demonitor(p, ref, true);
-    throw exitError('timeout', 'stop', args);
+    throw exitError('timeout', STOP, args);
   }
   const why = down[4];
   if (equal(why, reason)) return 'ok';
-  throw exitError(why, 'stop', args);
+  throw exitError(why, STOP, args);
 }
 
 /**
- * What a call and a stop begin with (`args` is `[server, request or reason, timeout]`):
- * checks, the cases that fail at once, and the monitor; gives the target and the ref.
+ * What a call and a stop begin with (`args`: how errors show the call): checks, the
+ * cases that fail at once, and the monitor; gives the target and the ref.
  */
-function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, number]): [Pid | readonly [string, NodeName], Ref] {
-  const [server, , timeout] = args;
+function begin(p: Process, fn: Caller, server: ServerRef, timeout: number, args: readonly unknown[]): [Pid | readonly [string, NodeName], Ref] {
   checkServer(server, fn);
   checkTimeout(timeout, fn);
   const target = resolve(p.rt, server);
@@ -297,7 +316,7 @@ function sameRef(x: unknown, ref: Ref): boolean {
   return x === ref || ref.equals(x);
 }
 
-function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn: 'call' | 'stop', args: unknown[]): Ref {
+function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn: Caller, args: readonly unknown[]): Ref {
   try {
     return p.rt.monitor(p, target as Pid | [string, NodeName]);
   } catch (err) {
@@ -315,13 +334,13 @@ function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeNa
   return server[1] === rt.node ? rt.whereis(server[0]) : server;
 }
 
-function checkServer(server: unknown, fn: string): asserts server is ServerRef {
+function checkServer(server: unknown, [m, fn]: Caller): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
   if (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') return;
-  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
+  throw new GenServerError('ERR_BAD_ARG', `${m}.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
 }
 
-function checkTimeout(timeout: unknown, fn: string): void {
+function checkTimeout(timeout: unknown, [m, fn]: Caller): void {
   if (typeof timeout === 'number' && timeout >= 0) return;
-  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a timeout in ms (>= 0, or Infinity). Got: ${short(timeout)}`);
+  throw new GenServerError('ERR_BAD_ARG', `${m}.${fn} expects a timeout in ms (>= 0, or Infinity). Got: ${short(timeout)}`);
 }
