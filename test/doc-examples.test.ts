@@ -4,7 +4,8 @@
  * `playground --sname bob` process, each printed result compared with the lines under
  * it (pids, references and ports compare by shape, since their numbers depend on what
  * ran before). Examples that need several nodes (iex(alice), iex(carol)) are narrative
- * and skipped.
+ * and skipped. Lines a process prints above the prompt after an input's result (a
+ * trace, say) redraw that prompt with the same number: they belong to that input.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -67,7 +68,21 @@ const normalise = (text: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-const PROMPT = /playground\(bob@[^)]*\)\d+> /;
+const PROMPT = /playground\(bob@[^)]*\)(\d+)> /;
+
+/** What each input printed: the text after its prompt, and after that prompt's redraws, up to the next number. */
+function outputs(stdout: string): string[] {
+  const parts = stdout.split(PROMPT);
+  const out: string[] = [];
+  let prompt = '';
+  for (let i = 1; i + 1 < parts.length; i += 2) {
+    if (parts[i] === prompt && out.length >= 2) out[out.length - 2] += out.pop()!;
+    else if (parts[i] === prompt) out.pop();
+    out.push(parts[i + 1]!);
+    prompt = parts[i]!;
+  }
+  return out;
+}
 
 let total = 0;
 for (const file of sources(join(ROOT, 'src'))) {
@@ -87,7 +102,7 @@ for (const file of sources(join(ROOT, 'src'))) {
       ]);
       assert.is(code, 0, bob.output);
       // One segment per input: what it printed, up to the next prompt.
-      const segments = bob.stdout.split(PROMPT).slice(1);
+      const segments = outputs(bob.stdout);
       for (const [i, ex] of found.entries()) {
         const shown = (segments[i] ?? '').replace(/^(\.\.\. )+/, '');
         const where = `${name}:${ex.line}: ${ex.input}`;
