@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { HOST, ROOT, startCluster } from './support/cluster.ts';
+import { TRACE_DOCS } from '../src/repl/docs-trace.ts';
 
 interface Example {
   input: string;
@@ -61,6 +62,8 @@ function examples(text: string): Example[] | null {
 
 const normalise = (text: string) =>
   text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;]*m/g, '') // console.log colours when the test runner forces colours
     .replace(/#PID<\d+\.\d+\.\d+>/g, '#PID<_>')
     .replace(/#Reference<[\d.]+>/g, '#Reference<_>')
     .replace(/#Port<[\d.]+>/g, '#Port<_>')
@@ -84,12 +87,26 @@ function outputs(stdout: string): string[] {
   return out;
 }
 
+/** The examples of `h()` docs: `> ` lines typed, the lines under each printed. */
+function helpExamples(docs: ReadonlyArray<{ name: string; example?: string }>): Example[] {
+  const out: Example[] = [];
+  for (const doc of docs) {
+    for (const line of (doc.example ?? '').split('\n')) {
+      if (line.startsWith('> ')) out.push({ input: line.slice(2), expected: [], line: out.length + 1 });
+      else if (line !== '') out.at(-1)?.expected.push(line);
+    }
+  }
+  return out;
+}
+
 let total = 0;
-for (const file of sources(join(ROOT, 'src'))) {
+const files: Array<[string, Example[]]> = sources(join(ROOT, 'src')).flatMap((file) => {
   const found = examples(readFileSync(file, 'utf8'));
-  if (!found || found.length === 0) continue;
+  return found && found.length > 0 ? [[relative(ROOT, file), found] as [string, Example[]]] : [];
+});
+files.push(["h()'s tracing docs (src/repl/docs-trace.ts)", helpExamples(TRACE_DOCS)]);
+for (const [name, found] of files) {
   total += found.length;
-  const name = relative(ROOT, file);
   test(`the examples in ${name} run as shown`, async () => {
     const c = await startCluster();
     try {
