@@ -11,12 +11,13 @@
  * The agent ends, and the trace with it, when the limit is reached, when the traced
  * process exits, when the tracer is gone (a lost connection to the tracer's node fires
  * its monitor with 'noconnection'), when it gets 'stop', or when a newer trace of the
- * same process replaces it. A killed agent leaves nothing behind either: the traced
- * process turns its flags off at its next event, finding the agent gone.
+ * same process replaces it (it exits with reason 'replaced' then, for its tracer to
+ * say so). A killed agent leaves nothing behind either: the traced process turns its
+ * flags off at its next event, finding the agent gone.
  */
 import type { Pid } from '../term.ts';
 import { current } from './context.ts';
-import type { Process } from './process.ts';
+import { ExitSignal, type Process } from './process.ts';
 import type { Runtime, TraceRequest } from './runtime.ts';
 import { clearMessageTrace, isTracer, markTracer, sendEvent, setMessageTrace } from './trace.ts';
 
@@ -40,12 +41,13 @@ async function traceAgent(rt: Runtime, target: Process, req: TraceRequest): Prom
   const targetRef = rt.monitor(me, target.pid);
   const previous = target.trace?.sink;
   setMessageTrace(target, me.pid, req.id, req.flags, req.limit);
-  if (previous) rt.route(previous, 'stop', null);
+  if (previous) rt.route(previous, 'replaced', null);
   let count = 0;
   try {
     for (;;) {
       const msg = (await me.receive(undefined, Infinity)) as unknown[] | string;
       if (msg === 'stop') return;
+      if (msg === 'replaced') throw new ExitSignal('replaced');
       if (msg[0] === 'trace') {
         sendEvent(me, req.tracer, msg);
         if (++count >= req.limit) return;

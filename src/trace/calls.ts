@@ -21,7 +21,7 @@ import { runInThisContext } from 'node:vm';
 import { _, Pid } from '../term.ts';
 import { currentProcess, type Runtime } from '../process/index.ts';
 import { onEveryCall } from './breakpoints.ts';
-import type { CallEvent, ExceptionEvent, ReturnEvent } from './format.ts';
+import { qualified, term, type CallEvent, type ExceptionEvent, type ReturnEvent } from './format.ts';
 import { TraceError, dbgOf, discard, open, owner, watch, type Handler, type Trace } from './tracer.ts';
 
 export interface CallsOptions {
@@ -54,8 +54,8 @@ export function traceCalls(target: unknown, limit: unknown, opts: CallsOptions =
   if (scope === 'local' && opts.return) {
     throw new TraceError('ERR_BAD_ARG', "dbg.calls: a trace with { scope: 'local' } sees calls but not their returns; leave out return: true");
   }
-  const label = found.length === 1 ? `${module}.${found[0]!.key}` : `${module}.*`;
-  for (const f of found) if (scope === 'global') checkReplaceable(f, `${module}.${f.key}`);
+  const label = qualified(module, found.length === 1 ? found[0]!.key : '*');
+  for (const f of found) if (scope === 'global') checkReplaceable(f, qualified(module, f.key));
   const d = dbgOf();
   const undos: Array<() => void> = [];
   const trace = open(d, by, {
@@ -66,7 +66,7 @@ export function traceCalls(target: unknown, limit: unknown, opts: CallsOptions =
   const state: CallState = { rt: d.rt, trace, tracer: d.tracer!.pid, remaining: max, undo: trace.undo };
   try {
     for (const f of found) {
-      const name = `${module}.${f.key}`;
+      const name = qualified(module, f.key);
       undos.push(scope === 'global' ? replace(f, state, module) : onEveryCall(f.fn, name, (args) => callEvent(state, module, f.key, args)));
     }
   } catch (err) {
@@ -162,15 +162,15 @@ function invoke(fn: Function, self: unknown, args: unknown[], newTarget: Functio
  * them under (`'Foo'`) with them.
  */
 function resolveTarget(target: unknown): { module: string; found: Found[] } {
-  if (typeof target === 'function') return { module: target.name || '(anonymous)', found: [{ holder: null, key: target.name || '(anonymous)', fn: target }] };
+  if (typeof target === 'function') return { module: '', found: [{ holder: null, key: target.name || '(anonymous)', fn: target }] };
   if (typeof target === 'string') {
     if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*(\.\*)?$/.test(target)) throw badTarget(target);
     const parts = target.split('.');
     if (parts.length === 1) {
       const fn = lookup(target);
-      if (typeof fn !== 'function') throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${target} is not a function (got ${describe(fn)})`);
+      if (typeof fn !== 'function') throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${target} is not a function (got ${term(fn)})`);
       const holder = (globalThis as Record<string, unknown>)[target] === fn ? globalThis : null;
-      return { module: target, found: [{ holder, key: target, fn }] };
+      return { module: '', found: [{ holder, key: target, fn }] };
     }
     const key = parts.pop()!;
     let holder = lookup(parts[0]!);
@@ -187,13 +187,12 @@ function resolveTarget(target: unknown): { module: string; found: Found[] } {
 
 function functionsOf(holder: unknown, key: string, module: string): Found[] {
   if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) {
-    throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${module} is not an object with functions (got ${describe(holder)})`);
+    throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${module} is not an object with functions (got ${term(holder)})`);
   }
-  const get = (k: string) => Object.getOwnPropertyDescriptor(holder, k)?.get === undefined ? (holder as Record<string, unknown>)[k] : undefined;
   if (key !== '*') {
-    const fn = get(key);
+    const fn = (holder as Record<string, unknown>)[key];
     if (typeof fn !== 'function') {
-      throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${module}.${key} is not a function (got ${describe(fn)})`);
+      throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${module}.${key} is not a function (got ${term(fn)})`);
     }
     return [{ holder, key, fn }];
   }
@@ -203,7 +202,8 @@ function functionsOf(holder: unknown, key: string, module: string): Found[] {
   const found: Found[] = [];
   for (const k of keys) {
     if (k === 'constructor' || (typeof holder === 'function' && ['length', 'name', 'prototype', 'caller', 'arguments'].includes(k))) continue;
-    const fn = get(k);
+    // Data properties only: a getter is not called just to see what it gives.
+    const fn = (Object.getOwnPropertyDescriptor(holder, k) ?? Object.getOwnPropertyDescriptor(proto, k))?.value;
     if (typeof fn === 'function' && !wrappers.has(fn)) found.push({ holder, key: k, fn });
   }
   if (found.length === 0) throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${module} has no functions to trace`);
@@ -218,12 +218,14 @@ function checkReplaceable(f: Found, label: string): void {
   }
   const own = holder === null ? undefined : Object.getOwnPropertyDescriptor(holder, key);
   const module = holder !== null && (holder as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
-  const fixed = own === undefined ? holder !== null && !Object.isExtensible(holder) : !own.configurable && (!own.writable || module);
-  if (holder === null || fixed) {
-    throw new TraceError(
-      'ERR_NOT_TRACEABLE',
-      `dbg.calls: ${label} cannot be replaced by a tracing wrapper (${holder === null ? 'it belongs to no object' : 'it is fixed in place, as an ES module\'s exports are'}): trace the function itself with { scope: 'local' }`,
-    );
+  const why =
+    holder === null ? 'it belongs to no object'
+    : own === undefined ? (Object.isExtensible(holder) ? null : 'its object is frozen')
+    : own.get !== undefined || own.set !== undefined ? 'it is reached through a getter, as an ES module\'s exports may be'
+    : !own.configurable && (!own.writable || module) ? 'it is fixed in place, as an ES module\'s exports are'
+    : null;
+  if (why !== null) {
+    throw new TraceError('ERR_NOT_TRACEABLE', `dbg.calls: ${label} cannot be replaced by a tracing wrapper (${why}): trace the function itself with { scope: 'local' }`);
   }
 }
 
@@ -241,7 +243,7 @@ export function checkLimit(limit: unknown, fn: string, unit: string): number {
     throw new TraceError('ERR_NO_LIMIT', `${fn} needs a limit: how many ${unit} to trace before it stops by itself (e.g. 10)`);
   }
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-    throw new TraceError('ERR_NO_LIMIT', `${fn} expects the limit as a whole number of ${unit} >= 1. Got: ${describe(limit)}`);
+    throw new TraceError('ERR_NO_LIMIT', `${fn} expects the limit as a whole number of ${unit} >= 1. Got: ${term(limit)}`);
   }
   return limit;
 }
@@ -253,12 +255,12 @@ function checkOptions(opts: unknown): asserts opts is CallsOptions {
     (o.scope === undefined || o.scope === 'global' || o.scope === 'local') &&
     (o.handler === undefined || typeof o.handler === 'function' || o.handler instanceof Pid);
   if (!ok) {
-    throw new TraceError('ERR_BAD_ARG', `dbg.calls expects options { return?, record?, scope?: 'global' | 'local', handler?: function or pid }. Got: ${describe(opts)}`);
+    throw new TraceError('ERR_BAD_ARG', `dbg.calls expects options { return?, record?, scope?: 'global' | 'local', handler?: function or pid }. Got: ${term(opts)}`);
   }
 }
 
 function badTarget(target: unknown): TraceError {
-  return new TraceError('ERR_BAD_ARG', `dbg.calls expects 'Foo.bar', 'Foo.*', [object, 'name'] or a function. Got: ${describe(target)}`);
+  return new TraceError('ERR_BAD_ARG', `dbg.calls expects 'Foo.bar', 'Foo.*', [object, 'name'] or a function. Got: ${term(target)}`);
 }
 
 /** A name to print an object's functions under: a class's or function's name, else its constructor's. */
@@ -266,15 +268,4 @@ function nameOf(holder: unknown): string {
   if (typeof holder === 'function' && holder.name) return holder.name;
   const ctor = (holder as { constructor?: { name?: string } } | null)?.constructor;
   return ctor?.name && ctor !== Object ? ctor.name : 'Object';
-}
-
-export function describe(value: unknown): string {
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return 'undefined';
-  try {
-    return String(JSON.stringify(value) ?? value);
-  } catch {
-    return String(value);
-  }
 }

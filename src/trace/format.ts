@@ -25,6 +25,7 @@ export interface CallEvent {
   type: 'call';
   /** The calling process (undefined when the call came from outside any process). */
   pid: Pid | undefined;
+  /** The object's name (`'Foo'` for `Foo.bar`); '' for a function traced by itself. */
   module: string;
   function: string;
   arity: number;
@@ -65,11 +66,11 @@ export type TraceEvent = CallEvent | ReturnEvent | ExceptionEvent | ProcessEvent
 export function formatEvent(e: TraceEvent): string {
   switch (e.type) {
     case 'call':
-      return `${who(e.pid)} call ${e.module}.${e.function}(${e.args.map((a) => term(a)).join(', ')})`;
+      return `${who(e.pid)} call ${qualified(e.module, e.function)}(${e.args.map((a) => term(a)).join(', ')})`;
     case 'return':
-      return `${who(e.pid)} returned from ${e.module}.${e.function}/${e.arity} -> ${e.awaited ? `Promise { ${term(e.value)} }` : term(e.value)}`;
+      return `${who(e.pid)} returned from ${qualified(e.module, e.function)}/${e.arity} -> ${e.awaited ? `Promise { ${term(e.value)} }` : term(e.value)}`;
     case 'exception':
-      return `${who(e.pid)} exception from ${e.module}.${e.function}/${e.arity} -> ${e.awaited ? `Promise { <rejected> ${reason(e.error)} }` : reason(e.error)}`;
+      return `${who(e.pid)} exception from ${qualified(e.module, e.function)}/${e.arity} -> ${e.awaited ? `Promise { <rejected> ${reason(e.error)} }` : reason(e.error)}`;
     case 'receive':
       return `${who(e.pid)} << ${term(e.msg)}`;
     case 'send':
@@ -98,6 +99,11 @@ export function messageLabel(msg: unknown): string {
     if (msg.length === 2 && msg[0] instanceof Ref) return `reply ${term(msg[1], 60)}`;
   }
   return term(msg, 60);
+}
+
+/** `Foo.bar`, or `bar` for a function traced by itself (module ''). */
+export function qualified(module: string, fn: string): string {
+  return module === '' ? fn : `${module}.${fn}`;
 }
 
 /** An exit reason or an error, short. */

@@ -15,7 +15,8 @@
  */
 import { Pid, type NodeName } from '../term.ts';
 import { PROCS, RECEIVE, SEND, TIMEOUT, currentProcess, startTraceAgent, type Process, type Runtime } from '../process/index.ts';
-import { checkLimit, describe } from './calls.ts';
+import { checkLimit } from './calls.ts';
+import { term } from './format.ts';
 import { TraceError, dbgOf, discard, open, owner, watch, type Dbg, type Handler, type Trace } from './tracer.ts';
 
 export interface MessagesOptions {
@@ -63,7 +64,7 @@ export async function traceMessages(target: unknown, limit: unknown, opts: Messa
 function place(rt: Runtime, target: unknown): Process | 'remote' {
   const isPair = Array.isArray(target) && target.length === 2 && typeof target[0] === 'string' && typeof target[1] === 'string';
   if (!(target instanceof Pid) && typeof target !== 'string' && !isPair) {
-    throw new TraceError('ERR_BAD_ARG', `dbg.messages expects a pid, a registered name or [name, node]. Got: ${describe(target)}`);
+    throw new TraceError('ERR_BAD_ARG', `dbg.messages expects a pid, a registered name or [name, node]. Got: ${term(target)}`);
   }
   if ((target instanceof Pid && target.node !== rt.node) || (isPair && (target as string[])[1] !== rt.node)) return 'remote';
   const p = rt.localTarget(target);
@@ -113,7 +114,7 @@ function checkOptions(opts: unknown): number {
     typeof opts === 'object' && opts !== null &&
     (o.handler === undefined || typeof o.handler === 'function' || o.handler instanceof Pid);
   if (!ok) {
-    throw new TraceError('ERR_BAD_ARG', `dbg.messages expects options { send?, receive?, procs?, record?, handler?: function or pid }. Got: ${describe(opts)}`);
+    throw new TraceError('ERR_BAD_ARG', `dbg.messages expects options { send?, receive?, procs?, record?, handler?: function or pid }. Got: ${term(opts)}`);
   }
   const flags = (o.send === false ? 0 : SEND) | (o.receive === false ? 0 : RECEIVE) | (o.procs === false ? 0 : PROCS);
   if (flags === 0) throw new TraceError('ERR_BAD_ARG', 'dbg.messages: with send, receive and procs all false there is nothing to trace');

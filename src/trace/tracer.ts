@@ -173,7 +173,9 @@ function handle(d: Dbg, me: Process, msg: unknown): void {
     const key = (msg[1] as Ref).key;
     for (const trace of [...d.traces.values()]) {
       const why = trace.watches.get(key);
-      if (why !== undefined) finish(d, trace, msg[4] === 'noconnection' ? `: ${(msg[3] as Pid).node} went down` : why);
+      if (why === undefined) continue;
+      if (msg[4] === 'noconnection') finish(d, trace, `: ${(msg[3] as Pid).node} went down`);
+      else finish(d, trace, msg[4] === 'replaced' ? ': a newer trace of the process replaced it' : why);
     }
   } else if (msg[0] === 'handler_failed') {
     const trace = d.traces.get(msg[1] as number);
