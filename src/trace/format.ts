@@ -84,9 +84,9 @@ export function formatEvent(e: TraceEvent): string {
   }
 }
 
-/** A term on one line, cut at `max` characters. */
+/** A term on one line, cut at `max` characters (an error in it shows as `Error: message`, without its stack). */
 export function term(value: unknown, max = 200): string {
-  const text = inspect(value, { depth: 4, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 });
+  const text = inspect(oneLine(value, 4), { depth: 4, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 });
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
@@ -112,6 +112,19 @@ export function reason(r: unknown): string {
 }
 
 // Internals
+
+/** `value` with its errors made to print on one line. */
+function oneLine(value: unknown, depth: number): unknown {
+  if (value instanceof Error) return { [inspect.custom]: () => reason(value) };
+  if (depth === 0 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.some(hasError) ? value.map((v) => oneLine(v, depth - 1)) : value;
+  if (Object.getPrototypeOf(value) !== Object.prototype || !Object.values(value).some(hasError)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, oneLine(v, depth - 1)]));
+}
+
+function hasError(v: unknown): boolean {
+  return v instanceof Error || (Array.isArray(v) ? v.some(hasError) : v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && Object.values(v).some(hasError));
+}
 
 function who(pid: Pid | undefined): string {
   return pid === undefined ? '(no process)' : `(${pid})`;

@@ -41,7 +41,7 @@ const TRIES = 5;
  * iex(bob)> await sys.getState('counter')
  * 2
  */
-export function getState(server: ServerRef, timeout: number = 5000): Promise<unknown> {
+export async function getState(server: ServerRef, timeout: number = 5000): Promise<unknown> {
   checkGenServer(server, 'getState');
   return system(server, 'get_state', timeout, 'getState', [server, timeout]);
 }
