@@ -127,7 +127,10 @@ export class SeqDiagram {
   private draw(lane: number, width: number): string[] {
     const n = this.lanes.length;
     const total = Math.max(n * lane, width);
-    const x = (i: number) => i * lane + Math.floor(lane / 2);
+    // The first lane as far left as its heading allows; then one lane width apart.
+    const longest = Math.max(...this.lanes.map((l) => Math.min(l.label.length, lane - 1)));
+    const offset = Math.min(Math.floor(lane / 2), Math.max(2, Math.ceil(longest / 2)));
+    const x = (i: number) => offset + i * lane;
     const blank = () => {
       const row = new Array<string>(total).fill(' ');
       for (let i = 0; i < n; i++) row[x(i)] = '│';
