@@ -8,14 +8,7 @@ import { names } from '../src/node/epmd-client.ts';
 import { startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
-/** Types `line` at `node`'s prompt; resolves with what it printed before the next prompt. */
-async function ask(node: NodeProcess, line: string, timeout = 10_000): Promise<string> {
-  const since = node.mark();
-  node.send(line);
-  const prompt = new RegExp(`playground\\(${node.name!.replace(/\./g, '\\.')}\\)\\d+> $`);
-  await node.waitFor(new RegExp(`[\\s\\S]*${prompt.source}`), { since, timeout });
-  return node.output.slice(since).replace(prompt, '');
-}
+const ask = (node: NodeProcess, line: string, timeout?: number) => node.ask(line, timeout);
 
 let c: Cluster;
 let alice: NodeProcess;

@@ -113,6 +113,18 @@ export class NodeProcess {
     this.child.stdin!.write(line + '\n');
   }
 
+  /**
+   * Types `line` at the node's prompt; resolves with what it printed before the next
+   * prompt (a prompt redrawn first, under a line printed just before, left out).
+   */
+  async ask(line: string, timeout = 10_000): Promise<string> {
+    const since = this.mark();
+    this.send(line);
+    const prompt = `playground\\(${this.name!.replace(/\./g, '\\.')}\\)\\d+> `;
+    await this.waitFor(new RegExp(`[\\s\\S]*${prompt}$`), { since, timeout });
+    return this.output.slice(since).replace(new RegExp(`^(${prompt})+|${prompt}$`, 'g'), '');
+  }
+
   /** Sends `signal` (default SIGKILL, i.e. kill -9) to this PID and waits for the exit. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (this.alive) this.child.kill(signal);
