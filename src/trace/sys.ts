@@ -24,7 +24,8 @@
  */
 import { Pid, type NodeName } from '../term.ts';
 import { currentRuntime } from '../process/index.ts';
-import { system, type ServerRef } from '../genserver.ts';
+import type { ServerRef } from '../genserver.ts';
+import { system } from '../genserver/request.ts';
 import { serverMain } from '../genserver/server.ts';
 import { short } from '../genserver/errors.ts';
 import { TraceError, dbgOf, discard, finish, open, owner, watch } from './tracer.ts';
