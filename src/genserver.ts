@@ -56,6 +56,7 @@ import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Proces
 import { GenServerError, exitError, short } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
 import { doStart, onTempProcess } from './genserver/start.ts';
+import { isGlobalName, whereis as globalWhereis, type GlobalName } from './global.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
 
@@ -85,12 +86,12 @@ export interface GenServerModule<S = any> {
   terminate?(reason: unknown, state: S): unknown;
 }
 
-/** A server to talk to: its pid, its registered name, or `[name, node]`. */
-export type ServerRef = Pid | string | readonly [string, NodeName];
+/** A server to talk to: its pid, its registered name, `[name, node]` or `['global', name]`. */
+export type ServerRef = Pid | string | readonly [string, NodeName] | GlobalName;
 
 export interface StartOptions {
-  /** Registers the server under this name before init runs. */
-  name?: string;
+  /** Registers the server under this name (or `['global', name]` cluster-wide) before init runs. */
+  name?: string | GlobalName;
   /** How long init may take, in ms (default: no limit); then the server is killed. */
   timeout?: number;
 }
@@ -155,8 +156,10 @@ export function call<T = any>(server: ServerRef, request: unknown, timeout: numb
  */
 export function cast(server: ServerRef, request: unknown): 'ok' {
   checkServer(server, 'cast');
+  const target = isGlobalName(server) ? globalWhereis(server[1]) : server;
+  if (target === undefined) return 'ok';
   try {
-    currentRuntime().send(server, ['$gen_cast', request], currentProcess());
+    currentRuntime().send(target, ['$gen_cast', request], currentProcess());
   } catch (err) {
     if (!(err instanceof ProcessError) || (err.code !== 'ERR_NOT_REGISTERED' && err.code !== 'ERR_NOT_DISTRIBUTED')) throw err;
   }
@@ -312,13 +315,14 @@ function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn
 function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeName] | undefined {
   if (server instanceof Pid) return server;
   if (typeof server === 'string') return rt.whereis(server);
+  if (isGlobalName(server)) return globalWhereis(server[1]);
   return server[1] === rt.node ? rt.whereis(server[0]) : server;
 }
 
 function checkServer(server: unknown, fn: string): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
   if (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') return;
-  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
+  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name, [name, node] or ['global', name]. Got: ${short(server)}`);
 }
 
 function checkTimeout(timeout: unknown, fn: string): void {

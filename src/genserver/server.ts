@@ -21,6 +21,7 @@
 import { Pid, Ref } from '../term.ts';
 import { currentProcess, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import { short } from './errors.ts';
+import * as global from '../global.ts';
 import type { GenServerModule, From } from '../genserver.ts';
 
 /** Why the loop ends: the exit reason, and a reply to send after terminate, if any. */
@@ -51,9 +52,15 @@ class Server {
 
 // Callbacks side: the process body
 
-/** The body of every GenServer process: init, tell the starter, then loop. */
-export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null): Promise<void> {
+/**
+ * The body of every GenServer process: take its global name if it has one, init, tell
+ * the starter, then loop.
+ */
+export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null, globalName?: string): Promise<void> {
   const s = new Server(mod, currentProcess()!, parent);
+  if (globalName !== undefined && (await global.register(globalName, s.proc.pid)) === 'no') {
+    return initFailed(s, starter, ['already_started', global.whereis(globalName)], arg);
+  }
   let result: unknown;
   try {
     result = mod.init(arg);

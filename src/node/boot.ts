@@ -22,6 +22,7 @@ import * as Supervisor from '../supervisor.ts';
 import type { ChildSpec } from '../supervisor.ts';
 import { startScope } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
+import { distServices } from '../dist-services.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, parseStrategy, type Strategy } from '../discovery/index.ts';
 
 /** The options the CLI passes, as parsed (numbers may still be strings). */
@@ -96,6 +97,8 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
     { id: 'pg', start: () => linked(startScope()) },
     // The default PubSub instance, so PubSub.subscribe and publish work at every prompt.
     { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
+    // Global names and shared code, for the distributed helpers.
+    ...distServices(),
     ...services(node, { epmdPort: mapperPort, register: true, greet: opts.greet !== false, discovery: body }),
   ];
   const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });

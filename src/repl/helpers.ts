@@ -12,6 +12,11 @@ import * as dist from '../node/index.ts';
 import { aliveOf, epmdPort } from '../node/epmd.ts';
 import { names as epmdNames } from '../node/epmd-client.ts';
 import * as pg from '../pg.ts';
+import * as remote from '../remote.ts';
+import * as rpc from '../rpc.ts';
+import * as globalNames from '../global.ts';
+import * as cut from '../node/partition.ts';
+import { share, shared } from '../share.ts';
 import * as proc from '../process/index.ts';
 import { _, format, match, type Pid } from '../term.ts';
 import type { Colors } from './colors.ts';
@@ -41,11 +46,21 @@ export function coreHelpers(env: HelperEnv): Helpers {
       return (await epmdNames(epmdPort())).names.map(([name, port]) => [aliveOf(name), port]);
     },
     monitorNodes: dist.monitorNodes,
+    // The network, broken on purpose
+    partition: cut.partition,
+    heal: cut.heal,
+    partitions: cut.partitions,
+    delay: cut.delay,
+    drop: cut.drop,
+    // Running code on other nodes
+    rpc: { call: rpc.call, cast: rpc.cast, multicall: rpc.multicall, timeout: rpc.timeout },
+    share,
+    shared,
     // Processes
     self: proc.self,
-    spawn: proc.spawn,
-    spawnLink: proc.spawnLink,
-    spawnMonitor: proc.spawnMonitor,
+    spawn: remote.spawn,
+    spawnLink: remote.spawnLink,
+    spawnMonitor: remote.spawnMonitor,
     send: proc.send,
     receive: proc.receive,
     flush: function flush(): string {
@@ -65,6 +80,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
     unregister: proc.unregister,
     whereis: proc.whereis,
     registered: proc.registered,
+    global: globalHelper(),
     // Looking around
     processes: proc.processes,
     isAlive: proc.isAlive,
@@ -103,6 +119,25 @@ export function coreHelpers(env: HelperEnv): Helpers {
 }
 
 // Internals
+
+/**
+ * `global` at the prompt: Erlang's global names. It stands in for Node's own `global`
+ * (an alias of `globalThis`), so any other property is looked up there.
+ */
+function globalHelper(): object {
+  const api = {
+    register: globalNames.register,
+    unregister: globalNames.unregister,
+    whereis: globalNames.whereis,
+    send: globalNames.send,
+    registered: globalNames.registered,
+  };
+  return new Proxy(api, {
+    get: (target, key) => (key in target ? target[key as keyof typeof api] : Reflect.get(globalThis, key)),
+    has: (target, key) => key in target || key in globalThis,
+    set: (target, key, value) => (key in target ? false : Reflect.set(globalThis, key, value)),
+  });
+}
 
 /** `i(pid)`: one process, a row per property. */
 function infoTable(info: proc.ProcessInfo, c: Colors): string {
