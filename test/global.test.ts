@@ -19,7 +19,7 @@ const FLAGS = ['--discovery', 'none', '--no-greet'];
 
 test.before(async () => {
   c = await startCluster();
-  [alice, bob, carol] = await c.startAll(['alice', 'bob', 'carol'].map((n) => ['--sname', n, ...FLAGS]), { ready: /\)1> $/ });
+  [alice, bob, carol] = (await c.startAll(['alice', 'bob', 'carol'].map((n) => ['--sname', n, ...FLAGS]), { ready: /\)1> $/ })) as [NodeProcess, NodeProcess, NodeProcess];
   assert.is(await ask(alice, `await connect('${BOB}') && await connect('${CAROL}')`), 'true\n');
   await eventually(async () => assert.is(await ask(bob, 'list().length'), '2\n'));
 });
