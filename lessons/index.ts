@@ -18,6 +18,7 @@ import type { NodeName, Pattern, Pid } from '../src/index.ts';
 import { helloWorld } from './hello-world.ts';
 import { genserver } from './genserver.ts';
 import { pubsub } from './pubsub.ts';
+import { netsplit } from './netsplit.ts';
 
 /** One input the learner (or the auto player) evaluated at the prompt. */
 export interface Evaluation {
@@ -105,7 +106,7 @@ export interface Lesson {
 }
 
 /** Every lesson, in the order they are meant to be taken (their ids are `LESSON_IDS`). */
-export const LESSONS: readonly Lesson[] = [helloWorld, genserver, pubsub];
+export const LESSONS: readonly Lesson[] = [helloWorld, genserver, pubsub, netsplit];
 
 export function findLesson(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

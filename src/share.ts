@@ -12,22 +12,24 @@
  *
  * Protocol: a code server runs on every node, registered as `code_server`. It sends
  * `['load', defs]` with every definition it knows to a node on its nodeup; `share`
- * sends the new ones to every node. A definition is `[name, kind, body, origin, stamp]`:
+ * sends `['load', defs, from, ref]` with the new ones to every node, and each answers
+ * `['loaded', ref, node]` once they are in place, so that after `share` they are. A definition is `[name, kind, body, origin, stamp]`:
  * `kind` 'source' (body: a function or class source) or 'object' (body:
  * `[[key, source], ...]` for methods and `[[key, value], ...]` for the rest). The
  * newest stamp of a name wins, so sharing again replaces it everywhere.
  *
  * @example
  * iex(alice)> const Stack = { init: (items) => ['ok', items], handleCall: (_req, _from, [top, ...rest]) => ['reply', top, rest] }
- * iex(alice)> share({ Stack })
+ * iex(alice)> await share({ Stack })
  * [ 'Stack' ]
  * iex(bob)> await GenServer.start(Stack, ['hello'], { name: 'stack' })
  * #PID<0.125.0>
  */
-import { currentRuntime, receive, send, type Runtime } from './process/index.ts';
+import { TIMEOUT, currentRuntime, makeRef, receive, self, send, type Runtime } from './process/index.ts';
+import { onTempProcess } from './genserver/start.ts';
 import { list, monitorNodes } from './node/index.ts';
 import { CodeError, checkTravel, compile, provide } from './code.ts';
-import type { NodeName } from './term.ts';
+import { Pid, _, type NodeName } from './term.ts';
 
 export const CODE_SERVER = 'code_server';
 
@@ -40,9 +42,10 @@ const defsOf = new WeakMap<Runtime, Map<string, Def>>();
 /**
  * Shares each value of `defs` under its key with every node, now and later:
  * `share({ Stack, Counter })`. A class or a named function may be given alone:
- * `share(Stack)`. Resolves with the names shared.
+ * `share(Stack)`. Resolves with the names shared, once every connected node has them
+ * (a node that does not answer within `LOAD_TIMEOUT` ms gets them all the same).
  */
-export function share(defs: unknown): string[] {
+export async function share(defs: unknown): Promise<string[]> {
   const entries = namedValues(defs);
   const rt = currentRuntime();
   const names = entries.map(([n]) => n);
@@ -50,9 +53,22 @@ export function share(defs: unknown): string[] {
   const out: Def[] = entries.map(([name, value]) => define(name, value, rt.node, stamp, names));
   const table = tableOf(rt);
   for (const d of out) install(rt, table, d, false);
-  for (const n of list()) send([CODE_SERVER, n], ['load', out]);
+  await onTempProcess(rt, async () => {
+    const ref = makeRef();
+    const waiting = new Set(list());
+    for (const n of waiting) send([CODE_SERVER, n], ['load', out, self(), ref]);
+    const deadline = Date.now() + LOAD_TIMEOUT;
+    while (waiting.size > 0) {
+      const msg = await receive(['loaded', ref, _], { after: Math.max(0, deadline - Date.now()) });
+      if (msg === TIMEOUT) break;
+      waiting.delete(msg[2]);
+    }
+  });
   return names;
 }
+
+/** How long `share` waits for the nodes to confirm. */
+export const LOAD_TIMEOUT = 2000;
 
 /** The names shared with this node, and where each came from. */
 export function shared(): Array<[string, NodeName]> {
@@ -75,6 +91,7 @@ export async function codeServer(): Promise<void> {
           rt.log('error', `could not load ${String(d[0])} shared by ${String(d[3])}: ${(err as Error).message}`);
         }
       }
+      if (msg[2] instanceof Pid) send(msg[2], ['loaded', msg[3], rt.node]);
     }
   }
 }

@@ -42,7 +42,7 @@ export const DIST_DOCS: HelpDoc[] = [
     name: 'share', group: REMOTE, signature: 'share({ Name, ... })',
     summary: 'Makes definitions typed here usable on every node, now and on nodes that connect later.',
     details: "Like Erlang's nl/1. An object of functions (a GenServer module), a class or a function; each node\nlogs it and has it as a name at its prompt. Sharing again replaces it everywhere.",
-    example: "> const Stack = { init: (items) => ['ok', items], handleCall: (_req, _from, [top, ...rest]) => ['reply', top, rest] }\n> share({ Stack })\n[ 'Stack' ]\n(on bob) > await GenServer.start(Stack, ['hello'])\n#PID<0.125.0>",
+    example: "> const Stack = { init: (items) => ['ok', items], handleCall: (_req, _from, [top, ...rest]) => ['reply', top, rest] }\n> await share({ Stack })\n[ 'Stack' ]\n(on bob) > await GenServer.start(Stack, ['hello'])\n#PID<0.125.0>",
   },
   {
     name: 'shared', group: REMOTE, signature: 'shared()',
