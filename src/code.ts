@@ -56,6 +56,11 @@ export function provide(values: Record<string, unknown>): void {
   compiled.clear();
 }
 
+/** Like `provide`, for the names not provided yet (the public API, under the prompt's helpers). */
+export function provideDefaults(values: Record<string, unknown>): void {
+  provide(Object.fromEntries(Object.entries(values).filter(([name]) => !scope.has(name))));
+}
+
 /** Names a function that every node has (see `builtins`). */
 export function defineBuiltin(name: string, fn: Function): void {
   builtins.set(name, fn);

@@ -82,6 +82,8 @@ interface Table {
   readonly locks: Map<string, [string, NodeName]>;
   /** Registers in flight from this node: req to what it waits for. */
   readonly pending: Map<string, Pending>;
+  /** Registrations this node resolved a conflict against (`name`, NUL, pid key). */
+  readonly lost: Set<string>;
 }
 
 interface Pending {
@@ -149,7 +151,7 @@ export function isGlobalName(v: unknown): v is GlobalName {
 /** The name server's body; every node starts one at boot (see `dist-services.ts`). */
 export async function server(): Promise<void> {
   const rt = currentRuntime();
-  const t: Table = { names: new Map(), watched: new Map(), locks: new Map(), pending: new Map() };
+  const t: Table = { names: new Map(), watched: new Map(), locks: new Map(), pending: new Map(), lost: new Set() };
   tables.set(rt, t);
   monitorNodes(true);
   for (const n of list()) sendTo([SERVER, n], ['sync', entriesOf(t)]);
@@ -282,6 +284,9 @@ function onCommitted(t: Table, req: string, from: NodeName): void {
 async function onSynced(t: Table, rt: Runtime, entry: Entry): Promise<void> {
   const [name, pid] = entry;
   if (pid.node !== rt.node && !list().includes(pid.node)) return;
+  // Handles the race where a third node's sync, sent before our resolution reached it,
+  // still carries the registration we resolved against: it lost once, it stays lost.
+  if (t.lost.has(`${name}\0${pid.key}`)) return;
   const mine = t.names.get(name);
   if (mine === undefined) return put(t, rt, entry);
   if (mine[1].equals(pid)) return;
@@ -291,6 +296,8 @@ async function onSynced(t: Table, rt: Runtime, entry: Entry): Promise<void> {
   const [ours, theirs] = mine[1].node === rt.node ? [mine, entry] : [entry, mine];
   const keep = await resolveConflict(rt, name, ours, theirs);
   const kept = keep === null ? null : keep.equals(ours[1]) ? ours : keep.equals(theirs[1]) ? theirs : null;
+  if (t.lost.size > 1000) t.lost.clear();
+  for (const e of [ours, theirs]) if (e !== kept) t.lost.add(`${name}\0${e[1].key}`);
   if (kept) put(t, rt, kept);
   else drop(t, rt, name);
   for (const n of list()) sendTo([SERVER, n], ['resolved', name, kept]);

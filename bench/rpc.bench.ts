@@ -1,0 +1,34 @@
+/**
+ * rpc latency: 20k sequential `rpc.call`s of a trivial function from a process on this
+ * node to another node (a separate OS process), each timed on its own. The function's
+ * source travels each time and is compiled once there. Prints `rpc_call_p50_us` and
+ * `rpc_call_p99_us` (Erlang's `:erpc.call` is the yardstick).
+ */
+import { startCluster, inProcess } from '../test/support/cluster.ts';
+import * as rpc from '../src/rpc.ts';
+import { percentile, report } from './report.ts';
+
+const N = 20_000;
+const c = await startCluster();
+try {
+  const peer = await c.start(['--sname', 'callee'], { script: 'bench/support/peer.ts', ready: 'ready' });
+  const me = await c.local('caller');
+  if (!(await me.connect(peer.name!))) throw new Error('could not connect to the peer');
+  const node = peer.name!;
+  const timed = () =>
+    inProcess(me.runtime, async () => {
+      const samples = new Array<number>(N);
+      for (let i = 0; i < N; i++) {
+        const t0 = performance.now();
+        await rpc.call(node, () => 1);
+        samples[i] = (performance.now() - t0) * 1000;
+      }
+      return samples;
+    }, 30_000);
+  await timed(); // warm-up: both nodes' compilers, not the steady state
+  const samples = await timed();
+  report('rpc_call_p50_us', Number(percentile(samples, 50).toFixed(1)), 'us');
+  report('rpc_call_p99_us', Number(percentile(samples, 99).toFixed(1)), 'us');
+} finally {
+  await c.stop();
+}
