@@ -49,17 +49,18 @@ try {
       const t0 = performance.now();
       if ((await global.register(`r${i}`, pid)) !== 'yes') throw new Error('register failed');
       if (i >= 10) register.push(performance.now() - t0);
-      if (process.env.DBG) console.log(i, performance.now() - t0);
     }
 
     pg.join('hc', spawn(() => receive()));
     for (const n of [b, c]) send(['bench', n], ['join', 'hc']);
     await until('pg has three members', () => pg.getMembers('hc').length === 3);
+    let last = '';
     const agreed = async (name: string) => {
       const [views, bad] = await rpc.multicall(nodes, (n: string) => {
         const p = global.whereis(n);
         return `${pg.getMembers('hc').length} ${p && p.node + '/' + p.id}`;
       }, name);
+      last = JSON.stringify([views, bad]);
       return bad.length === 0 && views.every((v) => v === views[0] && String(v).startsWith('3 ') && !String(v).endsWith('undefined'));
     };
     const heals: number[] = [];
@@ -72,7 +73,9 @@ try {
       if ((await global.register(name, spawn(() => receive()))) !== 'yes') throw new Error('no conflict to resolve');
       const t0 = performance.now();
       heal();
-      await until('convergence', () => agreed(name));
+      await until('convergence', () => agreed(name)).catch((err) => {
+        throw new Error(`${err.message}; last views ${last}`);
+      });
       if (i > 0) heals.push(performance.now() - t0);
     }
     return [percentile(register, 50), percentile(heals, 50)];

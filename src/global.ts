@@ -23,12 +23,13 @@
  *   other's lock, a lock is granted once, so exactly one commits.
  * - `['unregister', name, pid]`: the name goes, if it still names `pid`. Sent by the
  *   process's node when it ends, and by `unregister`.
- * - `['sync', entries]` is sent to a node on its nodeup: every name the sender knows.
+ * - `['sync', entries, from]` is sent to a node on its nodeup: every name the sender knows.
  *   A name the receiver lacks is added; one naming another pid is a conflict (two
  *   sides of a healed partition each registered it). The node of the smaller-named of
  *   the two pids' nodes resolves it, with the resolve function of its own entry
  *   (default: keep one at random and kill the other, with a log line saying why), and
- *   sends `['resolved', name, entry | null]` to every node.
+ *   sends `['resolved', name, entry | null]` to every node; a node that was not
+ *   connected yet learns it when its own sync brings the losing entry back.
  * - A nodedown drops the names of that node's processes and the locks it held.
  *
  * @example
@@ -154,7 +155,7 @@ export async function server(): Promise<void> {
   const t: Table = { names: new Map(), watched: new Map(), locks: new Map(), pending: new Map(), lost: new Set() };
   tables.set(rt, t);
   monitorNodes(true);
-  for (const n of list()) sendTo([SERVER, n], ['sync', entriesOf(t)]);
+  for (const n of list()) sendTo([SERVER, n], ['sync', entriesOf(t), rt.node]);
   for (;;) await handle(t, rt, (await receive()) as unknown[]);
 }
 
@@ -197,7 +198,7 @@ async function handle(t: Table, rt: Runtime, msg: unknown[]): Promise<void> {
       return;
     }
     case 'sync':
-      for (const entry of msg[1] as Entry[]) await onSynced(t, rt, entry);
+      for (const entry of msg[1] as Entry[]) await onSynced(t, rt, entry, msg[2] as NodeName);
       return;
     case 'resolved': {
       const [, name, entry] = msg as [string, string, Entry | null];
@@ -206,7 +207,7 @@ async function handle(t: Table, rt: Runtime, msg: unknown[]): Promise<void> {
       return;
     }
     case 'nodeup':
-      return void sendTo([SERVER, msg[1] as NodeName], ['sync', entriesOf(t)]);
+      return void sendTo([SERVER, msg[1] as NodeName], ['sync', entriesOf(t), rt.node]);
     case 'nodedown':
       return onNodeDown(t, rt, msg[1] as NodeName);
     case 'DOWN': {
@@ -281,12 +282,13 @@ function onCommitted(t: Table, req: string, from: NodeName): void {
   p.done('yes');
 }
 
-async function onSynced(t: Table, rt: Runtime, entry: Entry): Promise<void> {
+async function onSynced(t: Table, rt: Runtime, entry: Entry, from: NodeName): Promise<void> {
   const [name, pid] = entry;
   if (pid.node !== rt.node && !list().includes(pid.node)) return;
-  // Handles the race where a third node's sync, sent before our resolution reached it,
-  // still carries the registration we resolved against: it lost once, it stays lost.
-  if (t.lost.has(`${name}\0${pid.key}`)) return;
+  // Handles the race where a node's sync, sent before our resolution reached it (or
+  // from a node that connected after it), still carries the registration we resolved
+  // against: it lost once, it stays lost, and that node is told the outcome.
+  if (t.lost.has(`${name}\0${pid.key}`)) return void sendTo([SERVER, from], ['resolved', name, t.names.get(name) ?? null]);
   const mine = t.names.get(name);
   if (mine === undefined) return put(t, rt, entry);
   if (mine[1].equals(pid)) return;
