@@ -12,13 +12,10 @@ import * as global from '../src/global.ts';
 import * as rpc from '../src/rpc.ts';
 import { heal, partition } from '../src/node/partition.ts';
 import { distServices } from '../src/dist-services.ts';
-import { receive, spawn, send, type Runtime } from '../src/process/index.ts';
+import { receive, spawn, send } from '../src/process/index.ts';
 import { startCluster } from '../test/support/cluster.ts';
 import { percentile, report } from './report.ts';
-
-function on<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => rt.spawn(() => fn().then(resolve, reject), [], null));
-}
+import { on, startPeers } from './support/nodes.ts';
 
 async function until(what: string, done: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const deadline = performance.now() + ms;
@@ -31,10 +28,7 @@ async function until(what: string, done: () => boolean | Promise<boolean>, ms = 
 const cluster = await startCluster();
 try {
   const a = await cluster.local('bencha', { tickTime: 10_000 });
-  const peers = await Promise.all(
-    ['benchb', 'benchc'].map((n) => cluster.start(['--sname', n], { script: 'bench/support/peer.ts', ready: 'ready' })),
-  );
-  const [b, c] = peers.map((p) => p.name!) as [string, string];
+  const [b, c] = (await startPeers(cluster, ['benchb', 'benchc'])) as [string, string];
   const nodes = [a.name, b, c];
 
   const [registerMs, healMs] = await on(a.runtime, async () => {

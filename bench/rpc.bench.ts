@@ -4,27 +4,18 @@
  * source travels each time and is compiled once there. Prints `rpc_call_p50_us` and
  * `rpc_call_p99_us` (Erlang's `:erpc.call` is the yardstick).
  */
-import { startCluster, inProcess } from '../test/support/cluster.ts';
+import { startCluster } from '../test/support/cluster.ts';
+import { startPeers, timedCalls } from './support/nodes.ts';
 import * as rpc from '../src/rpc.ts';
 import { percentile, report } from './report.ts';
 
 const N = 20_000;
 const c = await startCluster();
 try {
-  const peer = await c.start(['--sname', 'callee'], { script: 'bench/support/peer.ts', ready: 'ready' });
+  const [node] = (await startPeers(c, ['callee'])) as [string];
   const me = await c.local('caller');
-  if (!(await me.connect(peer.name!))) throw new Error('could not connect to the peer');
-  const node = peer.name!;
-  const timed = () =>
-    inProcess(me.runtime, async () => {
-      const samples = new Array<number>(N);
-      for (let i = 0; i < N; i++) {
-        const t0 = performance.now();
-        await rpc.call(node, () => 1);
-        samples[i] = (performance.now() - t0) * 1000;
-      }
-      return samples;
-    }, 30_000);
+  if (!(await me.connect(node))) throw new Error('could not connect to the peer');
+  const timed = () => timedCalls(me.runtime, N, () => rpc.call(node, () => 1));
   await timed(); // warm-up: both nodes' compilers, not the steady state
   const samples = await timed();
   report('rpc_call_p50_us', Number(percentile(samples, 50).toFixed(1)), 'us');
