@@ -115,7 +115,7 @@ export function register(name: string, pid: Pid, resolve?: Resolve): Promise<'ye
   tableOf(rt);
   return onTempProcess(rt, async () => {
     sendTo(SERVER, ['register', self(), [name, pid, method]]);
-    const [, answer] = (await receive(['register_done', _answer])) as [string, 'yes' | 'no'];
+    const [, answer] = (await receive(['register_done', isAnswer])) as [string, 'yes' | 'no'];
     return answer;
   });
 }
@@ -377,4 +377,6 @@ function checkName(name: unknown, what: string): asserts name is string {
   throw new GlobalError('ERR_BAD_ARG', `global.${what} expects a non-empty string name. Got: ${String(name)}`);
 }
 
-const _answer = (v: unknown) => v === 'yes' || v === 'no';
+function isAnswer(v: unknown): boolean {
+  return v === 'yes' || v === 'no';
+}

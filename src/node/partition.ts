@@ -39,11 +39,8 @@ export class PartitionError extends Error {
 /**
  * Cuts every connection between the nodes of `a` and those of `b`, cluster-wide, and
  * keeps them cut (no discovery, no reconnect) until `heal()`. `b` defaults to every
- * other node this node knows. Each side must name this node or nodes it is connected to.
- *
- * @example
- * iex(bob)> partition(['bob@vm'], ['bob@vm'])
- * //=> ** (PartitionError) bob@vm is on both sides of the partition: a node can only be on one
+ * other node this node knows. Each side must name this node or nodes it is connected to;
+ * a node on both sides, or one that is neither, is a `PartitionError` and cuts nothing.
  */
 export function partition(a: NodeName[], b?: NodeName[]): Partition {
   const n = requireNode('partition');
