@@ -108,4 +108,11 @@ test('share: a GenServer module typed at one prompt starts on another, and on a 
   assert.match(await ask(carol, "await GenServer.start(Stack, ['again'])"), /#PID<0\.\d+\.0>/);
 });
 
+test("h() documents the new helpers, and `global` still reaches Node's own globals", async () => {
+  assert.match(await ask(alice, "h('rpc.call')"), /rpc\.call\(node, fn, \.\.\.args, rpc\.timeout\(ms\)\?\)/);
+  assert.match(await ask(alice, 'h()'), /Netsplits on purpose[\s\S]*partition\(sideA, sideB\?\)/);
+  assert.match(await ask(alice, 'h(disconnect)'), /partition\(\[node\(\)\]\)/);
+  assert.is(await ask(alice, 'global.setTimeout === setTimeout && typeof global.register'), "'function'\n");
+});
+
 test.run();
