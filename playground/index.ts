@@ -7,7 +7,7 @@
  * process exits 0.
  */
 import { readFileSync } from 'node:fs';
-import type { Booted } from '../src/node/boot.ts';
+import type { Booted } from '../src/app/boot.ts';
 import type { Repl } from '../src/repl/index.ts';
 import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
 
@@ -28,7 +28,7 @@ if (flags.help) {
 } else if (flags.version) {
   process.stdout.write(`otp-playground ${version}\n`);
 } else if (flags.names) {
-  const { printNames } = await import('../src/node/boot.ts');
+  const { printNames } = await import('../src/app/boot.ts');
   process.exitCode = await printNames();
 } else {
   await run(flags);
@@ -37,7 +37,7 @@ if (flags.help) {
 async function run(flags: Values): Promise<void> {
   // Loaded here, not at the top, so that --help, --version and a bad flag answer at once.
   // The REPL's modules load while the node boots (it waits on sockets meanwhile).
-  const [{ bootNode, BootError }, { NodeError }] = await Promise.all([import('../src/node/boot.ts'), import('../src/node/index.ts')]);
+  const [{ bootNode, BootError }, { NodeError }] = await Promise.all([import('../src/app/boot.ts'), import('../src/node/index.ts')]);
   const replModule = Promise.all([import('../src/repl/index.ts'), import('./lessons.ts')]);
   replModule.catch(() => {});
   // Signals are taken from the start: one that arrives while the node boots stops it after.

@@ -8,7 +8,7 @@
  *   received `expected` messages, `['done', node]`.
  */
 import { parseArgs } from 'node:util';
-import { bootNode } from '../../src/node/boot.ts';
+import { bootNode } from '../../src/app/boot.ts';
 import { receive, register, self, send, spawn } from '../../src/process/index.ts';
 import * as pg from '../../src/pg.ts';
 import * as PubSub from '../../src/pubsub/index.ts';

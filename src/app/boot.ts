@@ -1,9 +1,11 @@
 /**
- * @module node/boot
+ * @module app/boot
  * From command-line options to a running node: name, cookie, listener, port-mapper
- * registration, and the services (pg, port mapper, greeter, discovery) as children of
- * the node's supervisor `node_sup` (one_for_one: a crashed service is restarted alone,
- * and the crash and restart are logged).
+ * registration, and the services (`services.ts`: pg, PubSub, port mapper, greeter,
+ * discovery) as children of the node's supervisor `node_sup` (one_for_one: a crashed
+ * service is restarted alone, and the crash and restart are logged). This is the one
+ * place that wires every layer together, as OTP's kernel application starts its
+ * supervision tree; `src/node` below it knows only connections.
  * The CLI (`playground/index.ts`) parses its flags and calls `bootNode`; without
  * `--sname`/`--name` the result is a plain, non-distributed runtime.
  *
@@ -11,18 +13,16 @@
  * const { node, stop } = await bootNode({ sname: 'alice', discovery: 'gossip' })
  * node.name //=> 'alice@vm'
  */
-import { setPrintedLocalNode, type Pid } from '../term.ts';
-import { Runtime, link, setDefaultRuntime, type Logger, type LogLevel } from '../process/index.ts';
-import { loadCookie } from './handshake.ts';
-import { epmdPort, formatNames } from './epmd.ts';
-import { names } from './epmd-client.ts';
-import { fullName, startNode, stopNode, type Node } from './index.ts';
-import { services } from './services.ts';
+import { setPrintedLocalNode } from '../term.ts';
+import { Runtime, setDefaultRuntime, type Logger, type LogLevel } from '../process/index.ts';
+import { loadCookie } from '../node/handshake.ts';
+import { epmdPort, formatNames } from '../node/epmd.ts';
+import { names } from '../node/epmd-client.ts';
+import { fullName, startNode, stopNode, type Node } from '../node/index.ts';
 import * as Supervisor from '../supervisor.ts';
-import type { ChildSpec } from '../supervisor.ts';
-import { startScope } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, parseStrategy, type Strategy } from '../discovery/index.ts';
+import { services } from './services.ts';
 
 /** The options the CLI passes, as parsed (numbers may still be strings). */
 export interface BootOptions {
@@ -91,13 +91,7 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   setDefaultRuntime(node.runtime);
   setPrintedLocalNode(node.name);
   const body = discovery(node, { strategy, heartbeat, port: discoveryPort(), cookie, epmdPort: mapperPort, hosts });
-  const specs: ChildSpec[] = [
-    // Every node runs the default pg scope, so a join anywhere is seen everywhere at once.
-    { id: 'pg', start: () => linked(startScope()) },
-    // The default PubSub instance, so PubSub.subscribe and publish work at every prompt.
-    { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
-    ...services(node, { epmdPort: mapperPort, register: true, greet: opts.greet !== false, discovery: body }),
-  ];
+  const specs = services(node, { epmdPort: mapperPort, greet: opts.greet !== false, discovery: body });
   const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });
   if (strategy !== 'static') for (const h of hosts) void node.connect(h);
   return {
@@ -130,12 +124,6 @@ export const defaultLogger: Logger = (level: LogLevel, text: string) => {
 };
 
 // Internals
-
-/** Links an already started process to the caller (the supervisor starting it). */
-function linked(pid: Pid): Pid {
-  link(pid);
-  return pid;
-}
 
 function number(flag: string, value: number | string | undefined, fallback: number, min: number): number {
   if (value === undefined || value === '') return fallback;

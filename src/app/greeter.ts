@@ -1,5 +1,5 @@
 /**
- * @module node/greeter
+ * @module app/greeter
  * The hello-world greeter: a GenServer registered as `greeter` on every node that
  * subscribes to nodeup events. When a node comes up, it casts that node's greeter a
  * greeting; each greeting that arrives is logged as `[info] Hello world from alice@vm`.
@@ -16,7 +16,7 @@
 import * as GenServer from '../genserver.ts';
 import { currentRuntime } from '../process/index.ts';
 import type { NodeName, Pid } from '../term.ts';
-import { monitorNodes, node } from './index.ts';
+import { monitorNodes, node } from '../node/index.ts';
 
 export const GREETER = 'greeter';
 

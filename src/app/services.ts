@@ -1,32 +1,43 @@
 /**
- * @module node/services
- * The services a node runs besides its connections, each one process: the port-mapper
- * registration keeper, the greeter and the discovery strategy. `services()` lists them
- * as child specs, in start order (the greeter subscribes to nodeup before discovery
- * starts connecting), for the node's supervisor.
+ * @module app/services
+ * What a node runs besides its connections, each a child of the node's supervisor
+ * `node_sup`, in start order:
+ *
+ * - `pg`: the default scope, so a join anywhere is seen everywhere at once;
+ * - `pubsub`: the default PubSub instance, so `PubSub.subscribe` and `publish` work
+ *   at every prompt;
+ * - `port_mapper`: keeps the node's name registered at the port mapper;
+ * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
+ *   starts connecting);
+ * - `discovery`: the strategy chosen with `--discovery`.
+ *
+ * A new service is one more entry in `services()`.
  */
-import { exit, receive, self, spawnLink, trapExit } from '../process/index.ts';
+import { exit, link, receive, self, spawnLink, trapExit } from '../process/index.ts';
 import type { Pid } from '../term.ts';
-import type { Node } from './node.ts';
-import { registrationOf, setRegistration } from './index.ts';
-import { register } from './epmd-client.ts';
+import { registrationOf, setRegistration, type Node } from '../node/index.ts';
+import { register } from '../node/epmd-client.ts';
+import { startScope } from '../pg.ts';
+import * as PubSub from '../pubsub/index.ts';
+import type { ChildSpec } from '../supervisor.ts';
 import { startGreeter } from './greeter.ts';
 
-/** One service, as a supervisor's child spec: `start` links the new process to the caller. */
-export interface ServiceSpec {
-  id: string;
-  start: () => Pid | Promise<Pid>;
+export interface ServiceOptions {
+  epmdPort: number;
+  greet: boolean;
+  /** The discovery strategy's process body; null for `--discovery none`. */
+  discovery: (() => Promise<void>) | null;
 }
 
 // Client API
 
 /** The child specs of a node's services. */
-export function services(
-  node: Node,
-  opts: { epmdPort: number; register: boolean; greet: boolean; discovery: (() => Promise<void>) | null },
-): ServiceSpec[] {
-  const specs: ServiceSpec[] = [];
-  if (opts.register) specs.push({ id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) });
+export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
+  const specs: ChildSpec[] = [
+    { id: 'pg', start: () => linked(startScope()) },
+    { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
+    { id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) },
+  ];
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
   const discovery = opts.discovery;
   if (discovery) specs.push({ id: 'discovery', start: () => spawnLink(discovery) });
@@ -51,4 +62,12 @@ export async function portMapperKeeper(node: Node, epmdPort: number): Promise<vo
     if (msg[0] === 'EXIT') exit(msg[2]);
     if (msg[0] === 'port_mapper_lost') throw new Error('lost the connection to the port mapper; registering again');
   }
+}
+
+// Internals
+
+/** Links an already started process to the caller (the supervisor starting it). */
+function linked(pid: Pid): Pid {
+  link(pid);
+  return pid;
 }

@@ -11,7 +11,7 @@
  * Start it with `cluster.start([...flags], { script: PEER })`.
  */
 import { parseArgs } from 'node:util';
-import { bootNode } from '../../src/node/boot.ts';
+import { bootNode } from '../../src/app/boot.ts';
 import { receive, register, self, send, spawn } from '../../src/process/index.ts';
 import type { Pid } from '../../src/term.ts';
 
