@@ -12,7 +12,7 @@
  * answers `{:nodeup, node}` with `GenServer.cast({Greeter, node}, {:greet, node()})`.)
  */
 import { GenServer, NO_NODE, _, equal, isAlive, list, node, whereis, type Pid } from '../src/index.ts';
-import type { CheckContext, Lesson } from './index.ts';
+import type { CheckContext, Lesson } from './lesson.ts';
 
 /** The nodes connected now that were not when the step began. */
 function newNodes(ctx: CheckContext): string[] {

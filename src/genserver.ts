@@ -51,49 +51,15 @@
  * iex(bob)> await GenServer.call('stack', 'pop')
  * 'world'
  */
-import { Pid, Ref, _, equal, type NodeName } from './term.ts';
+import { Pid, Ref, _, equal, short, type NodeName } from './term.ts';
 import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
-import { GenServerError, exitError, short } from './genserver/errors.ts';
+import { GenServerError, exitError } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
 import { doStart, onTempProcess } from './genserver/start.ts';
+import type { From, GenServerModule, ServerRef, StartOptions } from './genserver/types.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
-
-/** Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`. */
-export type From = readonly [Pid, Ref];
-/** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
-export type Action = number | 'hibernate' | { readonly continue: unknown };
-type Awaitable<T> = T | Promise<T>;
-
-export type InitResult<S> = readonly ['ok', S] | readonly ['ok', S, Action] | readonly ['stop', unknown];
-export type CallResult<S> =
-  | readonly ['reply', unknown, S]
-  | readonly ['reply', unknown, S, Action]
-  | readonly ['noreply', S]
-  | readonly ['noreply', S, Action]
-  | readonly ['stop', unknown, unknown, S]
-  | readonly ['stop', unknown, S];
-export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['noreply', S, Action] | readonly ['stop', unknown, S];
-
-/** A callback module: a plain object, a class instance or a class with static methods. */
-export interface GenServerModule<S = any> {
-  init(arg: any): Awaitable<InitResult<S>>;
-  handleCall?(request: any, from: From, state: S): Awaitable<CallResult<S>>;
-  handleCast?(request: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleInfo?(msg: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleContinue?(arg: any, state: S): Awaitable<NoReplyResult<S>>;
-  terminate?(reason: unknown, state: S): unknown;
-}
-
-/** A server to talk to: its pid, its registered name, or `[name, node]`. */
-export type ServerRef = Pid | string | readonly [string, NodeName];
-
-export interface StartOptions {
-  /** Registers the server under this name before init runs. */
-  name?: string;
-  /** How long init may take, in ms (default: no limit); then the server is killed. */
-  timeout?: number;
-}
+export type { Action, CallResult, From, GenServerModule, InitResult, NoReplyResult, ServerRef, StartOptions } from './genserver/types.ts';
 
 // Client API
 
@@ -266,7 +232,7 @@ function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, numbe
   const target = resolve(p.rt, server);
   if (target === undefined) throw exitError('noproc', fn, args);
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
-  if (p.wResolve !== null) throw new ReceiveError(BUSY);
+  if (p.waiting) throw new ReceiveError(BUSY);
   return [target, monitorServer(p, target, fn, args)];
 }
 

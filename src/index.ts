@@ -14,10 +14,10 @@ export {
   exit, trapExit, register, unregister, whereis, registered, processes, processInfo, isAlive,
   makeRef, TIMEOUT, currentRuntime,
 } from './process/index.ts';
-export type { ProcessInfo } from './process/index.ts';
+export type { LogLevel, ProcessInfo, Runtime } from './process/index.ts';
 
 // Distribution
-export { node, list, connect, disconnect, monitorNodes } from './node/index.ts';
+export { node, list, connect, disconnect, monitorNodes, names } from './node/index.ts';
 
 // Process groups
 export * as pg from './pg.ts';

@@ -27,10 +27,9 @@
  * iex(bob)> Registry.lookup('names', 'bob')
  * [ [ #PID<0.100.0>, { role: 'admin' } ] ]
  */
-import { Pid, termKey, type Ref } from './term.ts';
+import { Pid, short, termKey, type Ref } from './term.ts';
 import { currentProcess, currentRuntime, type Process, type Runtime } from './process/index.ts';
 import * as GenServer from './genserver.ts';
-import { short } from './genserver/errors.ts';
 
 export type Keys = 'unique' | 'duplicate';
 

@@ -34,10 +34,8 @@
  * iex(bob)> await Supervisor.whichChildren(sup)
  * [ [ 'stack', #PID<0.121.0>, 'worker' ] ]
  */
-import { Pid, equal } from './term.ts';
+import { Pid, equal, moduleName, short } from './term.ts';
 import * as GenServer from './genserver.ts';
-import { short } from './genserver/errors.ts';
-import { moduleName } from './genserver/server.ts';
 import { SupervisorServer, type Spec, type Strategy, type SupFlags } from './supervisor/server.ts';
 
 export type { Strategy } from './supervisor/server.ts';

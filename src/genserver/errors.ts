@@ -11,7 +11,7 @@
  * and its `reason` is `[why, ['GenServer', 'call', [server, request, timeout]]]`, as in
  * `exit({Reason, {gen_server, call, [Server, Request, Timeout]}})`.
  */
-import { inspect } from 'node:util';
+import { short } from '../term.ts';
 import { formatReason } from '../process/index.ts';
 
 export type GenServerErrorCode =
@@ -52,12 +52,6 @@ export class GenServerError extends Error {
 export function exitError(why: unknown, fn: 'call' | 'stop', args: readonly unknown[]): GenServerError {
   const message = `exited in: GenServer.${fn}(${args.map(short).join(', ')})\n    ** (EXIT) ${describeExit(why)}`;
   return new GenServerError(exitCode(why), message, [why, ['GenServer', fn, args]], why instanceof Error ? why : undefined);
-}
-
-/** A term printed on one short line, for error messages and crash reports. */
-export function short(term: unknown): string {
-  const text = inspect(term, { depth: 3, maxArrayLength: 10, maxStringLength: 120, breakLength: Infinity });
-  return text.length > 300 ? text.slice(0, 297) + '...' : text;
 }
 
 // Internals

@@ -8,11 +8,11 @@
  * during init gives a DOWN instead). Waiting in a process of its own keeps the caller's
  * mailbox untouched, and lets code outside any process start servers too.
  */
-import { Pid, type Ref } from '../term.ts';
+import { Pid, moduleName, short, type Ref } from '../term.ts';
 import { currentProcess, currentRuntime, type Runtime } from '../process/index.ts';
-import { GenServerError, short } from './errors.ts';
-import { serverMain, moduleName } from './server.ts';
-import type { GenServerModule, StartOptions } from '../genserver.ts';
+import { GenServerError } from './errors.ts';
+import { serverMain } from './server.ts';
+import type { GenServerModule, StartOptions } from './types.ts';
 
 /** What `start` and `startLink` do; `link` links the server to the calling process. */
 export async function doStart(module: GenServerModule, arg: unknown, opts: StartOptions, link: boolean): Promise<Pid> {

@@ -20,8 +20,8 @@ import { hostname } from 'node:os';
 import { NO_NODE, type NodeName } from '../term.ts';
 import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
 import { isNodeName, loadCookie, newCreation } from './handshake.ts';
-import { epmdPort } from './epmd.ts';
-import { register, EpmdError, type Registration } from './epmd-client.ts';
+import { aliveOf, epmdPort } from './epmd.ts';
+import { names as epmdNames, register, EpmdError, type Registration } from './epmd-client.ts';
 import { Node } from './node.ts';
 
 export { Node } from './node.ts';
@@ -180,6 +180,19 @@ export function monitorNodes(flag: boolean): true {
   if (!self) throw new NodeError('ERR_NOT_ALIVE', 'monitorNodes must be called inside a process');
   currentNode()?.monitorNodes(self.pid, flag);
   return true;
+}
+
+/**
+ * The names registered at this machine's port mapper, with the ports their nodes
+ * listen on: short names, as Erlang's `net_adm:names()` gives them. Rejects when no
+ * port mapper runs.
+ *
+ * @example
+ * iex(alice)> await names()
+ * [ [ 'alice', 41237 ], [ 'bob', 40211 ] ]
+ */
+export async function names(): Promise<Array<[string, number]>> {
+  return (await epmdNames(epmdPort())).names.map(([name, port]) => [aliveOf(name), port]);
 }
 
 /** The full node name that `sname`/`name` options give; throws `NodeError` when malformed. */

@@ -17,14 +17,13 @@
 import { Pid, Ref, type NodeName, type Pattern } from '../term.ts';
 import { current } from './context.ts';
 import { TIMEOUT } from './mailbox.ts';
-import { ExitSignal, Process, ProcessError } from './process.ts';
-import { Runtime } from './runtime.ts';
+import { ExitSignal, ProcessError } from './process.ts';
+import { Process, Runtime } from './runtime.ts';
 
 export { TIMEOUT, ReceiveError } from './mailbox.ts';
-export { ExitSignal, Process, ProcessError, isQuietReason } from './process.ts';
-export { Runtime } from './runtime.ts';
-export type { Logger, LogLevel, SpawnOptions } from './process.ts';
-export type { RemoteRouter } from './runtime.ts';
+export { ExitSignal, ProcessError, isQuietReason } from './process.ts';
+export { Process, Runtime } from './runtime.ts';
+export type { Logger, LogLevel, RemoteRouter, SpawnOptions } from './process.ts';
 export { formatReason, userFrames } from './report.ts';
 
 /** A message destination: a pid, a locally registered name, or `[name, node]`. */
@@ -227,7 +226,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
   return {
     pid: p.pid,
     registeredName: p.name,
-    status: p.wResolve !== null ? 'waiting' : 'runnable',
+    status: p.waiting ? 'waiting' : 'runnable',
     messageQueueLen: p.size,
     messages: p.peek(),
     links: [...(p.links?.values() ?? [])],

@@ -28,17 +28,22 @@ const EMPTY: unknown[] = [];
 
 export class Mailbox {
   /** Queued messages; those before `head` have been taken. Never push to EMPTY. */
-  queue: unknown[] = EMPTY;
-  head = 0;
+  private queue: unknown[] = EMPTY;
+  private head = 0;
   /** The waiting receive, if any: its pattern (undefined takes anything), resolver and timer. */
-  wPattern: Pattern = undefined;
-  wResolve: ((msg: unknown) => void) | null = null;
-  wTimer: NodeJS.Timeout | null = null;
+  private wPattern: Pattern = undefined;
+  private wResolve: ((msg: unknown) => void) | null = null;
+  private wTimer: NodeJS.Timeout | null = null;
   alive = true;
 
   /** Number of messages waiting. */
   get size(): number {
     return this.queue.length - this.head;
+  }
+
+  /** True while a receive waits for a message. */
+  get waiting(): boolean {
+    return this.wResolve !== null;
   }
 
   /** Puts `msg` in the mailbox, or hands it straight to a receive that waits for it. */
@@ -79,6 +84,17 @@ export class Mailbox {
         }, after);
       }
     });
+  }
+
+  /**
+   * Drops the waiting receive, if any, without completing it: whoever awaited it was
+   * cancelled, so the next message must go to the next receive or stay queued.
+   */
+  cancelReceive(): void {
+    if (this.wTimer !== null) clearTimeout(this.wTimer);
+    this.wResolve = null;
+    this.wTimer = null;
+    this.wPattern = undefined;
   }
 
   /** Takes and returns every queued message. */

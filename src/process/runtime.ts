@@ -1,7 +1,9 @@
 /**
  * @module process/runtime
- * One node's process table: the object behind spawn, send, links, monitors and names.
- * A runtime is a value, not a global, so a test can run several nodes in one OS process.
+ * One node's process table and its entries: the object behind spawn, send, links,
+ * monitors and names, and the `Process` each live process is (a mailbox plus the
+ * bookkeeping of its links, monitors and name). A runtime is a value, not a global, so
+ * a test can run several nodes in one OS process.
  *
  * Invariants:
  * - A process is in `procs` exactly while it is alive. Ending removes it first, then
@@ -14,23 +16,38 @@
  *   A pid of this node with another `creation` names a process of an earlier run: dead.
  */
 import { Pid, Ref, NO_NODE, type NodeName } from '../term.ts';
-import { swapCurrent, watchBody } from './context.ts';
-import { Process, ProcessError, ExitSignal, type Logger, type LogLevel, type SpawnOptions } from './process.ts';
+import { swapCurrent, watchBody, type Owner } from './context.ts';
+import { Mailbox } from './mailbox.ts';
+import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions } from './process.ts';
 import { crashReport } from './report.ts';
 
-/** Where messages for other nodes go; implemented by the distribution layer. */
-export interface RemoteRouter {
-  send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void;
-  link(from: Pid, to: Pid): void;
-  unlink(from: Pid, to: Pid): void;
-  monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void;
-  /** `exit(to, reason)` called by `from` on a remote pid. */
-  exit(from: Pid, to: Pid, reason: unknown): void;
-  /** `from`, linked to the remote `to`, has ended with `reason`. */
-  linkExit(from: Pid, to: Pid, reason: unknown): void;
-  /** `target`, monitored by the remote `watcher` under `ref`, has ended. */
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void;
+/** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
+export class Process extends Mailbox implements Owner {
+  /** The promise the process function returned: undefined while it starts, null once done. */
+  body: Promise<unknown> | undefined | null = undefined;
+  links: Map<string, Pid> | null = null;
+  /** Monitors this process holds: ref key to [ref, target]. */
+  monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
+  /** Monitors on this process: ref key to [ref, watcher]. */
+  watchers: Map<string, [Ref, Pid]> | null = null;
+  trap = false;
+  name: string | undefined = undefined;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly pid: Pid,
+    readonly fn: Function,
+  ) {
+    super();
+  }
+
+  bodySettled(body: Promise<unknown>): void {
+    this.body = null;
+    body.then(
+      () => this.rt.terminate(this, 'normal'),
+      (err) => this.rt.ended(this, err),
+    );
+  }
 }
 
 export class Runtime {
