@@ -21,6 +21,7 @@ import { checkContext, runCheck, type Active } from './context.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
 import { playLesson, type PlayOptions, type PlayResult } from './auto.ts';
 import { NO_LESSON, Note, doneText, intro, listing, stepText, type Colors } from './text.ts';
+import { CodedError } from '../src/index.ts';
 
 export { Note } from './text.ts';
 export type { PlayOptions, PlayResult } from './auto.ts';
@@ -53,15 +54,7 @@ export interface TutorOptions {
   nameFlags?: (short: string) => string[];
 }
 
-export class LessonError extends Error {
-  constructor(
-    readonly code: 'ERR_NO_LESSON' | 'ERR_NO_AUTO',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LessonError';
-  }
-}
+export class LessonError extends CodedError<'ERR_NO_LESSON' | 'ERR_NO_AUTO'> {}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -6,14 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { LESSON_IDS } from '../lessons/ids.ts';
+import { CodedError } from '../src/errors.ts';
 
-export class UsageError extends Error {
-  readonly code = 'ERR_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export class UsageError extends CodedError<'ERR_USAGE'> {}
 
 interface Flag {
   type: 'string' | 'boolean';
@@ -123,17 +118,17 @@ export function parseFlags(argv: string[]): Values {
   try {
     values = parseArgs({ args: argv, options: parserOptions(), strict: true, allowPositionals: false }).values as Values;
   } catch (err) {
-    throw new UsageError(describeParseError(err as Error & { code?: string }));
+    throw new UsageError('ERR_USAGE', describeParseError(err as Error & { code?: string }));
   }
   for (const [name, value] of Object.entries(values)) {
     const check = FLAGS[name]?.check;
     for (const v of Array.isArray(value) ? value : [value]) {
       const problem = typeof v === 'string' ? check?.(v) : undefined;
-      if (problem) throw new UsageError(`--${name} ${problem}. Got: ${JSON.stringify(v)}`);
+      if (problem) throw new UsageError('ERR_USAGE', `--${name} ${problem}. Got: ${JSON.stringify(v)}`);
     }
   }
-  if (values.sname !== undefined && values.name !== undefined) throw new UsageError('give either --sname or --name, not both');
-  if (values.auto && values.lesson === undefined) throw new UsageError('--auto plays a lesson: give one with --lesson ID');
+  if (values.sname !== undefined && values.name !== undefined) throw new UsageError('ERR_USAGE', 'give either --sname or --name, not both');
+  if (values.auto && values.lesson === undefined) throw new UsageError('ERR_USAGE', '--auto plays a lesson: give one with --lesson ID');
   return values;
 }
 

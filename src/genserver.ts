@@ -232,7 +232,7 @@ function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, numbe
   const target = resolve(p.rt, server);
   if (target === undefined) throw exitError('noproc', fn, args);
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
-  if (p.waiting) throw new ReceiveError(BUSY);
+  if (p.waiting) throw new ReceiveError('ERR_ALREADY_RECEIVING', BUSY);
   return [target, monitorServer(p, target, fn, args)];
 }
 

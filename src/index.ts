@@ -4,6 +4,9 @@
  * exports. Anything not listed here is internal.
  */
 
+// Errors: every error of the library has a stable code
+export { CodedError } from './errors.ts';
+
 // Terms
 export { Pid, Ref, _, match, equal, format, NO_NODE } from './term.ts';
 export type { NodeName, Pattern } from './term.ts';

@@ -23,6 +23,7 @@ import * as Supervisor from '../supervisor.ts';
 import * as PubSub from '../pubsub/index.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, parseStrategy, type Strategy } from '../discovery/index.ts';
 import { services } from './services.ts';
+import { CodedError } from '../errors.ts';
 
 /** The options the CLI passes, as parsed (numbers may still be strings). */
 export interface BootOptions {
@@ -44,13 +45,7 @@ export interface BootOptions {
   log?: Logger;
 }
 
-export class BootError extends Error {
-  readonly code = 'ERR_BAD_OPTION';
-  constructor(message: string) {
-    super(message);
-    this.name = 'BootError';
-  }
-}
+export class BootError extends CodedError<'ERR_BAD_OPTION'> {}
 
 export interface Booted {
   runtime: Runtime;
@@ -128,6 +123,6 @@ export const defaultLogger: Logger = (level: LogLevel, text: string) => {
 function number(flag: string, value: number | string | undefined, fallback: number, min: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new BootError(`${flag} expects a whole number >= ${min}. Got: ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min) throw new BootError('ERR_BAD_OPTION', `${flag} expects a whole number >= ${min}. Got: ${JSON.stringify(value)}`);
   return n;
 }

@@ -14,6 +14,7 @@
 import type { Node } from '../node/index.ts';
 import { gossip } from './gossip.ts';
 import { epmdPoll, staticList } from './poll.ts';
+import { CodedError } from '../errors.ts';
 
 export { statsOf, type DiscoveryStats } from './stats.ts';
 export { announcement, parseAnnouncement } from './gossip.ts';
@@ -26,13 +27,7 @@ export const DEFAULT_DISCOVERY_PORT = 45892;
 /** ms between announcements (or polls) unless `--heartbeat` says otherwise. */
 export const DEFAULT_HEARTBEAT = 2000;
 
-export class DiscoveryError extends Error {
-  readonly code = 'ERR_BAD_DISCOVERY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DiscoveryError';
-  }
-}
+export class DiscoveryError extends CodedError<'ERR_BAD_DISCOVERY'> {}
 
 export interface DiscoveryOptions {
   strategy: Strategy;
@@ -50,7 +45,7 @@ export interface DiscoveryOptions {
 /** Checks a `--discovery` value. */
 export function parseStrategy(value: string): Strategy {
   if ((STRATEGIES as readonly string[]).includes(value)) return value as Strategy;
-  throw new DiscoveryError(`--discovery must be one of ${STRATEGIES.join(', ')}. Got: ${JSON.stringify(value)}`);
+  throw new DiscoveryError('ERR_BAD_DISCOVERY', `--discovery must be one of ${STRATEGIES.join(', ')}. Got: ${JSON.stringify(value)}`);
 }
 
 /** The discovery port: PLAYGROUND_DISCOVERY_PORT, else 45892. */
@@ -77,7 +72,7 @@ export function discovery(node: Node, opts: DiscoveryOptions): (() => Promise<vo
     case 'epmd':
       return () => epmdPoll(node, opts.heartbeat, opts.epmdPort);
     case 'static':
-      if (opts.hosts.length === 0) throw new DiscoveryError('--discovery static needs --connect a@host,b@host');
+      if (opts.hosts.length === 0) throw new DiscoveryError('ERR_BAD_DISCOVERY', '--discovery static needs --connect a@host,b@host');
       return () => staticList(node, opts.heartbeat, opts.hosts);
     case 'none':
       return null;

@@ -1,7 +1,7 @@
 /**
  * @module genserver/errors
- * What a failed `GenServer` operation rejects with: one Error class with a stable
- * `code` and the Erlang exit reason as data in `reason`.
+ * What a failed `GenServer` operation rejects with: one coded error class, with the
+ * Erlang exit reason as data in `reason`.
  *
  * A failed `call` reads like Elixir's exit of the same name:
  *
@@ -13,6 +13,7 @@
  */
 import { short } from '../term.ts';
 import { formatReason } from '../process/index.ts';
+import { CodedError } from '../errors.ts';
 
 export type GenServerErrorCode =
   /** call/stop: the server is not alive, or no process has that name. */
@@ -34,19 +35,8 @@ export type GenServerErrorCode =
   /** A bad argument: not a callback module, a malformed option, server or `from`. */
   | 'ERR_BAD_ARG';
 
-export class GenServerError extends Error {
-  constructor(
-    readonly code: GenServerErrorCode,
-    message: string,
-    /** The exit reason as data (Erlang's `Reason` in `{error, Reason}` or the call's exit). */
-    readonly reason: unknown = undefined,
-    /** The server's error, when the reason holds one. */
-    cause: unknown = reason instanceof Error ? reason : undefined,
-  ) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'GenServerError';
-  }
-}
+/** `reason` is the exit reason as data (Erlang's `Reason` in `{error, Reason}`, or the call's exit). */
+export class GenServerError extends CodedError<GenServerErrorCode> {}
 
 /** The error of a `call` or `stop` that did not get its answer because of `why`. */
 export function exitError(why: unknown, fn: 'call' | 'stop', args: readonly unknown[]): GenServerError {

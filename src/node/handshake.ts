@@ -24,6 +24,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeName } from '../term.ts';
+import { CodedError } from '../errors.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -46,24 +47,19 @@ export interface PeerInfo {
 /** The acceptor's answer to a dialer's name: go on, or why not. */
 export type Admission = 'ok' | 'nok' | 'alive';
 
-export class HandshakeError extends Error {
+export type HandshakeErrorCode =
+  'ERR_BAD_COOKIE' | 'ERR_VERSION' | 'ERR_REFUSED' | 'ERR_SIMULTANEOUS' | 'ERR_PROTOCOL' | 'ERR_WRONG_NODE' | 'ERR_BAD_NAME';
+
+export class HandshakeError extends CodedError<HandshakeErrorCode> {
   constructor(
-    readonly code:
-      | 'ERR_BAD_COOKIE'
-      | 'ERR_VERSION'
-      | 'ERR_REFUSED'
-      | 'ERR_SIMULTANEOUS'
-      | 'ERR_PROTOCOL'
-      | 'ERR_WRONG_NODE'
-      | 'ERR_BAD_NAME',
+    code: HandshakeErrorCode,
     message: string,
     /** The peer's name, when it told us one. */
     readonly peer?: NodeName,
     /** A last frame to send the peer before closing, if any. */
     readonly reply?: unknown[],
   ) {
-    super(message);
-    this.name = 'HandshakeError';
+    super(code, message);
   }
 }
 

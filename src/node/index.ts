@@ -23,20 +23,13 @@ import { isNodeName, loadCookie, newCreation } from './handshake.ts';
 import { aliveOf, epmdPort } from './epmd.ts';
 import { names as epmdNames, register, EpmdError, type Registration } from './epmd-client.ts';
 import { Node } from './node.ts';
+import { CodedError } from '../errors.ts';
 
 export { Node } from './node.ts';
 export { isLocalHost } from './epmd-client.ts';
 export type { Address } from './dist.ts';
 
-export class NodeError extends Error {
-  constructor(
-    readonly code: 'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'NodeError';
-  }
-}
+export class NodeError extends CodedError<'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE'> {}
 
 export interface StartOptions {
   /** A short name: `bob` becomes `bob@<short host name>`. */

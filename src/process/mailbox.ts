@@ -12,6 +12,7 @@
  *   compacted only when most of it has been read.
  */
 import { match, type Pattern } from '../term.ts';
+import { CodedError } from '../errors.ts';
 
 /** What `receive` gives when its `after` time runs out; no message can be this value. */
 export const TIMEOUT: unique symbol = Symbol('timeout');
@@ -19,9 +20,8 @@ export const TIMEOUT: unique symbol = Symbol('timeout');
 /** A receive that never completes: what a dead process waits on. */
 const NEVER = new Promise<never>(() => {});
 
-export class ReceiveError extends Error {
-  readonly code = 'ERR_ALREADY_RECEIVING';
-}
+/** A second receive (or call) while one already waits. */
+export class ReceiveError extends CodedError<'ERR_ALREADY_RECEIVING'> {}
 
 /** The queue of every empty mailbox, shared: most processes wait with nothing queued. */
 const EMPTY: unknown[] = [];
@@ -70,7 +70,7 @@ export class Mailbox {
     if (after <= 0) return Promise.resolve(TIMEOUT);
     if (this.wResolve !== null) {
       return Promise.reject(
-        new ReceiveError('this process is already waiting in receive; await the first receive before starting another'),
+        new ReceiveError('ERR_ALREADY_RECEIVING', 'this process is already waiting in receive; await the first receive before starting another'),
       );
     }
     return new Promise((resolve) => {

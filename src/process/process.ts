@@ -6,20 +6,13 @@
  * (The `Process` class itself lives with the table that owns it, in `runtime.ts`.)
  */
 import type { NodeName, Pid, Ref } from '../term.ts';
+import { CodedError } from '../errors.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export type Logger = (level: LogLevel, text: string) => void;
 
-/** Errors with a stable code, for bad calls into the runtime. */
-export class ProcessError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProcessError';
-  }
-}
+/** Bad calls into the runtime (and into pg and PubSub, which speak in its terms). */
+export class ProcessError extends CodedError {}
 
 /** Thrown by `exit(reason)` to end the calling process; caught by the runtime. */
 export class ExitSignal {
