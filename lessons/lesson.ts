@@ -4,6 +4,7 @@
  * runner; `index.ts` lists the lessons themselves.
  */
 import type { NodeName, Pattern, Pid } from '../src/index.ts';
+import { portFromEnv } from '../src/env.ts';
 
 /** One input the learner (or the auto player) evaluated at the prompt. */
 export interface Evaluation {
@@ -95,8 +96,7 @@ export const LESSON_UDP_PORT = 45826;
 
 /** The lesson settings of this OS process. */
 export function lessonEnv(env: NodeJS.ProcessEnv = process.env): LessonEnv {
-  const port = Number(env.PLAYGROUND_LESSON_PORT);
-  return { udpPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : LESSON_UDP_PORT };
+  return { udpPort: portFromEnv('PLAYGROUND_LESSON_PORT', LESSON_UDP_PORT, env) };
 }
 
 /** The inputs of a step, with its env applied. */

@@ -13,15 +13,15 @@
  * Progress is saved after every change (see `progress.ts`); `--auto` keeps its own in
  * memory so that playing a lesson never moves the learner's place.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import pc from 'picocolors';
-import { node, processInfo, type Pid } from '../src/index.ts';
+import { CodedError, node, processInfo, type Pid } from '../src/index.ts';
 import { LESSONS, lessonEnv, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step } from './index.ts';
 import { checkContext, runCheck, type Active } from './context.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
 import { playLesson, type PlayOptions, type PlayResult } from './auto.ts';
 import { NO_LESSON, Note, doneText, intro, listing, stepText, type Colors } from './text.ts';
-import { CodedError } from '../src/index.ts';
 
 export { Note } from './text.ts';
 export type { PlayOptions, PlayResult } from './auto.ts';
@@ -55,8 +55,6 @@ export interface TutorOptions {
 }
 
 export class LessonError extends CodedError<'ERR_NO_LESSON' | 'ERR_NO_AUTO'> {}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Tutor {
   private readonly lessons: readonly Lesson[];

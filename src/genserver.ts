@@ -51,11 +51,11 @@
  * iex(bob)> await GenServer.call('stack', 'pop')
  * 'world'
  */
-import { Pid, Ref, _, equal, short, type NodeName } from './term.ts';
-import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
+import { Pid, Ref, _, equal, isNameAtNode, short, type NodeName } from './term.ts';
+import { currentProcess, currentRuntime, inProcess, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
 import { GenServerError, exitError } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
-import { doStart, onTempProcess } from './genserver/start.ts';
+import { doStart } from './genserver/start.ts';
 import type { From, GenServerModule, ServerRef, StartOptions } from './genserver/types.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
@@ -107,7 +107,7 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
  */
 export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => call(server, request, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => call(server, request, timeout));
   return callFrom(p, server, request, timeout) as Promise<T>;
 }
 
@@ -160,7 +160,7 @@ export function reply(from: From, value: unknown): 'ok' {
  */
 export function stop(server: ServerRef, reason: unknown = 'normal', timeout: number = Infinity): Promise<'ok'> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => stop(server, reason, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => stop(server, reason, timeout));
   return stopFrom(p, server, reason, timeout);
 }
 
@@ -283,7 +283,7 @@ function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeNa
 
 function checkServer(server: unknown, fn: string): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
-  if (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') return;
+  if (isNameAtNode(server)) return;
   throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
 }
 

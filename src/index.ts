@@ -15,7 +15,7 @@ export type { NodeName, Pattern } from './term.ts';
 export {
   spawn, spawnLink, spawnMonitor, self, send, receive, flush, link, unlink, monitor, demonitor,
   exit, trapExit, register, unregister, whereis, registered, processes, processInfo, isAlive,
-  makeRef, TIMEOUT, currentRuntime,
+  makeRef, TIMEOUT, currentRuntime, inProcess,
 } from './process/index.ts';
 export type { LogLevel, ProcessInfo, Runtime } from './process/index.ts';
 

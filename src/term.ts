@@ -92,6 +92,17 @@ export class Ref extends NodeLocal {
   }
 }
 
+/**
+ * True for `[name, node]`: the process registered as `name` on `node`, Erlang's
+ * `{Name, Node}`, which send, monitor and GenServer.call accept wherever a pid goes.
+ *
+ * @example
+ * isNameAtNode(['shell', 'alice@vm']) //=> true
+ */
+export function isNameAtNode(value: unknown): value is [string, NodeName] {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string';
+}
+
 /** The wildcard: matches any value. */
 export const _: unique symbol = Symbol('_');
 export type Wildcard = typeof _;

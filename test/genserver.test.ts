@@ -11,7 +11,7 @@ import {
   exit, isAlive, monitor, receive, self, send, spawn, spawnLink, trapExit, whereis, flush, ReceiveError,
 } from '../src/process/index.ts';
 import { Pid, _ } from '../src/term.ts';
-import { sleep } from './support/runtime.ts';
+import { sleep } from './support/eventually.ts';
 import { eachTestRuntime } from './support/each-runtime.ts';
 
 const t = eachTestRuntime();

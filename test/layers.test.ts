@@ -10,12 +10,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from './support/cluster.ts';
 
-/** What every group may import: the base of coded errors. */
-const EVERYWHERE = ['src/errors'];
+/** What every group may import: the base of coded errors, and how the environment is read. */
+const EVERYWHERE = ['src/errors', 'src/env'];
 
 /** What each group may import, besides itself and EVERYWHERE. */
 const LAYERS: Record<string, readonly string[]> = {
   'src/errors': [],
+  'src/env': [],
   'src/term': [],
   'src/process': ['src/term'],
   'src/genserver': ['src/term', 'src/process'],

@@ -7,7 +7,8 @@ import {
   TIMEOUT, ProcessError, ReceiveError,
 } from '../src/process/index.ts';
 import { Pid, _ } from '../src/term.ts';
-import { testRuntime, sleep } from './support/runtime.ts';
+import { testRuntime } from './support/runtime.ts';
+import { sleep } from './support/eventually.ts';
 
 test('spawn returns a pid and self() is that pid, also after awaits of foreign promises', async () => {
   const { run } = testRuntime();

@@ -10,7 +10,7 @@ import * as GenServer from '../src/genserver.ts';
 import * as Supervisor from '../src/supervisor.ts';
 import { exit, processInfo, receive, self, send, spawn } from '../src/process/index.ts';
 import { Pid } from '../src/term.ts';
-import { sleep } from './support/runtime.ts';
+import { sleep } from './support/eventually.ts';
 import { eachTestRuntime } from './support/each-runtime.ts';
 import { eventually } from './support/eventually.ts';
 

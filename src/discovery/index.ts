@@ -15,6 +15,7 @@ import type { Node } from '../node/index.ts';
 import { gossip } from './gossip.ts';
 import { epmdPoll, staticList } from './poll.ts';
 import { CodedError } from '../errors.ts';
+import { portFromEnv } from '../env.ts';
 
 export { statsOf, type DiscoveryStats } from './stats.ts';
 export { announcement, parseAnnouncement } from './gossip.ts';
@@ -50,8 +51,7 @@ export function parseStrategy(value: string): Strategy {
 
 /** The discovery port: PLAYGROUND_DISCOVERY_PORT, else 45892. */
 export function discoveryPort(env: NodeJS.ProcessEnv = process.env): number {
-  const port = Number(env.PLAYGROUND_DISCOVERY_PORT);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : DEFAULT_DISCOVERY_PORT;
+  return portFromEnv('PLAYGROUND_DISCOVERY_PORT', DEFAULT_DISCOVERY_PORT, env);
 }
 
 /**

@@ -19,7 +19,7 @@
  * Messages between one pair of processes keep their order because one pair of nodes
  * has exactly one connection and frames are written and read in order.
  */
-import { Pid, Ref, type NodeName } from '../term.ts';
+import { Pid, Ref, isNameAtNode, type NodeName } from '../term.ts';
 import type { RemoteRouter, Runtime } from '../process/index.ts';
 import { isNodeName } from './handshake.ts';
 
@@ -145,7 +145,7 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
     case DOWN: {
       const [, watcher, ref, target] = f;
       if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
-      if (!(target instanceof Pid) && !isNamedTarget(target)) return false;
+      if (!(target instanceof Pid) && !isNameAtNode(target)) return false;
       rt.remoteDown(watcher, ref, target, f[4]);
       return true;
     }
@@ -162,10 +162,6 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
 
 function pids(a: unknown, b: unknown): boolean {
   return a instanceof Pid && b instanceof Pid;
-}
-
-function isNamedTarget(t: unknown): t is [string, NodeName] {
-  return Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string';
 }
 
 function isPeerEntry(e: unknown): e is [NodeName, string, number] {

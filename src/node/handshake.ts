@@ -21,10 +21,10 @@
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeName } from '../term.ts';
 import { CodedError } from '../errors.ts';
+import { playgroundHome } from '../env.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -208,7 +208,7 @@ export function newCreation(): number {
 export function loadCookie(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return explicit;
   if (env.PLAYGROUND_COOKIE) return env.PLAYGROUND_COOKIE;
-  const dir = env.PLAYGROUND_HOME || join(homedir(), '.playground');
+  const dir = playgroundHome(env);
   const file = join(dir, 'cookie');
   try {
     return readCookie(file);

@@ -15,7 +15,7 @@
  *   distribution layer installs; the runtime itself knows nothing of the network.
  *   A pid of this node with another `creation` names a process of an earlier run: dead.
  */
-import { Pid, Ref, NO_NODE, type NodeName } from '../term.ts';
+import { Pid, Ref, NO_NODE, isNameAtNode, type NodeName } from '../term.ts';
 import { swapCurrent, watchBody, type Owner } from './context.ts';
 import { Mailbox } from './mailbox.ts';
 import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions } from './process.ts';
@@ -116,9 +116,9 @@ export class Runtime {
       p.push(msg);
       return msg;
     }
-    if (Array.isArray(dest) && dest.length === 2 && typeof dest[0] === 'string' && typeof dest[1] === 'string') {
+    if (isNameAtNode(dest)) {
       if (dest[1] === this.node) this.names.get(dest[0])?.push(msg);
-      else this.requireRemote('send').send(dest as [string, NodeName], msg, from?.pid ?? null);
+      else this.requireRemote('send').send(dest, msg, from?.pid ?? null);
       return msg;
     }
     throw new ProcessError(

@@ -3,6 +3,10 @@
  * Bounded retry for assertions about eventually-consistent state (discovery, pg, nodedown):
  * runs `check` until it stops throwing, and rethrows its last error once `timeout` ms pass.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
+
 export async function eventually<T>(
   check: () => T | Promise<T>,
   { timeout = 5000, interval = 20 }: { timeout?: number; interval?: number } = {},
@@ -16,8 +20,4 @@ export async function eventually<T>(
     }
     await sleep(interval);
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
