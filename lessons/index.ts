@@ -24,7 +24,3 @@ export { LESSON_UDP_PORT, actionsOf, lessonEnv } from './lesson.ts';
 
 /** Every lesson, in the order they are meant to be taken (their ids are `LESSON_IDS`). */
 export const LESSONS: readonly Lesson[] = [helloWorld, genserver, pubsub];
-
-export function findLesson(id: string): Lesson | undefined {
-  return LESSONS.find((l) => l.id === id);
-}

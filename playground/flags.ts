@@ -6,6 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { LESSON_IDS } from '../lessons/ids.ts';
+import type { BootOptions } from '../src/app/boot.ts';
+import { STRATEGIES, type Strategy } from '../src/discovery/strategies.ts';
 import { CodedError } from '../src/errors.ts';
 
 export class UsageError extends CodedError<'ERR_USAGE'> {}
@@ -24,7 +26,6 @@ interface Flag {
   check?: (value: string) => string | undefined;
 }
 
-const STRATEGIES = ['gossip', 'lan', 'epmd', 'static', 'none'];
 const NAME = /^[A-Za-z0-9_.-]+(@[A-Za-z0-9_.-]+)?$/;
 
 const wholeNumber = (min: number) => (v: string) =>
@@ -53,7 +54,7 @@ export const FLAGS: Record<string, Flag> = {
     type: 'string', value: STRATEGIES.join('|'),
     description: 'How nodes find each other: UDP broadcast on this machine (gossip) or the LAN (lan), the port mapper (epmd), the --connect list (static), or not at all.',
     fallback: 'gossip', example: '--discovery epmd',
-    check: (v) => (STRATEGIES.includes(v) ? undefined : `expects one of ${STRATEGIES.join(', ')}`),
+    check: (v) => ((STRATEGIES as readonly string[]).includes(v) ? undefined : `expects one of ${STRATEGIES.join(', ')}`),
   },
   heartbeat: {
     type: 'string', value: 'ms',
@@ -129,7 +130,28 @@ export function parseFlags(argv: string[]): Values {
   }
   if (values.sname !== undefined && values.name !== undefined) throw new UsageError('ERR_USAGE', 'give either --sname or --name, not both');
   if (values.auto && values.lesson === undefined) throw new UsageError('ERR_USAGE', '--auto plays a lesson: give one with --lesson ID');
+  if (values.discovery === 'static' && values.connect === undefined) {
+    throw new UsageError('ERR_USAGE', '--discovery static connects to the --connect list: give one, e.g. --connect alice@vm,bob@vm');
+  }
   return values;
+}
+
+/** The node's options from checked flags: numbers as numbers, `--connect` lists as one list of names. */
+export function bootOptions(values: Values): BootOptions {
+  const text = (flag: string) => values[flag] as string | undefined;
+  const whole = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
+  const connect = (values.connect as string[] | undefined)?.flatMap((list) => list.split(',')).map((n) => n.trim()).filter(Boolean);
+  return {
+    sname: text('sname'),
+    name: text('name'),
+    cookie: text('cookie'),
+    discovery: text('discovery') as Strategy | undefined,
+    heartbeat: whole('heartbeat'),
+    connect,
+    greet: !values['no-greet'],
+    port: whole('port'),
+    tickTime: whole('tick-time'),
+  };
 }
 
 function parserOptions() {

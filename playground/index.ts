@@ -9,10 +9,10 @@
 import { readFileSync } from 'node:fs';
 import type { Booted } from '../src/app/boot.ts';
 import type { Repl } from '../src/repl/index.ts';
-import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
+import { bootOptions, helpText, parseFlags, UsageError, type Values } from './flags.ts';
 
 /** The codes of errors that mean a bad flag value (exit status 2, as a usage error). */
-const BAD_VALUE = new Set<unknown>(['ERR_BAD_OPTION', 'ERR_BAD_NAME']);
+const BAD_VALUE = new Set<unknown>(['ERR_BAD_NAME']);
 
 /** How long the node may take to stop before the process exits anyway. */
 const STOP_TIMEOUT_MS = 2000;
@@ -56,17 +56,7 @@ async function run(flags: Values): Promise<void> {
   if (!process.stdin.isTTY) process.once('SIGINT', leave);
   let booted: Booted;
   try {
-    booted = await bootNode({
-      sname: flags.sname as string | undefined,
-      name: flags.name as string | undefined,
-      cookie: flags.cookie as string | undefined,
-      discovery: flags.discovery as string | undefined,
-      heartbeat: flags.heartbeat as string | undefined,
-      connect: flags.connect as string[] | undefined,
-      greet: !flags['no-greet'],
-      port: flags.port as string | undefined,
-      tickTime: flags['tick-time'] as string | undefined,
-    });
+    booted = await bootNode(bootOptions(flags));
   } catch (err) {
     fail(err, BAD_VALUE.has((err as { code?: unknown }).code) ? 2 : 1);
   }

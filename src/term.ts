@@ -105,7 +105,6 @@ export function isNameAtNode(value: unknown): value is [string, NodeName] {
 
 /** The wildcard: matches any value. */
 export const _: unique symbol = Symbol('_');
-export type Wildcard = typeof _;
 
 /**
  * A pattern: `_` matches anything, a function is a guard called with the value,

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSocket } from 'node:dgram';
-import { announcement, parseAnnouncement, parseStrategy, DiscoveryError } from '../src/discovery/index.ts';
+import { announcement, parseAnnouncement } from '../src/discovery/index.ts';
 import { cookieTag } from '../src/node/handshake.ts';
 import { startCluster, HOST, type Cluster } from './support/cluster.ts';
 import { createHosts } from './support/netns.ts';
@@ -34,14 +34,6 @@ test('an announcement carries name, port and cookie tag; anything else parses to
   const otherVersion = Buffer.from(packet);
   otherVersion[4] = 99;
   assert.is(parseAnnouncement(otherVersion), null);
-});
-
-test('--discovery accepts the five strategies and names them when refusing', () => {
-  assert.is(parseStrategy('lan'), 'lan');
-  assert.throws(
-    () => parseStrategy('mdns'),
-    (e: unknown) => e instanceof DiscoveryError && /one of gossip, lan, epmd, static, none\. Got: "mdns"/.test(e.message),
-  );
 });
 
 test('a bad flag value ends the node with a clear message and a non-zero exit', async () => {

@@ -36,7 +36,8 @@ const LAYERS: Record<string, readonly string[]> = {
     'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/discovery', 'src/pg', 'src/pubsub',
   ],
   lessons: ['src/index'],
-  playground: ['lessons', 'src/index', 'src/repl', 'src/app'],
+  // src/discovery: only its strategy names, to check --discovery without loading discovery.
+  playground: ['lessons', 'src/index', 'src/repl', 'src/app', 'src/discovery'],
 };
 
 function sources(dir: string): string[] {

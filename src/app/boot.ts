@@ -6,46 +6,43 @@
  * service is restarted alone, and the crash and restart are logged). This is the one
  * place that wires every layer together, as OTP's kernel application starts its
  * supervision tree; `src/node` below it knows only connections.
- * The CLI (`playground/index.ts`) parses its flags and calls `bootNode`; without
- * `--sname`/`--name` the result is a plain, non-distributed runtime.
+ * The CLI checks its flags (`playground/flags.ts`, which also turns them into
+ * `BootOptions`) and calls `bootNode`; without `--sname`/`--name` the result is a
+ * plain, non-distributed runtime.
  *
  * @example
  * const { node, stop } = await bootNode({ sname: 'alice', discovery: 'gossip' })
  * node.name //=> 'alice@vm'
  */
 import { setPrintedLocalNode } from '../term.ts';
-import { Runtime, setDefaultRuntime, type Logger, type LogLevel } from '../process/index.ts';
+import { Runtime, setDefaultRuntime } from '../process/index.ts';
 import { loadCookie } from '../node/handshake.ts';
 import { epmdPort, formatNames } from '../node/epmd.ts';
 import { names } from '../node/epmd-client.ts';
 import { fullName, startNode, stopNode, type Node } from '../node/index.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as PubSub from '../pubsub/index.ts';
-import { DEFAULT_HEARTBEAT, discovery, discoveryPort, parseStrategy, type Strategy } from '../discovery/index.ts';
+import { DEFAULT_HEARTBEAT, discovery, discoveryPort, type Strategy } from '../discovery/index.ts';
 import { services } from './services.ts';
-import { CodedError } from '../errors.ts';
 
-/** The options the CLI passes, as parsed (numbers may still be strings). */
+/** What a node starts with: the command line's flags, checked (`playground/flags.ts`). */
 export interface BootOptions {
   sname?: string;
   name?: string;
   cookie?: string;
-  /** gossip (default), lan, epmd, static, none. */
-  discovery?: string;
-  /** ms between discovery announcements or polls. */
-  heartbeat?: number | string;
-  /** For static discovery: `a@vm,b@vm`. Also connected to at start with any strategy. */
-  connect?: string | string[];
+  /** How nodes find each other (default gossip). */
+  discovery?: Strategy;
+  /** ms between discovery announcements or polls (default 2000). */
+  heartbeat?: number;
+  /** Nodes to connect to at start; the list of static discovery. */
+  connect?: readonly string[];
   /** The greeter (default on). */
   greet?: boolean;
   /** TCP port for peers (default: any free one). */
-  port?: number | string;
-  /** ms of silence before a peer is declared down. */
-  tickTime?: number | string;
-  log?: Logger;
+  port?: number;
+  /** ms of silence before a peer is declared down (default 60000). */
+  tickTime?: number;
 }
-
-export class BootError extends CodedError<'ERR_BAD_OPTION'> {}
 
 export interface Booted {
   runtime: Runtime;
@@ -58,33 +55,27 @@ export interface Booted {
 
 /** Starts the node the options describe and makes its runtime the default one. */
 export async function bootNode(opts: BootOptions): Promise<Booted> {
-  const log = opts.log ?? defaultLogger;
   if (opts.sname === undefined && opts.name === undefined) {
-    const runtime = new Runtime({ log });
+    const runtime = new Runtime();
     setDefaultRuntime(runtime);
     await PubSub.start();
     return { runtime, node: null, stop: async () => runtime.shutdown() };
   }
-  const name = fullName(opts);
-  const strategy: Strategy = parseStrategy(opts.discovery ?? 'gossip');
-  const heartbeat = number('--heartbeat', opts.heartbeat, DEFAULT_HEARTBEAT, 10);
-  const hosts = (Array.isArray(opts.connect) ? opts.connect : [opts.connect ?? ''])
-    .flatMap((s) => s.split(','))
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const strategy = opts.discovery ?? 'gossip';
+  const hosts = opts.connect ?? [];
   const cookie = loadCookie(opts.cookie);
   const mapperPort = epmdPort();
   const node = await startNode({
-    name,
+    name: fullName(opts),
     cookie,
-    port: number('--port', opts.port, 0, 0),
+    port: opts.port ?? 0,
     host: strategy === 'lan' ? '0.0.0.0' : '127.0.0.1',
-    tickTime: number('--tick-time', opts.tickTime, 60_000, 100),
+    tickTime: opts.tickTime ?? 60_000,
     epmdPort: mapperPort,
-    log,
   });
   setDefaultRuntime(node.runtime);
   setPrintedLocalNode(node.name);
+  const heartbeat = opts.heartbeat ?? DEFAULT_HEARTBEAT;
   const body = discovery(node, { strategy, heartbeat, port: discoveryPort(), cookie, epmdPort: mapperPort, hosts });
   const specs = services(node, { epmdPort: mapperPort, greet: opts.greet !== false, discovery: body });
   const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });
@@ -110,19 +101,4 @@ export async function printNames(write: (text: string) => void = (t) => process.
     write(`epmd: Cannot connect to local epmd (no port mapper on 127.0.0.1:${port})\n`);
     return 1;
   }
-}
-
-/** Log lines as `[info] text` on stdout; debug lines only with PLAYGROUND_DEBUG set. */
-export const defaultLogger: Logger = (level: LogLevel, text: string) => {
-  if (level === 'debug' && !process.env.PLAYGROUND_DEBUG) return;
-  process.stdout.write(`[${level}] ${text}\n`);
-};
-
-// Internals
-
-function number(flag: string, value: number | string | undefined, fallback: number, min: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new BootError('ERR_BAD_OPTION', `${flag} expects a whole number >= ${min}. Got: ${JSON.stringify(value)}`);
-  return n;
 }

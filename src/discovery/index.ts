@@ -14,14 +14,12 @@
 import type { Node } from '../node/index.ts';
 import { gossip } from './gossip.ts';
 import { epmdPoll, staticList } from './poll.ts';
+import type { Strategy } from './strategies.ts';
 import { CodedError } from '../errors.ts';
 import { portFromEnv } from '../env.ts';
 
-export { statsOf, type DiscoveryStats } from './stats.ts';
 export { announcement, parseAnnouncement } from './gossip.ts';
-
-export const STRATEGIES = ['gossip', 'lan', 'epmd', 'static', 'none'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+export { STRATEGIES, type Strategy } from './strategies.ts';
 
 /** The UDP port gossip uses unless PLAYGROUND_DISCOVERY_PORT says otherwise. */
 export const DEFAULT_DISCOVERY_PORT = 45892;
@@ -38,16 +36,10 @@ export interface DiscoveryOptions {
   cookie: string;
   epmdPort: number;
   /** Nodes for `static`. */
-  hosts: string[];
+  hosts: readonly string[];
 }
 
 // Client API
-
-/** Checks a `--discovery` value. */
-export function parseStrategy(value: string): Strategy {
-  if ((STRATEGIES as readonly string[]).includes(value)) return value as Strategy;
-  throw new DiscoveryError('ERR_BAD_DISCOVERY', `--discovery must be one of ${STRATEGIES.join(', ')}. Got: ${JSON.stringify(value)}`);
-}
 
 /** The discovery port: PLAYGROUND_DISCOVERY_PORT, else 45892. */
 export function discoveryPort(env: NodeJS.ProcessEnv = process.env): number {

@@ -139,11 +139,6 @@ export class Node implements op.FrameContext<Connection> {
     else this.watchers.delete(pid.key);
   }
 
-  /** The address a peer was reached at (for discovery and the mesh). */
-  addressOf(node: NodeName): op.Address | undefined {
-    return this.addresses.get(node);
-  }
-
   /** Closes every connection and the listener. */
   async stop(): Promise<void> {
     this.stopped = true;

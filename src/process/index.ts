@@ -127,10 +127,8 @@ export function flush(): unknown[] {
  * still running by then is killed and the promise rejects with `ERR_TIMEOUT`.
  *
  * @example
- * iex(bob)> await inProcess(async () => { send(self(), 'hi'); return await receive() })
- * 'hi'
- * iex(bob)> await inProcess(() => receive(), { timeout: 10 }).catch((e) => e.code)
- * 'ERR_TIMEOUT'
+ * await inProcess(async () => { send(self(), 'hi'); return await receive() }) //=> 'hi'
+ * await inProcess(() => receive(), { timeout: 10 }).catch((e) => e.code) //=> 'ERR_TIMEOUT'
  */
 export function inProcess<T>(fn: () => T | Promise<T>, opts: { timeout?: number; runtime?: Runtime } = {}): Promise<T> {
   const rt = opts.runtime ?? currentRuntime();

@@ -225,20 +225,12 @@ export class Runtime {
     return this.procs.get(pid.id);
   }
 
-  lookup(name: string): Process | undefined {
-    return this.names.get(name);
-  }
-
   isLocalNode(pid: Pid | Ref): boolean {
     return pid.node === this.node;
   }
 
   makeRef(): Ref {
     return new Ref(this.node, this.nextRef++, this.creation);
-  }
-
-  get size(): number {
-    return this.procs.size;
   }
 
   log(level: LogLevel, text: string): void {
@@ -429,7 +421,8 @@ function describe(value: unknown): string {
   }
 }
 
+/** Log lines as `[info] text` on stdout (the REPL puts its own above the prompt); debug lines only with PLAYGROUND_DEBUG set. */
 const defaultLogger: Logger = (level, text) => {
-  if (level === 'debug') return;
-  process.stderr.write(`[${level}] ${text}\n`);
+  if (level === 'debug' && !process.env.PLAYGROUND_DEBUG) return;
+  process.stdout.write(`[${level}] ${text}\n`);
 };
