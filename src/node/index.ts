@@ -44,6 +44,8 @@ export interface StartOptions {
   host?: string;
   /** ms of silence before a peer is declared down (default 60 000). */
   tickTime?: number;
+  /** ms a handshake may take before the connection is dropped (default 7000, Erlang's net_setuptime). */
+  setupTime?: number;
   /** The port mapper's port (default PLAYGROUND_EPMD_PORT or 4370). */
   epmdPort?: number;
   /** Register with the port mapper (default true). */
@@ -82,7 +84,7 @@ export async function startNode(opts: StartOptions): Promise<Node> {
     port: opts.port ?? 0,
     epmdPort: mapperPort,
     tickTime: opts.tickTime ?? 60_000,
-    setupTime: 7000,
+    setupTime: opts.setupTime ?? 7000,
   });
   await node.listen();
   if (opts.register !== false) {

@@ -175,7 +175,7 @@ export class Cluster {
    * A node inside this test process (same cookie and port mapper), to drive the others
    * through the real protocol; `stop()` stops it too.
    */
-  async local(sname: string, opts: { tickTime?: number } = {}): Promise<Node> {
+  async local(sname: string, opts: { tickTime?: number; setupTime?: number } = {}): Promise<Node> {
     const n = await startNode({ sname, cookie: this.env.PLAYGROUND_COOKIE, epmdPort: this.epmdPort, ...opts });
     this.locals.push(n);
     return n;
