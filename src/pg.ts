@@ -121,11 +121,17 @@ export function leave(group: Group, pids: Pid | Pid[], scope = DEFAULT_SCOPE): '
 }
 
 /**
- * Every member of `group` this node can see, local and remote.
+ * Every member of `group` this node can see, local and remote. A join on another node
+ * shows here once its message has arrived (`monitor` tells when).
  *
  * @example
- * iex(alice)> pg.getMembers(['hermes', 'PubSub'])
- * [ #PID<0.95.0>, #PID<12.96.0> ]
+ * iex(alice)> const [ref] = pg.monitor('crew')
+ * iex(bob)> pg.join('crew', self())
+ * 'ok'
+ * iex(alice)> await receive([ref, 'join', 'crew', _])
+ * [ #Reference<0.0.0.130>, 'join', 'crew', [ #PID<12.110.0> ] ]
+ * iex(alice)> pg.getMembers('crew')
+ * [ #PID<12.110.0> ]
  */
 export function getMembers(group: Group, scope = DEFAULT_SCOPE): Pid[] {
   return [...(scopeFor(scope).members.get(termKey(group)) ?? [])];

@@ -10,8 +10,10 @@
  * `'greetings'` answers with the nodes that greeted this one, oldest first.
  *
  * @example
- * iex(carol)> await GenServer.call('greeter', 'greetings')
- * [ 'alice@vm', 'bob@vm' ]
+ * // On carol, started after alice and bob (narrative, not run: the greetings come a
+ * // moment after the nodes connect, with nothing to wait on at the prompt; the
+ * // hello-world test in test/cluster.test.ts checks them):
+ * await GenServer.call('greeter', 'greetings') //=> [ 'alice@vm', 'bob@vm' ]
  */
 import * as GenServer from '../genserver.ts';
 import { currentRuntime } from '../process/index.ts';

@@ -167,6 +167,13 @@ export function list(): NodeName[] {
  *
  * @example
  * iex(alice)> monitorNodes(true)
+ * true
+ * iex(bob)> disconnect('alice@vm')
+ * true
+ * iex(alice)> await receive(['nodedown', _])
+ * [ 'nodedown', 'bob@vm' ]
+ * iex(alice)> await connect('bob@vm')
+ * true
  * iex(alice)> await receive(['nodeup', _])
  * [ 'nodeup', 'bob@vm' ]
  */
@@ -183,8 +190,8 @@ export function monitorNodes(flag: boolean): true {
  * port mapper runs.
  *
  * @example
- * iex(alice)> await names()
- * [ [ 'alice', 41237 ], [ 'bob', 40211 ] ]
+ * iex(alice)> (await names()).map(([name, port]) => [name, typeof port])
+ * [ [ 'alice', 'number' ], [ 'bob', 'number' ] ]
  */
 export async function names(): Promise<Array<[string, number]>> {
   return (await epmdNames(epmdPort())).names.map(([name, port]) => [aliveOf(name), port]);
