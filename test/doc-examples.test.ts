@@ -11,8 +11,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { tsFiles } from './support/files.ts';
 import { HOST, ROOT, startCluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
@@ -21,14 +22,6 @@ interface Example {
   input: string;
   expected: string[];
   line: number;
-}
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
 }
 
 /** The transcripts of one file, in order. */
@@ -84,7 +77,7 @@ async function evaluate(node: NodeProcess, input: string): Promise<string> {
 }
 
 let total = 0;
-for (const file of sources(join(ROOT, 'src'))) {
+for (const file of tsFiles(join(ROOT, 'src'))) {
   const found = examples(readFileSync(file, 'utf8'));
   if (found.length === 0) continue;
   total += found.length;

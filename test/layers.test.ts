@@ -6,8 +6,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { tsFiles } from './support/files.ts';
 import { ROOT } from './support/cluster.ts';
 
 /** What every group may import: the base of coded errors, and how the environment is read. */
@@ -40,14 +41,6 @@ const LAYERS: Record<string, readonly string[]> = {
   playground: ['lessons', 'src/index', 'src/repl', 'src/app', 'src/discovery'],
 };
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
-}
-
 /** The files a source file imports (relative specifiers only), as paths from the root. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -66,7 +59,7 @@ function groupOf(path: string): string {
 
 const graph = new Map<string, string[]>();
 for (const dir of ['src', 'lessons', 'playground']) {
-  for (const file of sources(join(ROOT, dir))) graph.set(relative(ROOT, file), importsOf(file));
+  for (const file of tsFiles(join(ROOT, dir))) graph.set(relative(ROOT, file), importsOf(file));
 }
 
 test('the import scanner sees the imports it should (a scanner that finds none proves nothing)', () => {
