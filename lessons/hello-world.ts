@@ -172,7 +172,7 @@ export const helloWorld: Lesson = {
       title: 'Only packets that are ours',
       explain: [
         'The fix is to scope the packets: announcements start with `node::`, and anything',
-        'else is ignored (and counted, as the playground\'s own discovery does). Stop the',
+        'else is ignored and counted (the playground\'s own discovery ignores it too). Stop the',
         'old supervisor and start one with the fixed server; it answers a call with the',
         'number of packets it ignored.',
       ].join('\n'),
