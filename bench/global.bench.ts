@@ -11,7 +11,7 @@ import * as pg from '../src/pg.ts';
 import * as global from '../src/global.ts';
 import * as rpc from '../src/rpc.ts';
 import { heal, partition } from '../src/node/partition.ts';
-import { distServices } from '../src/dist-services.ts';
+import { distServices } from '../src/app/dist-services.ts';
 import { receive, spawn, send } from '../src/process/index.ts';
 import { startCluster } from '../test/support/cluster.ts';
 import { percentile, report } from './report.ts';

@@ -4,8 +4,8 @@
  * each timed on its own. Prints `remote_call_p50_us` and `remote_call_p99_us`.
  */
 import { startCluster, PEER } from '../test/support/cluster.ts';
+import { GenServer } from '../src/index.ts';
 import { timedCalls } from './support/nodes.ts';
-import * as GenServer from '../src/genserver.ts';
 import { percentile, report } from './report.ts';
 
 const N = 20_000;

@@ -10,7 +10,7 @@
  * and the cut keeps discovery from crossing it.
  */
 import { NO_NODE, _, getMembers, global, list, node, partitions, rpc, type Pid } from '../src/index.ts';
-import type { CheckContext, Lesson } from './index.ts';
+import type { CheckContext, Lesson } from './lesson.ts';
 
 const COUNTER = "const Counter = { init: (n) => ['ok', n], handleCall: (_req, _from, n) => ['reply', n, n + 1] }";
 

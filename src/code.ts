@@ -17,16 +17,10 @@
  */
 import { createRequire } from 'node:module';
 import { setCompiler } from './node/spawn.ts';
+import { CodedError } from './errors.ts';
 
-export class CodeError extends Error {
-  constructor(
-    readonly code: 'ERR_NOT_A_FUNCTION' | 'ERR_CAPTURED' | 'ERR_NATIVE' | 'ERR_BAD_SOURCE' | 'ERR_BAD_NAME',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CodeError';
-  }
-}
+/** Code that cannot travel: not a function, a captured variable, no source, bad source. */
+export class CodeError extends CodedError<'ERR_NOT_A_FUNCTION' | 'ERR_CAPTURED' | 'ERR_NATIVE' | 'ERR_BAD_SOURCE' | 'ERR_BAD_NAME'> {}
 
 /** The names every node has: JavaScript's and Node's own globals, as at start. */
 const BASELINE = new Set(Object.getOwnPropertyNames(globalThis));

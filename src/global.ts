@@ -45,31 +45,20 @@
  * 'ok'
  */
 import { Pid, type NodeName, type Ref } from './term.ts';
+import { CodedError } from './errors.ts';
 import {
-  currentRuntime, exit, monitor, demonitor, receive, send as sendTo, self, type Runtime,
+  currentRuntime, exit, inProcess, monitor, demonitor, receive, send as sendTo, self, setNameService, type Runtime,
 } from './process/index.ts';
 import { list, monitorNodes } from './node/index.ts';
-import { isNodeName } from './node/handshake.ts';
 import { checkTravel, compile } from './code.ts';
-import { onTempProcess } from './genserver/start.ts';
 
 export const SERVER = 'global_name_server';
-
-/** A name as `GenServer` and `Supervisor` take it: `['global', 'x']`. */
-export type GlobalName = readonly ['global', string];
 
 /** Resolves a conflict after a heal: gives the pid to keep, or null for neither. */
 export type Resolve = (name: string, pid1: Pid, pid2: Pid) => Pid | null | Promise<Pid | null>;
 
-export class GlobalError extends Error {
-  constructor(
-    readonly code: 'ERR_BAD_ARG' | 'ERR_NOT_REGISTERED' | 'ERR_NOT_ALIVE',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'GlobalError';
-  }
-}
+/** A bad global name or pid, a send to a name nobody holds, or no name server here. */
+export class GlobalError extends CodedError<'ERR_BAD_ARG' | 'ERR_NOT_REGISTERED' | 'ERR_NOT_ALIVE'> {}
 
 type Entry = [name: string, pid: Pid, resolve: string | null];
 
@@ -113,7 +102,7 @@ export function register(name: string, pid: Pid, resolve?: Resolve): Promise<'ye
   const method = resolve === undefined ? null : checkTravel(resolve, 'global.register resolve');
   const rt = currentRuntime();
   tableOf(rt);
-  return onTempProcess(rt, async () => {
+  return inProcess(async () => {
     sendTo(SERVER, ['register', self(), [name, pid, method]]);
     const [, answer] = (await receive(['register_done', isAnswer])) as [string, 'yes' | 'no'];
     return answer;
@@ -144,10 +133,7 @@ export function registered(): string[] {
   return [...tableOf(currentRuntime()).names.keys()];
 }
 
-/** True for `['global', name]` (a `[name, node]` pair has a node name second). */
-export function isGlobalName(v: unknown): v is GlobalName {
-  return Array.isArray(v) && v.length === 2 && v[0] === 'global' && typeof v[1] === 'string' && v[1] !== '' && !isNodeName(v[1]);
-}
+setNameService('global', { whereis, register });
 
 /** The name server's body; every node starts one at boot (see `dist-services.ts`). */
 export async function server(): Promise<void> {

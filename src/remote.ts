@@ -9,6 +9,8 @@
  * that cannot be reached rejects with `ERR_NODEDOWN` within the connect time.
  *
  * @example
+ * iex(bob)> node()
+ * 'bob@vm'
  * iex(alice)> await spawn('bob@vm', () => console.log(`hello from ${node()}`))
  * #PID<12.120.0>
  * //=> bob prints: hello from bob@vm

@@ -14,34 +14,28 @@
  * keeps the remote frames; a result that cannot travel is refused on the remote side.
  *
  * @example
+ * iex(bob)> node()
+ * 'bob@vm'
  * iex(alice)> await rpc.call('bob@vm', () => node())
  * 'bob@vm'
  * iex(alice)> await rpc.call('bob@vm', (a, b) => a + b, 1, 2)
  * 3
  * iex(alice)> await rpc.multicall(['bob@vm', 'nobody@vm'], () => list().length)
- * [ [ 2 ], [ 'nobody@vm' ] ]
+ * [ [ 1 ], [ 'nobody@vm' ] ]
  */
-import { exit, receive, currentRuntime, TIMEOUT, ExitSignal } from './process/index.ts';
-import { onTempProcess } from './genserver/start.ts';
+import { exit, inProcess, receive, currentRuntime, TIMEOUT, ExitSignal } from './process/index.ts';
 import { connect, list } from './node/index.ts';
 import { encode } from './node/codec.ts';
 import { SENT_CODE, checkTravel, compile, defineBuiltin } from './code.ts';
 import { spawnSource } from './remote.ts';
 import { _, type NodeName } from './term.ts';
+import { CodedError } from './errors.ts';
 
-export class RpcError extends Error {
-  constructor(
-    readonly code: 'ERR_NODEDOWN' | 'ERR_TIMEOUT' | 'ERR_REMOTE' | 'ERR_EXIT' | 'ERR_BAD_ARG',
-    message: string,
-    /** The Erlang-shaped reason: `['badrpc', 'nodedown']`, `['badrpc', 'timeout']`, ... */
-    readonly reason: unknown,
-    /** The remote side's error, for `ERR_REMOTE`. */
-    cause?: unknown,
-  ) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'RpcError';
-  }
-}
+/**
+ * A failed rpc; `reason` is Erlang's: `['badrpc', 'nodedown']`, `['badrpc', 'timeout']`,
+ * `['badrpc', ['EXIT', error]]`; for `ERR_REMOTE` the remote side's error is the cause.
+ */
+export class RpcError extends CodedError<'ERR_NODEDOWN' | 'ERR_TIMEOUT' | 'ERR_REMOTE' | 'ERR_EXIT' | 'ERR_BAD_ARG'> {}
 
 /** Options of `call` and `multicall`, given after the arguments: `{ timeout: ms }`. */
 export interface RpcOptions {
@@ -133,7 +127,7 @@ function splitTimeout(args: unknown[]): [unknown[], number] {
 async function callSource(node: NodeName, source: string, args: unknown[], ms: number): Promise<unknown> {
   if (node === currentRuntime().node) return runHere(source, args);
   if (!list().includes(node) && !(await connect(node))) throw nodedown(node);
-  return onTempProcess(currentRuntime(), async () => {
+  return inProcess(async () => {
     let pid, ref;
     try {
       [pid, ref] = await spawnSource(node, '$rpc', [source, args], false, true);

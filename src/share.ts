@@ -25,8 +25,7 @@
  * iex(bob)> await GenServer.start(Stack, ['hello'], { name: 'stack' })
  * #PID<0.125.0>
  */
-import { TIMEOUT, currentRuntime, makeRef, receive, self, send, type Runtime } from './process/index.ts';
-import { onTempProcess } from './genserver/start.ts';
+import { TIMEOUT, currentRuntime, inProcess, makeRef, receive, self, send, type Runtime } from './process/index.ts';
 import { list, monitorNodes } from './node/index.ts';
 import { CodeError, checkTravel, compile, provide } from './code.ts';
 import { Pid, _, type NodeName } from './term.ts';
@@ -53,7 +52,7 @@ export async function share(defs: unknown): Promise<string[]> {
   const out: Def[] = entries.map(([name, value]) => define(name, value, rt.node, stamp, names));
   const table = tableOf(rt);
   for (const d of out) install(rt, table, d, false);
-  await onTempProcess(rt, async () => {
+  await inProcess(async () => {
     const ref = makeRef();
     const waiting = new Set(list());
     for (const n of waiting) send([CODE_SERVER, n], ['load', out, self(), ref]);

@@ -3,8 +3,7 @@
  * function run as a process of a runtime, and a call timed many times over in one.
  */
 import type { Cluster } from '../../test/support/cluster.ts';
-import { inProcess } from '../../test/support/cluster.ts';
-import type { Runtime } from '../../src/process/index.ts';
+import { inProcess, type Runtime } from '../../src/process/index.ts';
 
 /** Starts `names` as bench peers of `cluster`; resolves with their full node names. */
 export async function startPeers(cluster: Cluster, names: string[]): Promise<string[]> {
@@ -14,12 +13,12 @@ export async function startPeers(cluster: Cluster, names: string[]): Promise<str
 
 /** Runs `fn` as a process of `rt`. */
 export function on<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => rt.spawn(() => fn().then(resolve, reject), [], null));
+  return inProcess(fn, { runtime: rt });
 }
 
 /** Times `n` sequential awaits of `call` in a process of `rt`: one sample in us each. */
 export function timedCalls(rt: Runtime, n: number, call: () => Promise<unknown>, timeout = 30_000): Promise<number[]> {
-  return inProcess(rt, async () => {
+  return inProcess(async () => {
     const samples = new Array<number>(n);
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
@@ -27,5 +26,5 @@ export function timedCalls(rt: Runtime, n: number, call: () => Promise<unknown>,
       samples[i] = (performance.now() - t0) * 1000;
     }
     return samples;
-  }, timeout);
+  }, { runtime: rt, timeout });
 }

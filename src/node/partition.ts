@@ -9,6 +9,10 @@
  * or the next send connects again within a heartbeat.
  *
  * @example
+ * iex(bob)> node()
+ * 'bob@vm'
+ * iex(carol)> node()
+ * 'carol@vm'
  * iex(alice)> partition(['alice@vm'], ['bob@vm', 'carol@vm'])
  * //=> [warning] netsplit by alice@vm: alice@vm | bob@vm, carol@vm; this node is cut off from bob@vm, carol@vm until heal()
  * iex(alice)> list()
@@ -21,18 +25,12 @@ import { currentNode, node as thisNode } from './index.ts';
 import type { Node } from './node.ts';
 import type { Partition } from './cut.ts';
 import type { NodeName } from '../term.ts';
+import { CodedError } from '../errors.ts';
 
 export type { Partition } from './cut.ts';
 
-export class PartitionError extends Error {
-  constructor(
-    readonly code: 'ERR_BAD_ARG' | 'ERR_UNKNOWN_NODE' | 'ERR_OVERLAP' | 'ERR_NOT_ALIVE',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PartitionError';
-  }
-}
+/** A partition, delay or drop that was refused; nothing was cut. */
+export class PartitionError extends CodedError<'ERR_BAD_ARG' | 'ERR_UNKNOWN_NODE' | 'ERR_OVERLAP' | 'ERR_NOT_ALIVE'> {}
 
 // Client API
 

@@ -19,6 +19,7 @@
  */
 import { Pid, Ref, type NodeName } from '../term.ts';
 import type { Runtime } from '../process/index.ts';
+import { CodedError } from '../errors.ts';
 import { SPAWN_REPLY, SPAWN_REQUEST } from './dist.ts';
 
 /** Turns a function's source into the function (installed by the code layer). */
@@ -31,17 +32,8 @@ export function setCompiler(compile: Compiler): void {
   compiler = compile;
 }
 
-export class SpawnError extends Error {
-  constructor(
-    readonly code: 'ERR_NODEDOWN' | 'ERR_REMOTE_COMPILE' | 'ERR_BAD_NODE',
-    message: string,
-    /** The Erlang-shaped reason: `['nodedown', node]` or `['badarg', text]`. */
-    readonly reason: unknown,
-  ) {
-    super(message);
-    this.name = 'SpawnError';
-  }
-}
+/** A spawn on another node that failed; `reason` is `['nodedown', node]` or `['badarg', text]`. */
+export class SpawnError extends CodedError<'ERR_NODEDOWN' | 'ERR_REMOTE_COMPILE' | 'ERR_BAD_NODE'> {}
 
 interface Request {
   node: NodeName;
