@@ -11,7 +11,7 @@
  * them among the step's logs.
  */
 import { NO_NODE, SeqDiagram, dbg, getMembers, list, node, sys, type Pid } from '../src/index.ts';
-import type { CheckContext, Lesson } from './index.ts';
+import type { CheckContext, Lesson } from './lesson.ts';
 
 /** True when a line matching `re` was printed since the step began. */
 const printed = (ctx: CheckContext, re: RegExp) => ctx.logs.some((line) => re.test(line));

@@ -51,49 +51,15 @@
  * iex(bob)> await GenServer.call('stack', 'pop')
  * 'world'
  */
-import { Pid, Ref, type NodeName } from './term.ts';
-import { currentProcess, currentRuntime, ProcessError } from './process/index.ts';
-import { GenServerError, short } from './genserver/errors.ts';
-import { doStart, onTempProcess } from './genserver/start.ts';
+import { Pid, Ref, short, type NodeName } from './term.ts';
+import { currentProcess, currentRuntime, inProcess, isServiceName, nameService, ProcessError } from './process/index.ts';
+import { GenServerError } from './genserver/errors.ts';
+import { doStart } from './genserver/start.ts';
 import { CALL, CAST, WHEREIS, callFrom, checkServer, resolve, stopFrom } from './genserver/request.ts';
+import type { From, GenServerModule, ServerRef, StartOptions } from './genserver/types.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
-
-/** Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`. */
-export type From = readonly [Pid, Ref];
-/** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
-export type Action = number | 'hibernate' | { readonly continue: unknown };
-type Awaitable<T> = T | Promise<T>;
-
-export type InitResult<S> = readonly ['ok', S] | readonly ['ok', S, Action] | readonly ['stop', unknown];
-export type CallResult<S> =
-  | readonly ['reply', unknown, S]
-  | readonly ['reply', unknown, S, Action]
-  | readonly ['noreply', S]
-  | readonly ['noreply', S, Action]
-  | readonly ['stop', unknown, unknown, S]
-  | readonly ['stop', unknown, S];
-export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['noreply', S, Action] | readonly ['stop', unknown, S];
-
-/** A callback module: a plain object, a class instance or a class with static methods. */
-export interface GenServerModule<S = any> {
-  init(arg: any): Awaitable<InitResult<S>>;
-  handleCall?(request: any, from: From, state: S): Awaitable<CallResult<S>>;
-  handleCast?(request: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleInfo?(msg: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleContinue?(arg: any, state: S): Awaitable<NoReplyResult<S>>;
-  terminate?(reason: unknown, state: S): unknown;
-}
-
-/** A server to talk to: its pid, its registered name, or `[name, node]`. */
-export type ServerRef = Pid | string | readonly [string, NodeName];
-
-export interface StartOptions {
-  /** Registers the server under this name before init runs. */
-  name?: string;
-  /** How long init may take, in ms (default: no limit); then the server is killed. */
-  timeout?: number;
-}
+export type { Action, CallResult, From, GenServerModule, InitResult, NoReplyResult, ServerRef, StartOptions } from './genserver/types.ts';
 
 // Client API
 
@@ -141,7 +107,7 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
  */
 export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => call(server, request, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => call(server, request, timeout));
   return callFrom(p, server, request, timeout, CALL) as Promise<T>;
 }
 
@@ -155,8 +121,10 @@ export function call<T = any>(server: ServerRef, request: unknown, timeout: numb
  */
 export function cast(server: ServerRef, request: unknown): 'ok' {
   checkServer(server, CAST);
+  const target = isServiceName(server) ? nameService(server[0]).whereis(server[1]) : server;
+  if (target === undefined) return 'ok';
   try {
-    currentRuntime().send(server, ['$gen_cast', request], currentProcess());
+    currentRuntime().send(target, ['$gen_cast', request], currentProcess());
   } catch (err) {
     if (!(err instanceof ProcessError) || (err.code !== 'ERR_NOT_REGISTERED' && err.code !== 'ERR_NOT_DISTRIBUTED')) throw err;
   }
@@ -194,7 +162,7 @@ export function reply(from: From, value: unknown): 'ok' {
  */
 export function stop(server: ServerRef, reason: unknown = 'normal', timeout: number = Infinity): Promise<'ok'> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => stop(server, reason, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => stop(server, reason, timeout));
   return stopFrom(p, server, reason, timeout);
 }
 

@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { names } from '../src/node/epmd-client.ts';
 import { startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
+import { ask } from './support/prompt.ts';
 
-const ask = (node: NodeProcess, line: string, timeout?: number) => node.ask(line, timeout);
 
 let c: Cluster;
 let alice: NodeProcess;

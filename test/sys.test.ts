@@ -12,7 +12,7 @@ import * as GenServer from '../src/genserver.ts';
 import * as sys from '../src/trace/sys.ts';
 import * as dbg from '../src/trace/dbg.ts';
 import { eachTestRuntime } from './support/each-runtime.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, exactly } from './support/eventually.ts';
 
 const t = eachTestRuntime();
 test.after.each(() => {
@@ -76,7 +76,7 @@ test('sys.trace prints what the server handles and its new state, for calls, cas
     GenServer.cast('acc', ['add', 'apples']);
     assert.equal(await GenServer.call('acc', 'list'), ['apples']);
     send(pid, 'hello');
-    await eventually(() => assert.is(lines().length, 6));
+    await exactly(() => lines().length, 6, { what: 'trace lines' });
     const me = self();
     assert.equal(lines(), [
       "*DBG* acc got cast [ 'add', 'apples' ]",

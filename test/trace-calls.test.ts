@@ -12,7 +12,7 @@ import { exit, isAlive, processes, processInfo, receive, self, spawn, spawnMonit
 import * as GenServer from '../src/genserver.ts';
 import * as dbg from '../src/trace/dbg.ts';
 import { eachTestRuntime } from './support/each-runtime.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, exactly } from './support/eventually.ts';
 
 const t = eachTestRuntime();
 test.after.each(() => {
@@ -72,7 +72,7 @@ test('the limit is counted at the call: a hot loop reports exactly `limit` calls
     assert.is(sum, 5_000_050_000);
     assert.is(Foo.bar, bar, 'the wrapper took itself out at the third call');
     await waitLine(/stopped at its limit \(3 calls\)/);
-    assert.is(count(/call Object\.bar\(/), 3);
+    await exactly(() => count(/call Object\.bar\(/), 3, { what: 'call lines' });
     assert.equal(dbg.traces(), []);
   }));
 

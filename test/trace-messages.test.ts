@@ -10,7 +10,7 @@ import { _ } from '../src/term.ts';
 import { exit, monitor, processes, processInfo, receive, self, send, spawn, spawnLink, spawnMonitor, trapExit } from '../src/process/index.ts';
 import * as dbg from '../src/trace/dbg.ts';
 import { eachTestRuntime } from './support/each-runtime.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, exactly } from './support/eventually.ts';
 
 const t = eachTestRuntime();
 test.after.each(() => {
@@ -76,7 +76,7 @@ test('a process sending a million messages reports exactly its limit, then runs 
     send(flood, 'go');
     await receive(['DOWN', ref, _, _, 'normal'], { after: 30_000 });
     await waitLine(/stopped at its limit \(10 events\)/);
-    assert.is(lines().filter((l) => l.includes(' ! ')).length, 10);
+    await exactly(() => lines().filter((l) => l.includes(' ! ')).length, 10, { what: 'send lines' });
     assert.is(lines().at(-1), `dbg: trace of ${flood} stopped at its limit (10 events)`);
   }));
 

@@ -6,12 +6,11 @@
  * first; errors name the function that made the request (`GenServer.call`,
  * `sys.getState`) as Elixir's exits do.
  */
-import { Pid, Ref, _, equal, type NodeName } from '../term.ts';
-import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Process, type Runtime } from '../process/index.ts';
-import { GenServerError, exitError, short } from './errors.ts';
+import { Pid, Ref, _, equal, isNameAtNode, short, type NodeName } from '../term.ts';
+import { currentProcess, inProcess, isServiceName, nameService, ProcessError, ReceiveError, type Process, type Runtime } from '../process/index.ts';
+import { GenServerError, exitError } from './errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './call-timers.ts';
-import { onTempProcess } from './start.ts';
-import type { ServerRef } from '../genserver.ts';
+import type { ServerRef } from './types.ts';
 
 /** Who makes a request, as errors name it: `['GenServer', 'call']`, `['sys', 'getState']`. */
 export type Caller = readonly [module: string, fn: string];
@@ -30,7 +29,7 @@ export const WHEREIS: Caller = ['GenServer', 'whereis'];
  */
 export function system(server: ServerRef, request: unknown, timeout: number, fn: string, shown: unknown[]): Promise<unknown> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => system(server, request, timeout, fn, shown));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => system(server, request, timeout, fn, shown));
   return callFrom(p, server, request, timeout, ['sys', fn], shown);
 }
 
@@ -80,8 +79,8 @@ export async function stopFrom(p: Process, server: ServerRef, reason: unknown, t
 // Internals
 
 /**
- * What a call and a stop begin with (`args`: how errors show the call): checks, the
- * cases that fail at once, and the monitor; gives the target and the ref.
+ * What a request begins with (`args`: how errors show the call): checks, the cases
+ * that fail at once, and the monitor; gives the target and the ref.
  */
 function begin(p: Process, fn: Caller, server: ServerRef, timeout: number, args: readonly unknown[]): [Pid | readonly [string, NodeName], Ref] {
   checkServer(server, fn);
@@ -89,7 +88,7 @@ function begin(p: Process, fn: Caller, server: ServerRef, timeout: number, args:
   const target = resolve(p.rt, server);
   if (target === undefined) throw exitError('noproc', fn, args);
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
-  if (p.wResolve !== null) throw new ReceiveError(BUSY);
+  if (p.waiting) throw new ReceiveError('ERR_ALREADY_RECEIVING', BUSY);
   return [target, monitorServer(p, target, fn, args)];
 }
 
@@ -135,13 +134,14 @@ function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn
 export function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeName] | undefined {
   if (server instanceof Pid) return server;
   if (typeof server === 'string') return rt.whereis(server);
+  if (isServiceName(server)) return nameService(server[0]).whereis(server[1]);
   return server[1] === rt.node ? rt.whereis(server[0]) : server;
 }
 
 export function checkServer(server: unknown, [m, fn]: Caller): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
-  if (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') return;
-  throw new GenServerError('ERR_BAD_ARG', `${m}.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
+  if (isNameAtNode(server)) return;
+  throw new GenServerError('ERR_BAD_ARG', `${m}.${fn} expects a pid, a registered name, [name, node] or ['global', name]. Got: ${short(server)}`);
 }
 
 function checkTimeout(timeout: unknown, [m, fn]: Caller): void {

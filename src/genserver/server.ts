@@ -21,11 +21,10 @@
  *   loop between two messages, never by a callback; while `sys.trace` is on, each
  *   message handled is reported before its callback runs and after it returns.
  */
-import { Pid, Ref } from '../term.ts';
-import { currentProcess, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
-import { short } from './errors.ts';
+import { Pid, Ref, moduleName, short } from '../term.ts';
+import { currentProcess, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import { handleSystem, report, sinkDown, type Debug } from './system.ts';
-import type { GenServerModule, From } from '../genserver.ts';
+import type { GenServerModule, From } from './types.ts';
 
 /** Why the loop ends: the exit reason, and a reply to send after terminate, if any. */
 interface Stop {
@@ -59,9 +58,18 @@ class Server {
 
 // Callbacks side: the process body
 
-/** The body of every GenServer process: init, tell the starter, then loop. */
-export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null): Promise<void> {
+/**
+ * The body of every GenServer process: take its global name if it has one, init, tell
+ * the starter, then loop.
+ */
+export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null, serviceName?: readonly [string, string]): Promise<void> {
   const s = new Server(mod, currentProcess()!, parent);
+  if (serviceName !== undefined) {
+    const service = nameService(serviceName[0]);
+    if ((await service.register(serviceName[1], s.proc.pid)) === 'no') {
+      return initFailed(s, starter, ['already_started', service.whereis(serviceName[1])], arg);
+    }
+  }
   let result: unknown;
   try {
     result = mod.init(arg);
@@ -252,14 +260,4 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 
 function who(s: Server): string {
   return s.proc.name === undefined ? `${s.proc.pid}` : `${s.proc.pid} (${s.proc.name})`;
-}
-
-/** A readable name for a callback module: a class's name, a plain object's `name`, else 'module'. */
-export function moduleName(mod: unknown): string {
-  if (typeof mod === 'function' && mod.name) return mod.name;
-  if (typeof mod !== 'object' || mod === null) return short(mod);
-  const ctor = (mod as object).constructor;
-  if (typeof ctor === 'function' && ctor !== Object && ctor.name) return ctor.name;
-  const name = (mod as { name?: unknown }).name;
-  return typeof name === 'string' ? name : 'module';
 }

@@ -9,16 +9,9 @@ import { connect, type Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CodedError } from '../errors.ts';
 
-export class EpmdError extends Error {
-  constructor(
-    readonly code: 'ERR_NAME_TAKEN' | 'ERR_EPMD_UNREACHABLE' | 'ERR_EPMD_PROTOCOL',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EpmdError';
-  }
-}
+export class EpmdError extends CodedError<'ERR_NAME_TAKEN' | 'ERR_EPMD_UNREACHABLE' | 'ERR_EPMD_PROTOCOL'> {}
 
 /** A live registration: the name is ours until `close()` or until `lost` fires. */
 export interface Registration {

@@ -18,11 +18,11 @@
  * closed; the mapper goes on.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { portFromEnv } from '../env.ts';
 
 /** The port mapper's port: `PLAYGROUND_EPMD_PORT`, else 4370. */
 export function epmdPort(env: NodeJS.ProcessEnv = process.env): number {
-  const port = Number(env.PLAYGROUND_EPMD_PORT);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : 4370;
+  return portFromEnv('PLAYGROUND_EPMD_PORT', 4370, env);
 }
 
 /** The longest request line the mapper reads. */

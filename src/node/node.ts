@@ -13,14 +13,18 @@
  *   are dropped and links/monitors to that node fire with 'noconnection').
  * - Two nodes dialling each other at once keep the connection dialled by the node with
  *   the greater name (the acceptor decides in `admit`).
+ * - Nothing crosses a cut (`cut.ts`): no dial, no frame, no admission to `conns`; a
+ *   connection from across one is `held` until its heal or its setup time runs out.
  */
 import { createServer, connect as tcpConnect, type Server } from 'node:net';
-import type { NodeName, Pid } from '../term.ts';
+import type { NodeName, Pid, Ref } from '../term.ts';
 import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.ts';
 import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
 import { locate } from './epmd-client.ts';
+import { Cuts } from './cut.ts';
+import { Spawns } from './spawn.ts';
 import * as op from './dist.ts';
 
 export interface NodeConfig {
@@ -51,10 +55,16 @@ export class Node implements op.FrameContext<Connection> {
   port = 0;
   /** What the runtime hands remote operations to. */
   readonly router = new op.Router(this);
+  /** The partitions and link shapes this node takes part in. */
+  readonly cuts: Cuts = new Cuts(this);
+  /** Processes spawned on other nodes, and for them. */
+  readonly spawns: Spawns;
   private readonly server: Server;
   private readonly conns = new Map<NodeName, Connection>();
   private readonly pending = new Map<NodeName, Pending>();
   private readonly accepting = new Set<Connection>();
+  /** Connections from across a cut, waiting for a heal. */
+  private readonly held = new Map<Connection, NodeJS.Timeout>();
   private readonly addresses = new Map<NodeName, op.Address>();
   private readonly watchers = new Map<string, Pid>();
   private readonly warned = new Set<string>();
@@ -68,6 +78,7 @@ export class Node implements op.FrameContext<Connection> {
     private readonly config: NodeConfig,
   ) {
     this.name = config.name;
+    this.spawns = new Spawns(runtime, (node, frame) => this.out(node, frame));
     this.connOpts = { tickTime: config.tickTime, setupTime: config.setupTime };
     this.identity = { name: config.name, creation: config.creation, port: 0, cookie: config.cookie };
     this.events = {
@@ -102,6 +113,10 @@ export class Node implements op.FrameContext<Connection> {
     if (node === this.name) return Promise.resolve(true);
     if (this.conns.has(node)) return Promise.resolve(true);
     if (this.stopped || !isNodeName(node)) return Promise.resolve(false);
+    if (this.cuts.isCut(node)) {
+      this.runtime.log('debug', `not connecting to ${node}: a partition cuts it off (heal() lifts it)`);
+      return Promise.resolve(false);
+    }
     if (addr) this.addresses.set(node, addr);
     const existing = this.pending.get(node);
     if (existing) return existing.promise;
@@ -139,6 +154,11 @@ export class Node implements op.FrameContext<Connection> {
     else this.watchers.delete(pid.key);
   }
 
+  /** Logs through the runtime's logger. */
+  log(level: 'debug' | 'info' | 'warning' | 'error', text: string): void {
+    this.runtime.log(level, text);
+  }
+
   /** The address a peer was reached at (for discovery and the mesh). */
   addressOf(node: NodeName): op.Address | undefined {
     return this.addresses.get(node);
@@ -147,7 +167,7 @@ export class Node implements op.FrameContext<Connection> {
   /** Closes every connection and the listener. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const c of [...this.conns.values(), ...this.accepting]) c.close('node stopping');
+    for (const c of [...this.conns.values(), ...this.accepting, ...this.held.keys()]) c.close('node stopping');
     for (const [node] of this.pending) this.failPending(node);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -157,9 +177,9 @@ export class Node implements op.FrameContext<Connection> {
   /** Sends a frame to `node`, connecting first if needed (`autoConnect`): the router's way out. */
   out(node: NodeName, frame: unknown[], autoConnect = true): void {
     const c = this.conns.get(node);
-    if (c !== undefined) return c.send(frame);
+    if (c !== undefined) return this.cuts.shaping ? this.cuts.write(node, frame, (f) => c.send(f)) : c.send(frame);
     if (!autoConnect && !this.pending.has(node)) return;
-    if (this.stopped || !isNodeName(node)) return;
+    if (this.stopped || !isNodeName(node) || this.cuts.isCut(node)) return;
     encode(frame); // a value that cannot travel fails now, in the sender, not later
     if (!this.pending.has(node)) void this.connect(node);
     this.pending.get(node)?.queue.push(frame);
@@ -195,6 +215,10 @@ export class Node implements op.FrameContext<Connection> {
   private onUp(conn: Connection): void {
     this.accepting.delete(conn);
     const name = conn.peer!.name;
+    if (this.cuts.isCut(name)) {
+      this.held.set(conn, setTimeout(() => conn.close('it is across a partition'), this.connOpts.setupTime));
+      return;
+    }
     const existing = this.conns.get(name);
     if (existing) {
       // Both dials got through (the acceptors decided before either knew of the other).
@@ -224,19 +248,51 @@ export class Node implements op.FrameContext<Connection> {
   }
 
   private onFrame(conn: Connection, f: unknown): void {
+    if (this.held.size > 0 && this.held.has(conn)) return this.onHeldFrame(conn, f);
     if (!op.handleFrame(this, conn, f)) this.runtime.log('debug', `ignored an unknown frame from ${conn.peer!.name}`);
+  }
+
+  /** A connection from across a cut carries one thing: the heal that ends the cut. */
+  private onHeldFrame(conn: Connection, f: unknown): void {
+    if (!Array.isArray(f) || f[0] !== op.HEAL) return;
+    op.handleFrame(this, conn, f);
+    clearTimeout(this.held.get(conn));
+    this.held.delete(conn);
+    if (this.cuts.isCut(conn.peer!.name)) return conn.close('still across a partition');
+    this.onUp(conn);
   }
 
   // Callbacks: FrameContext
 
   reply(conn: Connection, frame: unknown[]): void {
-    conn.send(frame);
+    if (this.cuts.shaping) this.cuts.write(conn.peer!.name, frame, (f) => conn.send(f));
+    else conn.send(frame);
+  }
+
+  spawnRequest(conn: Connection, ref: Ref, caller: Pid | null, source: string, args: unknown[], link: boolean, monitor: boolean): void {
+    this.spawns.serve(conn.peer!.name, ref, caller, source, args, link, monitor);
+  }
+
+  spawnReply(ref: Ref, result: unknown): void {
+    this.spawns.replied(ref, result);
+  }
+
+  partition(id: string, a: NodeName[], b: NodeName[], by: NodeName): void {
+    this.cuts.apply({ id, a, b, by });
+  }
+
+  heal(conn: Connection, id: string, by: NodeName): void {
+    this.cuts.healed(id, by, conn.peer!.name);
+  }
+
+  shape(conn: Connection, delay: number, drop: number): void {
+    this.cuts.setShape(conn.peer!.name, delay, drop);
   }
 
   /** The mesh: connect to the peers a peer told us about. */
   peers(list: [NodeName, op.Address][]): void {
     for (const [node, addr] of list) {
-      if (node === this.name || this.conns.has(node) || this.pending.has(node)) continue;
+      if (node === this.name || this.conns.has(node) || this.pending.has(node) || this.cuts.isCut(node)) continue;
       if (!this.addresses.has(node)) this.addresses.set(node, addr);
       void this.connect(node);
     }
@@ -244,11 +300,18 @@ export class Node implements op.FrameContext<Connection> {
 
   private onClosed(conn: Connection, wasUp: boolean, reason: string, err?: Error): void {
     this.accepting.delete(conn);
+    if (this.held.has(conn)) {
+      clearTimeout(this.held.get(conn));
+      this.held.delete(conn);
+      return;
+    }
     if (wasUp) {
       const name = conn.peer!.name;
       if (this.conns.get(name) !== conn) return;
       this.conns.delete(name);
       this.addresses.delete(name); // it may come back elsewhere: ask again next time
+      this.cuts.lost(name);
+      this.spawns.nodeDown(name);
       this.runtime.nodeDown(name);
       this.notify(['nodedown', name]);
       this.runtime.log('debug', `lost ${name}: ${reason}`);
@@ -275,6 +338,7 @@ export class Node implements op.FrameContext<Connection> {
     if (p.timer) clearTimeout(p.timer);
     p.conn?.close('connection attempt abandoned');
     p.resolve(false);
+    this.spawns.nodeDown(node);
     this.runtime.nodeDown(node);
   }
 

@@ -1,7 +1,9 @@
 /**
  * @module process/runtime
- * One node's process table: the object behind spawn, send, links, monitors and names.
- * A runtime is a value, not a global, so a test can run several nodes in one OS process.
+ * One node's process table and its entries: the object behind spawn, send, links,
+ * monitors and names, and the `Process` each live process is (a mailbox plus the
+ * bookkeeping of its links, monitors and name). A runtime is a value, not a global, so
+ * a test can run several nodes in one OS process.
  *
  * Invariants:
  * - A process is in `procs` exactly while it is alive. Ending removes it first, then
@@ -15,43 +17,41 @@
  * - Tracing hooks in at `send`, `spawn` and `terminate` (and in the mailbox), each
  *   behind a single `trace !== null` check; everything else about it is in `trace.ts`.
  */
-import { Pid, Ref, NO_NODE, type NodeName } from '../term.ts';
-import { swapCurrent, watchBody } from './context.ts';
-import { Process, ProcessError, ExitSignal, type Logger, type LogLevel, type SpawnOptions } from './process.ts';
+import { Pid, Ref, NO_NODE, isNameAtNode, type NodeName } from '../term.ts';
+import { swapCurrent, watchBody, type Owner } from './context.ts';
+import { Mailbox } from './mailbox.ts';
+import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions, type TraceRequest } from './process.ts';
 import { crashReport } from './report.ts';
-import { carry, type SeqToken } from './trace.ts';
+import { carry, type ProcessTrace, type SeqToken } from './trace.ts';
 
-/** Where messages for other nodes go; implemented by the distribution layer. */
-export interface RemoteRouter {
-  send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void;
-  /** A message carrying a sequential-trace token. */
-  sendTokened(to: Pid | [string, NodeName], msg: unknown, from: Pid, token: SeqToken): void;
-  /** Asks `target`'s node to trace it for `tracer` (see `trace-agent.ts`); the answer comes to `replyTo`. */
-  trace(target: Pid | [string, NodeName], request: TraceRequest): void;
-  link(from: Pid, to: Pid): void;
-  unlink(from: Pid, to: Pid): void;
-  monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void;
-  /** `exit(to, reason)` called by `from` on a remote pid. */
-  exit(from: Pid, to: Pid, reason: unknown): void;
-  /** `from`, linked to the remote `to`, has ended with `reason`. */
-  linkExit(from: Pid, to: Pid, reason: unknown): void;
-  /** `target`, monitored by the remote `watcher` under `ref`, has ended. */
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void;
-}
+/** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
+export class Process extends Mailbox implements Owner {
+  /** The promise the process function returned: undefined while it starts, null once done. */
+  body: Promise<unknown> | undefined | null = undefined;
+  links: Map<string, Pid> | null = null;
+  /** Monitors this process holds: ref key to [ref, target]. */
+  monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
+  /** Monitors on this process: ref key to [ref, watcher]. */
+  watchers: Map<string, [Ref, Pid]> | null = null;
+  trap = false;
+  name: string | undefined = undefined;
+  declare trace: ProcessTrace | null;
 
-/**
- * A message trace asked of a process's node: an agent there forwards up to `limit`
- * events of `flags` to `tracer` under `id`, and `replyTo` gets `[ref, ['ok', agent]]`
- * or `[ref, 'noproc']`.
- */
-export interface TraceRequest {
-  replyTo: Pid;
-  ref: Ref;
-  tracer: Pid;
-  id: number;
-  flags: number;
-  limit: number;
+  constructor(
+    readonly rt: Runtime,
+    readonly pid: Pid,
+    readonly fn: Function,
+  ) {
+    super();
+  }
+
+  bodySettled(body: Promise<unknown>): void {
+    this.body = null;
+    body.then(
+      () => this.rt.terminate(this, 'normal'),
+      (err) => this.rt.ended(this, err),
+    );
+  }
 }
 
 export class Runtime {
@@ -87,6 +87,7 @@ export class Runtime {
     if (parent !== null && parent.trace !== null) parent.trace.spawned(p);
     if (opts.link && parent) this.linkLocal(parent, p);
     const ref = opts.monitor && parent ? this.monitor(parent, p.pid) : undefined;
+    if (opts.remote) this.adoptRemoteParent(p, opts.remote);
     let result: unknown;
     const previous = swapCurrent(p);
     try {
@@ -127,9 +128,9 @@ export class Runtime {
       p.push(msg);
       return msg;
     }
-    if (Array.isArray(dest) && dest.length === 2 && typeof dest[0] === 'string' && typeof dest[1] === 'string') {
+    if (isNameAtNode(dest)) {
       if (dest[1] === this.node) this.names.get(dest[0])?.push(msg);
-      else this.requireRemote('send').send(dest as [string, NodeName], msg, from?.pid ?? null);
+      else this.requireRemote('send').send(dest, msg, from?.pid ?? null);
       return msg;
     }
     throw new ProcessError(
@@ -234,7 +235,7 @@ export class Runtime {
   localTarget(dest: unknown): Process | undefined {
     if (dest instanceof Pid) return this.local(dest);
     if (typeof dest === 'string') return this.names.get(dest);
-    return Array.isArray(dest) && dest[1] === this.node ? this.names.get(dest[0]) : undefined;
+    return isNameAtNode(dest) && dest[1] === this.node ? this.names.get(dest[0]) : undefined;
   }
 
   /** Sends a message with a sequential-trace token to another node. */
@@ -253,20 +254,12 @@ export class Runtime {
     return this.procs.get(pid.id);
   }
 
-  lookup(name: string): Process | undefined {
-    return this.names.get(name);
-  }
-
   isLocalNode(pid: Pid | Ref): boolean {
     return pid.node === this.node;
   }
 
   makeRef(): Ref {
     return new Ref(this.node, this.nextRef++, this.creation);
-  }
-
-  get size(): number {
-    return this.procs.size;
   }
 
   log(level: LogLevel, text: string): void {
@@ -353,6 +346,26 @@ export class Runtime {
     this.down(this.local(watcher), ref, target, reason);
   }
 
+  /**
+   * The local `caller` asked another node to spawn `pid` linked to it and/or monitored
+   * under `monitor`; the peer has set up its half, this is ours. A caller that died
+   * meanwhile unlinks (the new process gets 'noproc') and drops the monitor.
+   */
+  remoteSpawned(caller: Pid, pid: Pid, link: boolean, monitor: Ref | null): void {
+    const p = this.local(caller);
+    if (!p) {
+      if (link) this.remote?.linkExit(caller, pid, 'noproc');
+      if (monitor) this.remote?.demonitor(caller, pid, monitor);
+      return;
+    }
+    if (link) this.remoteLinked(caller, pid);
+    if (monitor) {
+      p.monitors ??= new Map();
+      p.monitors.set(monitor.key, [monitor, pid]);
+      this.remoteTouched.add(p);
+    }
+  }
+
   /** Another node went away: every link and monitor that crossed to it fires with 'noconnection'. */
   nodeDown(node: NodeName): void {
     for (const p of [...this.remoteTouched]) {
@@ -412,6 +425,18 @@ export class Runtime {
     watcher.push(['DOWN', ref, 'process', target, reason]);
   }
 
+  private adoptRemoteParent(p: Process, r: NonNullable<SpawnOptions['remote']>): void {
+    if (r.link && r.parent) {
+      p.links = new Map([[r.parent.key, r.parent]]);
+      this.remoteTouched.add(p);
+    }
+    if (r.monitor && r.parent) {
+      p.watchers = new Map([[r.monitor.key, [r.monitor, r.parent]]]);
+      this.remoteTouched.add(p);
+    }
+    r.created(p.pid);
+  }
+
   private linkLocal(a: Process, b: Process): void {
     if (a === b) return;
     a.links ??= new Map();
@@ -464,7 +489,8 @@ function describe(value: unknown): string {
   }
 }
 
+/** Log lines as `[info] text` on stdout (the REPL puts its own above the prompt); debug lines only with PLAYGROUND_DEBUG set. */
 const defaultLogger: Logger = (level, text) => {
-  if (level === 'debug') return;
-  process.stderr.write(`[${level}] ${text}\n`);
+  if (level === 'debug' && !process.env.PLAYGROUND_DEBUG) return;
+  process.stdout.write(`[${level}] ${text}\n`);
 };

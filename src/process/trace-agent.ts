@@ -17,8 +17,8 @@
  */
 import type { Pid } from '../term.ts';
 import { current } from './context.ts';
-import { ExitSignal, type Process } from './process.ts';
-import type { Runtime, TraceRequest } from './runtime.ts';
+import { ExitSignal, type TraceRequest } from './process.ts';
+import type { Process, Runtime } from './runtime.ts';
 import { clearMessageTrace, isTracer, markTracer, sendEvent, setMessageTrace } from './trace.ts';
 
 /** What starting an agent gives: its pid, or why there is none. */

@@ -37,8 +37,25 @@
  */
 import { inspect } from 'node:util';
 import { Pid, Ref, type NodeName } from '../term.ts';
-import type { MailboxTrace } from './mailbox.ts';
-import type { Process } from './process.ts';
+import type { Mailbox, MailboxTrace } from './mailbox.ts';
+
+/**
+ * A process as tracing sees it: the runtime's `Process` is one. (Described here, not
+ * imported, so that the runtime can import this module and no import goes round.)
+ */
+export interface Process extends Mailbox {
+  readonly pid: Pid;
+  readonly fn: Function;
+  readonly name: string | undefined;
+  trace: ProcessTrace | null;
+  readonly rt: {
+    readonly node: NodeName;
+    route(dest: unknown, msg: unknown, from: Process | null): unknown;
+    localTarget(dest: unknown): Process | undefined;
+    sendTokened(dest: Pid | [string, NodeName], msg: unknown, from: Process, token: SeqToken): void;
+    local(pid: Pid): Process | undefined;
+  };
+}
 
 /** What a message trace reports: flags, as `dbg.messages` options name them. */
 export const SEND = 1;

@@ -9,18 +9,8 @@ import type { Helpers } from './helpers.ts';
 
 /** Loads them as ES modules: the same instances the node runs on. */
 export async function loadModuleHelpers(): Promise<Helpers> {
-  const [GenServer, Supervisor, Registry, BasicServer, PubSub, udp, dbg, sys, seq] = await Promise.all([
-    import('../genserver.ts'),
-    import('../supervisor.ts'),
-    import('../registry.ts'),
-    import('../basic-server.ts'),
-    import('../pubsub/index.ts'),
-    import('./udp.ts'),
-    import('../trace/dbg.ts'),
-    import('../trace/sys.ts'),
-    import('../trace/seq.ts'),
-  ]);
-  return { GenServer, Supervisor, Registry, BasicServer, PubSub, udp: udpHelper(udp), dbg, sys, seqTrace: seq.seqTrace };
+  const [{ GenServer, Supervisor, Registry, BasicServer, PubSub, dbg, sys, seqTrace }, udp] = await Promise.all([import('../index.ts'), import('./udp.ts')]);
+  return { GenServer, Supervisor, Registry, BasicServer, PubSub, udp: udpHelper(udp), dbg, sys, seqTrace };
 }
 
 /** `udp` at the prompt: its three functions (not the module's classes). */

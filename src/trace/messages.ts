@@ -14,7 +14,7 @@
  * cannot be reached, is a one-line error.
  */
 import { Pid, type NodeName } from '../term.ts';
-import { PROCS, RECEIVE, SEND, TIMEOUT, currentProcess, startTraceAgent, type Process, type Runtime } from '../process/index.ts';
+import { PROCS, RECEIVE, SEND, TIMEOUT, currentProcess, inProcess, startTraceAgent, type Process, type Runtime } from '../process/index.ts';
 import { checkLimit } from './calls.ts';
 import { term } from './format.ts';
 import { TraceError, dbgOf, discard, open, owner, watch, type Dbg, type Handler, type Trace } from './tracer.ts';
@@ -87,25 +87,19 @@ function startLocal(d: Dbg, trace: Trace, p: Process, flags: number): Pid {
  */
 function askRemote(d: Dbg, trace: Trace, target: Pid | [string, NodeName], flags: number): Promise<Pid> {
   const node = target instanceof Pid ? target.node : target[1];
-  return new Promise<Pid>((resolve, reject) => {
-    d.rt.spawn(async function traceRequest() {
-      const me = currentProcess()!;
-      try {
-        const ref = d.rt.monitor(me, target);
-        d.rt.traceRemote(target, { replyTo: me.pid, ref, tracer: d.tracer!.pid, id: trace.id, flags, limit: trace.limit });
-        const answer = (await me.receive((m: unknown) => Array.isArray(m) && ref.equals(m.length === 2 ? m[0] : m[1]), ANSWER_MS)) as unknown[] | typeof TIMEOUT;
-        d.rt.demonitor(me, ref, true);
-        if (answer === TIMEOUT) throw new TraceError('ERR_TIMEOUT', `dbg.messages: ${node} did not answer within ${ANSWER_MS} ms`);
-        const [what, why] = answer.length === 2 ? [answer[1], answer[1]] : ['down', answer[4]];
-        if (Array.isArray(what) && what[0] === 'ok' && what[1] instanceof Pid) return resolve(what[1]);
-        if (why === 'not_traceable') throw notTraceable(trace);
-        if (why === 'noconnection') throw new TraceError('ERR_NODEDOWN', `dbg.messages: cannot reach ${node} to trace ${trace.what}`);
-        throw new TraceError('ERR_NOPROC', `dbg.messages: no process ${trace.what}: it is not alive, or the name is not registered`);
-      } catch (err) {
-        reject(err);
-      }
-    }, [], null);
-  });
+  return inProcess(async function traceRequest() {
+    const me = currentProcess()!;
+    const ref = d.rt.monitor(me, target);
+    d.rt.traceRemote(target, { replyTo: me.pid, ref, tracer: d.tracer!.pid, id: trace.id, flags, limit: trace.limit });
+    const answer = (await me.receive((m: unknown) => Array.isArray(m) && ref.equals(m.length === 2 ? m[0] : m[1]), ANSWER_MS)) as unknown[] | typeof TIMEOUT;
+    d.rt.demonitor(me, ref, true);
+    if (answer === TIMEOUT) throw new TraceError('ERR_TIMEOUT', `dbg.messages: ${node} did not answer within ${ANSWER_MS} ms`);
+    const [what, why] = answer.length === 2 ? [answer[1], answer[1]] : ['down', answer[4]];
+    if (Array.isArray(what) && what[0] === 'ok' && what[1] instanceof Pid) return what[1];
+    if (why === 'not_traceable') throw notTraceable(trace);
+    if (why === 'noconnection') throw new TraceError('ERR_NODEDOWN', `dbg.messages: cannot reach ${node} to trace ${trace.what}`);
+    throw new TraceError('ERR_NOPROC', `dbg.messages: no process ${trace.what}: it is not alive, or the name is not registered`);
+  }, { runtime: d.rt });
 }
 
 function checkOptions(opts: unknown): number {

@@ -22,12 +22,11 @@
  * iex(bob)> await sys.getState('counter')
  * 2
  */
-import { Pid, type NodeName } from '../term.ts';
+import { Pid, short, type NodeName } from '../term.ts';
 import { currentRuntime } from '../process/index.ts';
-import type { ServerRef } from '../genserver.ts';
+import type { ServerRef } from '../genserver/types.ts';
 import { system } from '../genserver/request.ts';
 import { serverMain } from '../genserver/server.ts';
-import { short } from '../genserver/errors.ts';
 import { TraceError, dbgOf, discard, finish, open, owner, watch } from './tracer.ts';
 
 /** How many times a remote `replaceState` tries when the state keeps changing under it. */
@@ -131,5 +130,5 @@ function outcome(answer: unknown, server: ServerRef): unknown {
   const [tag, value] = answer as [string, unknown];
   if (tag === 'ok') return value;
   const why = value instanceof Error ? `${value.name}: ${value.message}` : short(value);
-  throw new TraceError('ERR_CALLBACK', `sys.replaceState: the function threw ${why}; the state of ${short(server)} is unchanged`, { cause: value });
+  throw new TraceError('ERR_CALLBACK', `sys.replaceState: the function threw ${why}; the state of ${short(server)} is unchanged`, value);
 }

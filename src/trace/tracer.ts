@@ -21,6 +21,7 @@
  */
 import { Pid, type Ref } from '../term.ts';
 import { ProcessError, currentProcess, currentRuntime, markTracer, sendEvent, type Process, type Runtime } from '../process/index.ts';
+import { CodedError } from '../errors.ts';
 import { formatEvent, reason, type TraceEvent } from './format.ts';
 
 /** What gets a trace's events instead of the prompt: a function (run in the tracer) or a pid (sent `['trace', event]`). */
@@ -64,16 +65,10 @@ export class Dbg {
   constructor(readonly rt: Runtime) {}
 }
 
-export class TraceError extends Error {
-  constructor(
-    readonly code: 'ERR_NO_LIMIT' | 'ERR_BAD_ARG' | 'ERR_NOT_TRACEABLE' | 'ERR_ALREADY_TRACED' | 'ERR_NOPROC' | 'ERR_NODEDOWN' | 'ERR_TIMEOUT' | 'ERR_CALLBACK' | 'ERR_CONFLICT',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'TraceError';
-  }
-}
+/** What a bad trace request fails with; for ERR_CALLBACK, `reason` is what the function threw. */
+export class TraceError extends CodedError<
+  'ERR_NO_LIMIT' | 'ERR_BAD_ARG' | 'ERR_NOT_TRACEABLE' | 'ERR_ALREADY_TRACED' | 'ERR_NOPROC' | 'ERR_NODEDOWN' | 'ERR_TIMEOUT' | 'ERR_CALLBACK' | 'ERR_CONFLICT'
+> {}
 
 const states = new WeakMap<Runtime, Dbg>();
 
