@@ -16,11 +16,7 @@ import * as PubSub from '../src/pubsub/index.ts';
 import { _ } from '../src/term.ts';
 import { startCluster } from '../test/support/cluster.ts';
 import { percentile, report } from './report.ts';
-
-/** Runs `fn` as a process of `rt`. */
-function on<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => rt.spawn(() => fn().then(resolve, reject), [], null));
-}
+import { on, startPeers } from './support/nodes.ts';
 
 /** ms for one process to send `n` messages to another that takes them all. */
 function localSend(rt: Runtime, n: number): Promise<number> {
@@ -58,17 +54,15 @@ report('trace_overhead_pct', Number((((traced - plain) / plain) * 100).toFixed(1
 const cluster = await startCluster();
 try {
   const a = await cluster.local('seqa', { tickTime: 10_000 });
-  const peers = await Promise.all(
-    ['seqb', 'seqc'].map((n) => cluster.start(['--sname', n], { script: 'bench/support/peer.ts', ready: 'ready' })),
-  );
+  const peers = await startPeers(cluster, ['seqb', 'seqc']);
   const ms = await on(a.runtime, async () => {
     pg.startScope();
     await PubSub.start();
     const me = self();
-    for (const [p, n] of [[peers[0]!, 2], [peers[1]!, 1]] as const) {
-      if (!(await a.connect(p.name!))) throw new Error(`cannot connect to ${p.name}`);
-      send(['bench', p.name!], ['subscribe', me, 'news', n, Infinity]);
-      if ((await receive(['ready', _], { after: 10_000 })) === TIMEOUT) throw new Error(`${p.name} did not subscribe`);
+    for (const [peer, n] of [[peers[0]!, 2], [peers[1]!, 1]] as const) {
+      if (!(await a.connect(peer))) throw new Error(`cannot connect to ${peer}`);
+      send(['bench', peer], ['subscribe', me, 'news', n, Infinity]);
+      if ((await receive(['ready', _], { after: 10_000 })) === TIMEOUT) throw new Error(`${peer} did not subscribe`);
     }
     spawn(async () => {
       PubSub.subscribe('news');

@@ -62,6 +62,20 @@ test("an awaited promise's value, a rejection and a throw are reported; the call
     assert.ok(lines().includes(`(${self()}) exception from Object.boom/0 -> Error: boom`));
   }));
 
+test("a GenServer module's handleCall: called by the server, with its from and state, and its reply", () =>
+  t.inside(async () => {
+    const Stack: GenServer.GenServerModule<string[]> = {
+      init: (items) => ['ok', items],
+      handleCall: (_req, _from, [top, ...rest]) => ['reply', top, rest],
+    };
+    const server = await GenServer.start(Stack, ['hello', 'world']);
+    dbg.calls([Stack, 'handleCall'], 1, { return: true });
+    assert.is(await GenServer.call(server, 'pop'), 'hello');
+    await waitLine(/stopped at its limit/);
+    assert.match(lines()[0]!, new RegExp(`^\\(${String(server).replace(/[.<>]/g, '\\$&')}\\) call Object\\.handleCall\\('pop', \\[ #PID<0\\.\\d+\\.0>, #Reference<[\\d.]+> \\], \\[ 'hello', 'world' \\]\\)$`));
+    assert.is(lines()[1], `(${server}) returned from Object.handleCall/3 -> [ 'reply', 'hello', [ 'world' ] ]`);
+  }));
+
 test('the limit is counted at the call: a hot loop reports exactly `limit` calls, then the original is back', () =>
   t.inside(async () => {
     const bar = (n: number) => n + 1;

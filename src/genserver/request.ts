@@ -138,13 +138,13 @@ export function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string,
   return server[1] === rt.node ? rt.whereis(server[0]) : server;
 }
 
-export function checkServer(server: unknown, [m, fn]: Caller): asserts server is ServerRef {
+export function checkServer(server: unknown, caller: Caller): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
   if (isNameAtNode(server)) return;
-  throw new GenServerError('ERR_BAD_ARG', `${m}.${fn} expects a pid, a registered name, [name, node] or ['global', name]. Got: ${short(server)}`);
+  throw new GenServerError('ERR_BAD_ARG', `${caller.join('.')} expects a pid, a registered name, [name, node] or ['global', name]. Got: ${short(server)}`);
 }
 
-function checkTimeout(timeout: unknown, [m, fn]: Caller): void {
+function checkTimeout(timeout: unknown, caller: Caller): void {
   if (typeof timeout === 'number' && timeout >= 0) return;
-  throw new GenServerError('ERR_BAD_ARG', `${m}.${fn} expects a timeout in ms (>= 0, or Infinity). Got: ${short(timeout)}`);
+  throw new GenServerError('ERR_BAD_ARG', `${caller.join('.')} expects a timeout in ms (>= 0, or Infinity). Got: ${short(timeout)}`);
 }
