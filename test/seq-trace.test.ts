@@ -95,6 +95,20 @@ test('a token past its deadline is dropped: a ping-pong without end is traced fo
     assert.is(d.arrows.length, seen);
   }));
 
+test('a message left in a mailbox, or sent to no process, ends the trace all the same, drawn with a hollow head', () =>
+  t.inside(async () => {
+    const idle = spawn(async function idle() {
+      await receive('never');
+    });
+    const dead = spawn(() => {});
+    const d = await seqTrace(() => {
+      send(idle, 'wait here');
+      send(dead, 'nobody home');
+    }, { quiet: 100 });
+    assert.equal(d.arrows.map((a) => [a.label, a.taken]), [["'wait here'", false], ["'nobody home'", false]]);
+    assert.is(String(d).split('\n').filter((l) => l.includes('▷')).length, 2);
+  }));
+
 test('a function that throws: the diagram says so and keeps the messages sent before', () =>
   t.inside(async () => {
     await GenServer.start(Stack, ['a'], { name: 'stack' });

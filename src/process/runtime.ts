@@ -22,7 +22,7 @@ import { swapCurrent, watchBody, type Owner } from './context.ts';
 import { Mailbox } from './mailbox.ts';
 import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions, type TraceRequest } from './process.ts';
 import { crashReport } from './report.ts';
-import { carry, type ProcessTrace, type SeqToken } from './trace.ts';
+import { carry, dropped, type ProcessTrace, type SeqToken } from './trace.ts';
 
 /** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
 export class Process extends Mailbox implements Owner {
@@ -296,6 +296,7 @@ export class Runtime {
   deliverTokened(to: Pid | string, msg: unknown, token: SeqToken): void {
     const p = typeof to === 'string' ? this.names.get(to) : this.local(to);
     if (p !== undefined) carry(p, msg, token);
+    else dropped(this, token);
   }
 
   /** Applies an exit signal from `from` to the local `to`; `linked` when it comes from a link. */

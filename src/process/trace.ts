@@ -72,11 +72,17 @@ export type ProcessEvent =
   | { type: 'spawn'; pid: Pid; child: Pid; fn: string; time: Date }
   | { type: 'exit'; pid: Pid; reason: unknown; time: Date };
 
-/** An event of a sequential trace, as the collector gets it in `['seq_trace', label, event]`. */
+/**
+ * An event of a sequential trace, as the collector gets it in `['seq_trace', label, event]`.
+ * Besides sends, receives (a take) and spawns: 'arrived', a tokened message put in a
+ * mailbox to wait there (one taken at once reports its receive only), and 'dropped', one
+ * that found no process. With those the collector knows when nothing is in flight.
+ */
 export type SeqEvent =
   | { type: 'send'; serial: [number, number]; from: Pid; name?: string; to: unknown; msg: unknown; time: number }
   | { type: 'receive'; serial: [number, number]; from: Pid; to: Pid; name?: string; msg: unknown; time: number }
-  | { type: 'spawn'; serial: [number, number]; from: Pid; name?: string; to: Pid; fn: string; time: number };
+  | { type: 'spawn'; serial: [number, number]; from: Pid; name?: string; to: Pid; fn: string; time: number }
+  | { type: 'arrived' | 'dropped'; serial: [number, number]; from: Pid; time: number };
 
 /** The trace state of one process: its message trace, its token, the tokens on their way to it. */
 export class ProcessTrace implements MailboxTrace {
@@ -104,7 +110,10 @@ export class ProcessTrace implements MailboxTrace {
     const local = p.rt.localTarget(dest);
     if (local !== undefined) carry(local, msg, token);
     else if (isRemote(dest, p.rt.node)) p.rt.sendTokened(dest, msg, p, token);
-    else return p.rt.route(dest, msg, p);
+    else {
+      dropped(p.rt, token);
+      return p.rt.route(dest, msg, p);
+    }
     return msg;
   }
 
@@ -112,7 +121,12 @@ export class ProcessTrace implements MailboxTrace {
   push(msg: unknown): void {
     const p = this.proc;
     if (this.flags & RECEIVE) this.report({ type: 'receive', pid: p.pid, msg, time: new Date() });
-    if (p.put(msg)) this.taken(msg);
+    if (p.put(msg)) return this.taken(msg);
+    const last = this.carried?.at(-1);
+    if (last !== undefined && Object.is(last[0], msg)) {
+      const token = last[1];
+      sendEvent(p, token[1], ['seq_trace', token[0], { type: 'arrived', serial: [token[3], token[4]], from: token[5], time: Date.now() }]);
+    }
   }
 
   /** A message left the mailbox: take its token up, or drop ours if it had none. */
@@ -234,6 +248,15 @@ export function setToken(p: Process, token: SeqToken | null): void {
 export function carry(p: Process, msg: unknown, token: SeqToken): void {
   (traceOf(p).carried ??= []).push([msg, token]);
   p.push(msg);
+}
+
+/** Tells the collector that the message `token` came with found no process. */
+export function dropped(rt: Process['rt'], token: SeqToken): void {
+  try {
+    rt.route(token[1], ['seq_trace', token[0], { type: 'dropped', serial: [token[3], token[4]], from: token[5], time: Date.now() }], null);
+  } catch {
+    // The collector's node is gone: nothing to tell.
+  }
 }
 
 /** True for a well-formed token off the wire. */

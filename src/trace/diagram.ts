@@ -58,7 +58,7 @@ export class SeqDiagram {
 
   /** Builds the diagram from the events of one trace; `runner` is the process that ran the function. */
   static from(events: readonly SeqEvent[], runner: Pid, outcome: { value?: unknown; error?: unknown }, width?: number): SeqDiagram {
-    const order = { send: 0, spawn: 0, receive: 1 };
+    const order = { send: 0, spawn: 0, arrived: 1, dropped: 1, receive: 1 };
     const sorted = [...events].sort((a, b) => a.serial[1] - b.serial[1] || order[a.type] - order[b.type] || a.time - b.time);
     const taken = new Map<string, SeqEvent>();
     for (const e of sorted) if (e.type === 'receive') taken.set(`${e.from.key}/${e.serial[1]}`, e);
@@ -78,7 +78,7 @@ export class SeqDiagram {
     lane(runner, undefined, runner.node);
     const arrows: Arrow[] = [];
     for (const e of sorted) {
-      if (e.type === 'receive') continue;
+      if (e.type !== 'send' && e.type !== 'spawn') continue;
       const from = lane(e.from, e.name, e.from.node);
       const got = taken.get(`${e.from.key}/${e.serial[1]}`);
       const to = got !== undefined && got.type === 'receive' ? lane(got.to, got.name, got.to.node) : destination(lane, e.to, e.from.node);

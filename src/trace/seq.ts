@@ -11,11 +11,12 @@
  *       │ reply 'hello'   │
  *       │◀────────────────│
  *
- * When is it over? Once `fn` has settled, the collector waits until every message it
- * saw sent has been seen taken and nothing new came for a moment (`GRACE_MS`), or, when
- * some message stays in a mailbox, until nothing new came for `quiet` ms (longer when
- * messages were seen to take long to arrive). `timeout` bounds it all, and a token older
- * than that is dropped by the process holding it.
+ * When is it over? Once `fn` has settled and no message is in flight (each one seen sent
+ * has been reported taken, or put in a mailbox, or dropped for want of a process, by the
+ * node it went to): a moment (`GRACE_MS`) after the last event when every message was
+ * taken, or `quiet` ms when some wait in a mailbox (longer when messages were seen to
+ * take long to arrive). `timeout` bounds it all, and a token older than that is dropped
+ * by the process holding it.
  *
  * @example
  * iex(bob)> const Stack = { init: (items) => ['ok', items], handleCall: (req, _from, [top, ...rest]) => ['reply', top, rest] }
@@ -103,8 +104,9 @@ export async function seqTrace(fn: () => unknown, opts: SeqTraceOptions = {}): P
   const deadline = started + timeout;
   for (;;) {
     const idle = performance.now() - last;
-    if (idle >= GRACE_MS && allTaken(seen)) break;
-    if (idle >= Math.max(quiet, 4 * slowest) || performance.now() >= deadline) break;
+    const { inFlight, waiting } = progress(seen);
+    if (inFlight === 0 && idle >= (waiting === 0 ? GRACE_MS : Math.max(quiet, 4 * slowest))) break;
+    if (performance.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   rt.route(collector, 'done', null);
@@ -113,11 +115,29 @@ export async function seqTrace(fn: () => unknown, opts: SeqTraceOptions = {}): P
 
 // Internals
 
-/** True when every message seen sent has been seen taken by its receiver. */
-function allTaken(events: readonly SeqEvent[]): boolean {
-  const taken = new Set<string>();
-  for (const e of events) if (e.type === 'receive') taken.add(`${e.from.key}/${e.serial[1]}`);
-  return events.every((e) => e.type !== 'send' || taken.has(`${e.from.key}/${e.serial[1]}`));
+/**
+ * Where the messages seen sent stand: `inFlight`, not yet known to have reached a
+ * mailbox (or found none); `waiting`, in a mailbox, not yet taken. The others were taken
+ * or dropped.
+ */
+function progress(events: readonly SeqEvent[]): { inFlight: number; waiting: number } {
+  const done = new Set<string>();
+  const there = new Set<string>();
+  for (const e of events) {
+    const key = `${e.from.key}/${e.serial[1]}`;
+    if (e.type === 'receive' || e.type === 'dropped') done.add(key);
+    else if (e.type === 'arrived') there.add(key);
+  }
+  let inFlight = 0;
+  let waiting = 0;
+  for (const e of events) {
+    if (e.type !== 'send') continue;
+    const key = `${e.from.key}/${e.serial[1]}`;
+    if (done.has(key)) continue;
+    if (there.has(key)) waiting++;
+    else inFlight++;
+  }
+  return { inFlight, waiting };
 }
 
 function positive(value: unknown, fallback: number, name: string): number {
