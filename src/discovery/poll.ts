@@ -7,7 +7,7 @@
  */
 import { receive, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node, Address } from '../node/index.ts';
-import { names } from '../node/epmd-client.ts';
+import { names } from '../erlang/epmd/index.ts';
 import { statsOf } from './stats.ts';
 
 /** Process body: polls `find` every `heartbeat` ms and connects to what it returns. */

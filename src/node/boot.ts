@@ -14,8 +14,7 @@
 import { setPrintedLocalNode, type Pid } from '../term.ts';
 import { Runtime, link, setDefaultRuntime, type Logger, type LogLevel } from '../process/index.ts';
 import { loadCookie } from './handshake.ts';
-import { epmdPort, formatNames } from './epmd.ts';
-import { names } from './epmd-client.ts';
+import { epmdPort, formatNames, names } from '../erlang/epmd/index.ts';
 import { fullName, startNode, stopNode, type Node } from './index.ts';
 import { services } from './services.ts';
 import * as Supervisor from '../supervisor.ts';

@@ -20,12 +20,11 @@ import { hostname } from 'node:os';
 import { NO_NODE, type NodeName } from '../term.ts';
 import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
 import { isNodeName, loadCookie, newCreation } from './handshake.ts';
-import { epmdPort } from './epmd.ts';
-import { register, EpmdError, type Registration } from './epmd-client.ts';
+import { epmdPort, register, EpmdError, type Registration } from '../erlang/epmd/index.ts';
 import { Node } from './node.ts';
 
 export { Node } from './node.ts';
-export { isLocalHost } from './epmd-client.ts';
+export { isLocalHost } from '../erlang/epmd/index.ts';
 export type { Address } from './dist.ts';
 
 export class NodeError extends Error {

@@ -20,7 +20,7 @@ import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.ts';
 import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
-import { locate } from './epmd-client.ts';
+import { locate } from '../erlang/epmd/index.ts';
 import * as op from './dist.ts';
 
 export interface NodeConfig {

@@ -9,7 +9,7 @@ import { exit, receive, self, spawnLink, trapExit } from '../process/index.ts';
 import type { Pid } from '../term.ts';
 import type { Node } from './node.ts';
 import { registrationOf, setRegistration } from './index.ts';
-import { register } from './epmd-client.ts';
+import { register } from '../erlang/epmd/index.ts';
 import { startGreeter } from './greeter.ts';
 
 /** One service, as a supervisor's child spec: `start` links the new process to the caller. */

@@ -9,8 +9,7 @@
  * appears (`later.ts`); the REPL holds input until they are there.
  */
 import * as dist from '../node/index.ts';
-import { aliveOf, epmdPort } from '../node/epmd.ts';
-import { names as epmdNames } from '../node/epmd-client.ts';
+import { epmdPort, names as epmdNames } from '../erlang/epmd/index.ts';
 import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
 import { _, format, match, type Pid } from '../term.ts';
@@ -38,7 +37,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
     connect: dist.connect,
     disconnect: dist.disconnect,
     names: async function names(): Promise<Array<[string, number]>> {
-      return (await epmdNames(epmdPort())).names.map(([name, port]) => [aliveOf(name), port]);
+      return (await epmdNames(epmdPort())).names;
     },
     monitorNodes: dist.monitorNodes,
     // Processes

@@ -18,12 +18,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { names } from '../../src/node/epmd-client.ts';
+import { aliveOf, names, startPortMapper, type PortMapper } from '../../src/erlang/epmd/index.ts';
 import { startNode, stopNode, type Node } from '../../src/node/index.ts';
 import type { Runtime } from '../../src/process/index.ts';
 import { sleep } from './eventually.ts';
@@ -137,6 +137,7 @@ export class NodeProcess {
 export class Cluster {
   readonly nodes: NodeProcess[] = [];
   private readonly locals: Node[] = [];
+  private mapper: PortMapper | undefined;
 
   constructor(
     readonly home: string,
@@ -176,6 +177,9 @@ export class Cluster {
    * through the real protocol; `stop()` stops it too.
    */
   async local(sname: string, opts: { tickTime?: number } = {}): Promise<Node> {
+    // With no port mapper yet, the cluster runs one in this process (a detached one
+    // started from here would not know the cluster's home, where its PID file goes).
+    if (!this.mapper && !(await names(this.epmdPort).catch(() => null))) this.mapper = await startPortMapper(this.epmdPort);
     const n = await startNode({ sname, cookie: this.env.PLAYGROUND_COOKIE, epmdPort: this.epmdPort, ...opts });
     this.locals.push(n);
     return n;
@@ -185,7 +189,8 @@ export class Cluster {
   async stop(): Promise<void> {
     await Promise.all(this.locals.map((n) => stopNode(n)));
     await Promise.all(this.nodes.map((n) => n.kill()));
-    await killPortMapper(this.epmdPort);
+    await killPortMapper(this.epmdPort, this.home);
+    await this.mapper?.close();
     rmSync(this.home, { recursive: true, force: true });
   }
 
@@ -206,7 +211,7 @@ export class Cluster {
     const deadline = Date.now() + timeout;
     for (;;) {
       const reply = await names(this.epmdPort).catch(() => null);
-      if (reply?.names.some(([n]) => n === node.name)) return;
+      if (reply?.names.some(([n]) => n === aliveOf(node.name!))) return;
       if (!node.alive) throw new Error(`node ${node.name} exited before registering\n--- output ---\n${node.output}`);
       if (Date.now() > deadline) throw new Error(`node ${node.name} did not register within ${timeout} ms\n${node.output}`);
       await sleep(20);
@@ -257,9 +262,19 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
-/** Kills the port mapper on `port` (by the PID it reports, or `pid`), if one runs. */
-export async function killPortMapper(port: number, pid?: number): Promise<void> {
-  const target = pid ?? (await names(port).catch(() => null))?.pid;
+/** The PID of the detached port mapper on `port` started with PLAYGROUND_HOME `home`, if it runs. */
+export function portMapperPid(port: number, home: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(home, `epmd-${port}.pid`), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kills the detached port mapper on `port` (by the PID in its file under `home`), if one runs. */
+export async function killPortMapper(port: number, home: string): Promise<void> {
+  const target = portMapperPid(port, home);
   if (target === undefined || target === process.pid) return;
   try {
     process.kill(target, 'SIGKILL');
