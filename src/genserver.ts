@@ -59,8 +59,12 @@ import { doStart, onTempProcess } from './genserver/start.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
 
-/** Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`. */
-export type From = readonly [Pid, Ref];
+/**
+ * Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`.
+ * The tag is a Ref from a playground caller; a BEAM caller's is whatever it chose
+ * (OTP 25's is an alias list, `[alias | Ref]`), to be given back as it came.
+ */
+export type From = readonly [Pid, unknown];
 /** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
 export type Action = number | 'hibernate' | { readonly continue: unknown };
 type Awaitable<T> = T | Promise<T>;
@@ -176,8 +180,8 @@ export function cast(server: ServerRef, request: unknown): 'ok' {
  * 42
  */
 export function reply(from: From, value: unknown): 'ok' {
-  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || !(from[1] instanceof Ref)) {
-    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, ref] that handleCall got as from, got: ${short(from)}`);
+  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || from[1] === undefined) {
+    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, tag] that handleCall got as from, got: ${short(from)}`);
   }
   currentRuntime().send(from[0], [from[1], value], currentProcess());
   return 'ok';

@@ -16,14 +16,37 @@ import { decode, frame, FrameDecoder, FrameWriter, HANDSHAKE_FRAME_LIMIT, MAX_FR
 import { Handshake, HandshakeError, type Admission, type Identity, type PeerInfo } from './handshake.ts';
 import type { NodeName } from '../term.ts';
 
+/**
+ * What the node sees of a connection to a peer, whichever wire it speaks: this module's
+ * (to a playground node) or `erlang-connection.ts`'s (to a BEAM node).
+ */
+export interface PeerConnection {
+  readonly wire: 'playground' | 'erlang';
+  readonly state: 'handshake' | 'up' | 'closed';
+  /** Set once the handshake is done. */
+  readonly peer: PeerInfo | null;
+  readonly role: 'dial' | 'accept';
+  /** For a dialer: the node it means to reach. */
+  readonly target: NodeName | undefined;
+  readonly remoteHost: string;
+  readonly framesOut: number;
+  readonly framesIn: number;
+  /** Queues one frame of `dist.ts`; throws when it holds a value the wire cannot carry. */
+  send(frame: unknown[]): void;
+  /** Ends the connection; the owner gets one `closed` event. */
+  close(reason: string, err?: Error): void;
+}
+
 /** How the owner of a connection hears about it. */
 export interface ConnectionEvents {
   /** The handshake succeeded; frames may flow. */
-  up(conn: Connection): void;
+  up(conn: PeerConnection): void;
   /** A frame from the peer (never a tick). */
-  frame(conn: Connection, msg: unknown): void;
+  frame(conn: PeerConnection, msg: unknown): void;
   /** The connection ended: `wasUp` tells a lost link from a failed handshake. */
-  closed(conn: Connection, wasUp: boolean, reason: string, err?: Error): void;
+  closed(conn: PeerConnection, wasUp: boolean, reason: string, err?: Error): void;
+  /** Something the peer sent was dropped; one line says what and why. */
+  warn(text: string): void;
 }
 
 export interface ConnectionOptions {
@@ -35,7 +58,8 @@ export interface ConnectionOptions {
 
 const TICK = Buffer.alloc(4);
 
-export class Connection {
+export class Connection implements PeerConnection {
+  readonly wire = 'playground';
   state: 'handshake' | 'up' | 'closed' = 'handshake';
   peer: PeerInfo | null = null;
   private readonly handshake: Handshake;

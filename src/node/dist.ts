@@ -12,9 +12,10 @@
  * [EXIT, from, to, reason]                a linked process ended
  * [EXIT2, from, to, reason]               exit(to, reason)
  * [MONITOR, watcher, target, ref]         target: a pid or a registered name
- * [DEMONITOR, watcher, ref]
+ * [DEMONITOR, watcher, ref, target]       target: a pid or [name, node]
  * [DOWN, watcher, ref, target, reason]    a monitored process ended (or never was: 'noproc')
- * [PEERS, [[node, host, port], ...]]      the sender's other connections, for the full mesh
+ * [PEERS, [[node, host, port, wire], ...]] the sender's other connections, for the full mesh
+ *                                         (wire 'erlang' for a BEAM node, else absent)
  * ```
  * Messages between one pair of processes keep their order because one pair of nodes
  * has exactly one connection and frames are written and read in order.
@@ -34,10 +35,11 @@ export const DEMONITOR = 8;
 export const DOWN = 9;
 export const PEERS = 10;
 
-/** Where another node can be reached. */
+/** Where another node can be reached, and what it speaks (default: the playground's wire). */
 export interface Address {
   host: string;
   port: number;
+  wire?: 'playground' | 'erlang';
 }
 
 /** What the node must do for frames that need more than the runtime. */
@@ -83,8 +85,8 @@ export class Router implements RemoteRouter {
     else this.outlet.out(target[1], [MONITOR, watcher, target[0], ref]);
   }
 
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void {
-    this.outlet.out(target instanceof Pid ? target.node : target, [DEMONITOR, watcher, ref], false);
+  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void {
+    this.outlet.out(target instanceof Pid ? target.node : target[1], [DEMONITOR, watcher, ref, target], false);
   }
 
   exit(from: Pid, to: Pid, reason: unknown): void {
@@ -95,7 +97,7 @@ export class Router implements RemoteRouter {
     this.outlet.out(to.node, [EXIT, from, to, reason], false);
   }
 
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void {
+  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     this.outlet.out(watcher.node, [DOWN, watcher, ref, target, reason], false);
   }
 }
@@ -151,7 +153,7 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
     }
     case PEERS:
       if (!Array.isArray(f[1])) return false;
-      ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port]) => [node, { host, port }]));
+      ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port, wire]) => [node, { host, port, wire: wire ?? 'playground' }]));
       return true;
     default:
       return false;
@@ -168,6 +170,6 @@ function isNamedTarget(t: unknown): t is [string, NodeName] {
   return Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string';
 }
 
-function isPeerEntry(e: unknown): e is [NodeName, string, number] {
-  return Array.isArray(e) && isNodeName(e[0]) && typeof e[1] === 'string' && Number.isInteger(e[2]);
+function isPeerEntry(e: unknown): e is [NodeName, string, number, 'erlang' | undefined] {
+  return Array.isArray(e) && isNodeName(e[0]) && typeof e[1] === 'string' && Number.isInteger(e[2]) && (e[3] === undefined || e[3] === 'erlang');
 }

@@ -34,8 +34,8 @@ export class Process extends Mailbox implements Owner {
   links: Map<string, Pid> | null = null;
   /** Monitors this process holds: ref key to [ref, target]. */
   monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
-  /** Monitors on this process: ref key to [ref, watcher]. */
-  watchers: Map<string, [Ref, Pid]> | null = null;
+  /** Monitors on this process: ref key to [ref, watcher], plus the name a remote watcher monitored it by. */
+  watchers: Map<string, [Ref, Pid, string?]> | null = null;
   trap = false;
   name: string | undefined = undefined;
 

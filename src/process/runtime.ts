@@ -24,13 +24,13 @@ export interface RemoteRouter {
   link(from: Pid, to: Pid): void;
   unlink(from: Pid, to: Pid): void;
   monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void;
+  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
   /** `exit(to, reason)` called by `from` on a remote pid. */
   exit(from: Pid, to: Pid, reason: unknown): void;
   /** `from`, linked to the remote `to`, has ended with `reason`. */
   linkExit(from: Pid, to: Pid, reason: unknown): void;
-  /** `target`, monitored by the remote `watcher` under `ref`, has ended. */
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void;
+  /** `target` (a pid, or `[name, node]` when monitored by name), watched by the remote `watcher` under `ref`, has ended. */
+  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void;
 }
 
 export class Runtime {
@@ -160,7 +160,7 @@ export class Runtime {
     self.monitors!.delete(ref.key);
     const target = entry[1];
     if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-    else this.remote?.demonitor(self.pid, target instanceof Pid ? target : target[1], ref);
+    else this.remote?.demonitor(self.pid, target, ref);
     return true;
   }
 
@@ -288,7 +288,8 @@ export class Runtime {
     const p = typeof target === 'string' ? this.names.get(target) : this.local(target);
     if (!p) return false;
     p.watchers ??= new Map();
-    p.watchers.set(ref.key, [ref, watcher]);
+    // Monitored by name, its DOWN names it as Erlang's does: [name, node].
+    p.watchers.set(ref.key, typeof target === 'string' ? [ref, watcher, target] : [ref, watcher]);
     this.remoteTouched.add(p);
     return true;
   }
@@ -337,13 +338,13 @@ export class Runtime {
     if (p.monitors) {
       for (const [, [ref, target]] of p.monitors) {
         if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-        else this.remote?.demonitor(p.pid, target instanceof Pid ? target : target[1], ref);
+        else this.remote?.demonitor(p.pid, target, ref);
       }
     }
     if (p.watchers) {
-      for (const [, [ref, watcher]] of p.watchers) {
+      for (const [, [ref, watcher, name]] of p.watchers) {
         if (this.isLocalNode(watcher)) this.down(this.local(watcher), ref, p.pid, signal);
-        else this.remote?.monitorDown(watcher, ref, p.pid, signal);
+        else this.remote?.monitorDown(watcher, ref, name === undefined ? p.pid : [name, this.node], signal);
       }
     }
     if (p.links) {

@@ -1,0 +1,37 @@
+/**
+ * @module erlang/kernel
+ * The services a BEAM node expects every node it connects to to run, each a process
+ * registered under the BEAM's own name, as on the BEAM (they show in `registered()`):
+ * - `net_kernel` answers `:net_adm.ping` (`is_auth`), so ping gives `pong`;
+ * - `rex` answers rpc's feature probe, and says `{:badrpc, :notsup}` to old-style calls
+ *   (remote calls from the BEAM need remote spawn, which this node does not offer);
+ * - `global_name_server` takes part in `global`'s sync as a peer that holds no names,
+ *   so that `:global.sync/0` and `:global.trans/2` on the BEAM do not wait for ever.
+ *
+ * A node starts them with its first BEAM connection (`startKernel`); a name already
+ * taken by a process of the node's own is left to it.
+ */
+import { currentRuntime, type Runtime } from '../../process/index.ts';
+import { netKernel } from './net-kernel.ts';
+import { rex } from './rex.ts';
+import { globalNameServer } from './global.ts';
+
+const SERVICES: [string, () => Promise<void>][] = [
+  ['net_kernel', netKernel],
+  ['rex', rex],
+  ['global_name_server', globalNameServer],
+];
+
+// Client API
+
+/**
+ * Starts the services of `rt` (default: the caller's runtime) that do not run yet.
+ *
+ * @example
+ * startKernel(); registered() //=> [..., 'net_kernel', 'rex', 'global_name_server']
+ */
+export function startKernel(rt: Runtime = currentRuntime()): void {
+  for (const [name, body] of SERVICES) {
+    if (rt.whereis(name) === undefined) rt.spawn(body, [], null, { name });
+  }
+}
