@@ -5,7 +5,7 @@
  */
 
 // Terms
-export { Pid, Ref, _, match, equal, format, NO_NODE } from './term.ts';
+export { Pid, Ref, Binary, List, Opaque, _, match, equal, format, NO_NODE } from './term.ts';
 export type { NodeName, Pattern } from './term.ts';
 
 // Processes

@@ -284,7 +284,8 @@ export class Node implements op.FrameContext<PeerConnection> {
       this.addresses.delete(name); // it may come back elsewhere: ask again next time
       this.runtime.nodeDown(name);
       this.notify(['nodedown', name]);
-      this.runtime.log('debug', `lost ${name}: ${reason}`);
+      // A connection closed for what the peer sent is worth a line; any other end only a debug one.
+      this.runtime.log(err ? 'warning' : 'debug', `lost ${name}: ${reason}`);
       return;
     }
     this.reportFailure(conn, reason, err);

@@ -12,7 +12,7 @@ import * as dist from '../node/index.ts';
 import { epmdPort, names as epmdNames } from '../erlang/epmd/index.ts';
 import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
-import { _, format, match, type Pid } from '../term.ts';
+import { Binary, List, _, format, match, type Pid } from '../term.ts';
 import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -94,6 +94,9 @@ export function coreHelpers(env: HelperEnv): Helpers {
       demonitor: pg.demonitor,
     },
     getMembers: pg.getMembers,
+    // Erlang values
+    Binary,
+    List,
     // Patterns
     _,
     match,

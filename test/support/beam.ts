@@ -108,8 +108,9 @@ export class BeamNode {
     this.exited = new Promise((resolve) => child.once('exit', () => ((this.alive = false), live.delete(child), resolve())));
   }
 
-  /** Starts `elixir --sname <sname>` with the cluster's port mapper and cookie; resolves once it runs. */
+  /** Starts `elixir --sname <sname>` with the cluster's port mapper (started if none runs) and cookie; resolves once it runs. */
   static async start(c: Cluster, sname: string, opts: BeamOptions = {}): Promise<BeamNode> {
+    await c.ensurePortMapper();
     const erl = ['-start_epmd false', '-kernel inet_dist_use_interface {127,0,0,1}'];
     if (opts.tickTime) erl.push(`-kernel net_ticktime ${opts.tickTime}`);
     erl.push(...(opts.erl ?? []));

@@ -177,12 +177,19 @@ export class Cluster {
    * through the real protocol; `stop()` stops it too.
    */
   async local(sname: string, opts: { tickTime?: number } = {}): Promise<Node> {
-    // With no port mapper yet, the cluster runs one in this process (a detached one
-    // started from here would not know the cluster's home, where its PID file goes).
-    if (!this.mapper && !(await names(this.epmdPort).catch(() => null))) this.mapper = await startPortMapper(this.epmdPort);
+    await this.ensurePortMapper();
     const n = await startNode({ sname, cookie: this.env.PLAYGROUND_COOKIE, epmdPort: this.epmdPort, ...opts });
     this.locals.push(n);
     return n;
+  }
+
+  /**
+   * Makes sure a port mapper answers on the cluster's port: with none yet, the cluster
+   * runs one in this process (a detached one started from here would not know the
+   * cluster's home, where its PID file goes).
+   */
+  async ensurePortMapper(): Promise<void> {
+    if (!this.mapper && !(await names(this.epmdPort).catch(() => null))) this.mapper = await startPortMapper(this.epmdPort);
   }
 
   /** Stops every node (SIGKILL), the port mapper they started, and removes the temp home. */
