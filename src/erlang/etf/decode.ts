@@ -152,32 +152,25 @@ export class Decoder {
 
   /** A map with only atom keys is a plain object; any other key makes it a Map. */
   private map(arity: number): Record<string, unknown> | Map<unknown, unknown> {
-    const keys = new Array<unknown>(arity);
-    const names = new Array<string | null>(arity);
-    const values = new Array<unknown>(arity);
-    let allAtoms = true;
+    let obj: Record<string, unknown> | null = {};
+    let map: Map<unknown, unknown> | null = null;
     for (let i = 0; i < arity; i++) {
       const name = this.atomName();
-      names[i] = name;
-      if (name === null) {
-        allAtoms = false;
-        keys[i] = this.value();
-      }
-      values[i] = this.value();
-    }
-    if (allAtoms) {
-      const obj: Record<string, unknown> = {};
-      for (let i = 0; i < arity; i++) {
-        const name = names[i]!;
+      if (name !== null && obj !== null) {
+        const value = this.value();
         // A key named __proto__ is data here, not the object's prototype.
-        if (name === '__proto__') Object.defineProperty(obj, name, { value: values[i], enumerable: true, writable: true, configurable: true });
-        else obj[name] = values[i];
+        if (name === '__proto__') Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+        else obj[name] = value;
+        continue;
       }
-      return obj;
+      if (map === null) {
+        map = new Map(Object.keys(obj!).map((k) => [atomValue(k), obj![k]]));
+        obj = null;
+      }
+      const key = name !== null ? atomValue(name) : this.value();
+      map.set(key, this.value());
     }
-    const out = new Map<unknown, unknown>();
-    for (let i = 0; i < arity; i++) out.set(names[i] === null ? keys[i] : atomValue(names[i]!), values[i]);
-    return out;
+    return obj ?? map!;
   }
 
   /** When the next term is an atom: reads it and gives its name; else reads nothing and gives null. */

@@ -72,13 +72,13 @@ export class Encoder {
       case 'bigint':
         return x >= I32_MIN && x <= I32_MAX ? this.integer(Number(x)) : this.big(x);
       case 'object':
-        return x === null ? this.atom('nil') : this.object(x);
+        return x === null ? this.atom('nil') : this.compound(x);
       default:
         throw new EtfError('ERR_NOT_A_TERM', `a ${typeof x} cannot be sent to an Erlang node`);
     }
   }
 
-  private object(x: object): void {
+  private compound(x: object): void {
     if (x instanceof List) return this.list(x);
     if (Array.isArray(x)) return this.tuple(x);
     if (x instanceof Pid) return this.pid(x);
@@ -86,10 +86,19 @@ export class Encoder {
     if (x instanceof Binary) return this.binary(x.bytes, x.bits);
     if (x instanceof Uint8Array) return this.binary(x, 8);
     if (x instanceof Opaque) return this.raw(x.bytes);
-    if (x instanceof Map) return this.map([...x.keys()], [...x.values()], false);
+    if (x instanceof Map) return this.map(x);
     if (x instanceof Error) return this.error(x);
+    return this.object(x as Record<string, unknown>);
+  }
+
+  /** An object: a map whose keys are atoms. */
+  private object(x: Record<string, unknown>): void {
     const keys = Object.keys(x);
-    return this.map(keys, keys.map((k) => (x as Record<string, unknown>)[k]), true);
+    this.mapHead(keys.length);
+    for (const k of keys) {
+      this.atom(k);
+      this.value(x[k]);
+    }
   }
 
   /** Atoms: SMALL_ATOM_UTF8_EXT, or ATOM_UTF8_EXT for names over 255 bytes (at most 255 characters). */
@@ -204,23 +213,26 @@ export class Encoder {
     this.pos += bytes.length;
   }
 
-  /** `keys` are atoms when `atomKeys` (an object's), else terms of their own (a Map's). */
-  private map(keys: readonly unknown[], values: readonly unknown[], atomKeys: boolean): void {
+  /** A Map: a map whose keys are terms of their own. */
+  private map(m: Map<unknown, unknown>): void {
+    this.mapHead(m.size);
+    for (const [k, v] of m) {
+      this.value(k);
+      this.value(v);
+    }
+  }
+
+  private mapHead(arity: number): void {
     this.room(5);
     this.buf[this.pos++] = T.MAP_EXT;
-    this.buf.writeUInt32BE(keys.length, this.pos);
+    this.buf.writeUInt32BE(arity, this.pos);
     this.pos += 4;
-    for (let i = 0; i < keys.length; i++) {
-      if (atomKeys) this.atom(keys[i] as string);
-      else this.value(keys[i]);
-      this.value(values[i]);
-    }
   }
 
   /** A JavaScript error goes as the Elixir exception iex shows best: `%RuntimeError{message: "..."}`. */
   private error(err: Error): void {
     const message = err.name === 'Error' ? err.message : `${err.name}: ${err.message}`;
-    this.map(['__struct__', '__exception__', 'message'], ['Elixir.RuntimeError', true, Binary.from(message)], true);
+    this.object({ __struct__: 'Elixir.RuntimeError', __exception__: true, message: Binary.from(message) });
   }
 
   private pid(pid: Pid): void {
