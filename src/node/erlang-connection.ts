@@ -1,18 +1,16 @@
 /**
  * @module node/erlang-connection
  * One TCP connection to one BEAM node: Erlang's handshake (`erlang/handshake`), then its
- * distribution frames both ways, ticks while idle, and one `closed` event when it ends.
- * To the node it looks like a playground connection: it takes and gives the frames of
- * `dist.ts`, and translates them to and from Erlang's control messages
- * (`erlang/dist/control.ts`) and terms (`erlang/etf`).
+ * distribution frames both ways (ticks and the end of the connection are
+ * `peer-socket.ts`'s). To the node it looks like a playground connection: it takes and
+ * gives the frames of `dist.ts`, and translates them to and from Erlang's control
+ * messages (`erlang/dist/control.ts`) and terms (`erlang/etf`).
  *
  * Protocol: during the handshake every packet has a u16 length; after it a u32 length,
- * and a frame is `112, 131 control, [131 payload]`. An empty frame is a tick; a side
- * that has written nothing for a quarter of the tick time sends one, and a side that has
- * read nothing for the whole tick time drops the peer (Erlang's `net_ticktime`: give
- * both sides the same). A control message that does not decode closes the connection,
- * as the BEAM does; a payload that does not decode, or a control message this node does
- * not serve, drops that one message with one warning.
+ * and a frame is `112, 131 control, [131 payload]`. An empty frame is a tick (Erlang's
+ * `net_ticktime`: give both sides the same). A control message that does not decode
+ * closes the connection, as the BEAM does; a payload that does not decode, or a control
+ * message this node does not serve, drops that one message with one warning.
  */
 import type { Socket } from 'node:net';
 import { Pid, type NodeName } from '../term.ts';
@@ -22,7 +20,7 @@ import { ErlangHandshake, ErlangHandshakeError, type Admission, type ErlangPeer 
 import { DIST_MONITOR, EXIT_PAYLOAD, UNLINK_ID } from '../erlang/handshake/flags.ts';
 import { CodecError, FrameDecoder, MAX_FRAME } from './codec.ts';
 import { stayAwake } from './busy-wait.ts';
-import type { ConnectionEvents, ConnectionOptions } from './connection.ts';
+import { PeerSocket, type ConnectionEvents, type ConnectionOptions } from './peer-socket.ts';
 import type { Identity, PeerInfo } from './handshake.ts';
 import * as op from './dist.ts';
 
@@ -30,60 +28,41 @@ import * as op from './dist.ts';
 const HANDSHAKE_LIMIT = 1024;
 /** A batch this big goes to the socket at once, without waiting for the end of the tick. */
 const HIGH_WATER = 256 * 1024;
-const TICK = Buffer.alloc(4);
+/** The encoder's buffer: room for a batch and the frame that crosses the mark. */
+const BATCH = HIGH_WATER + 64 * 1024;
+/** Stands for "no payload" (undefined is a payload: the atom undefined). */
+const NO_PAYLOAD: unique symbol = Symbol('no payload');
 
-export class ErlangConnection {
+export class ErlangConnection extends PeerSocket {
   readonly wire = 'erlang';
-  state: 'handshake' | 'up' | 'closed' = 'handshake';
-  peer: PeerInfo | null = null;
   /** The distribution flags both sides announced. */
   flags = 0n;
-  readonly target: NodeName | undefined;
-  framesOut = 0;
-  framesIn = 0;
   private readonly handshake: ErlangHandshake;
   private pending: Buffer = Buffer.alloc(0);
   private readonly decoder = new FrameDecoder(MAX_FRAME);
-  private encoder = new Encoder(HIGH_WATER + 64 * 1024);
+  private readonly encoder = new Encoder(BATCH);
   private readonly spare: Buffer[] = [];
   private scheduled = false;
-  private timer: NodeJS.Timeout;
-  private readSince = false;
-  private wroteSince = false;
-  private silentTicks = 0;
   private nextUnlinkId = 1;
   /** The sender of a REG_SEND that no process of ours made (one sent from outside any process). */
   private readonly nobody: Pid;
 
   constructor(
-    readonly socket: Socket,
+    socket: Socket,
     me: Identity,
-    readonly role: 'dial' | 'accept',
+    role: 'dial' | 'accept',
     /** Dialer: the node it means to reach. Acceptor: decides whether to admit a peer. */
     expect: NodeName | ((peer: PeerInfo) => Admission),
-    private readonly events: ConnectionEvents,
-    private readonly opts: ConnectionOptions,
+    events: ConnectionEvents,
+    opts: ConnectionOptions,
     /** Dialer: the port the peer listens on (from the port mapper). */
     private readonly peerPort = 0,
   ) {
+    super(socket, role, typeof expect === 'string' ? expect : undefined, events, opts);
     const admit = typeof expect === 'string' ? expect : (p: ErlangPeer) => expect({ name: p.name, creation: p.creation, port: 0 });
     this.handshake = new ErlangHandshake({ name: me.name, creation: me.creation, cookie: me.cookie }, role, admit);
-    this.target = typeof expect === 'string' ? expect : undefined;
     this.nobody = new Pid(me.name, 0, me.creation);
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => this.close(`socket error: ${err.message}`));
-    socket.on('close', () => this.close('connection closed'));
-    this.timer = setTimeout(() => this.close('handshake timed out'), opts.setupTime);
-    if (role === 'dial') {
-      if (socket.connecting) socket.once('connect', () => this.handshakeSend(this.handshake.start()));
-      else this.handshakeSend(this.handshake.start());
-    }
-  }
-
-  /** The peer's address as seen on this socket (IPv4-mapped addresses unwrapped). */
-  get remoteHost(): string {
-    return (this.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    if (role === 'dial') this.whenConnected(() => this.handshakeSend(this.handshake.start()));
   }
 
   /** Sends one frame of `dist.ts` as Erlang's control message; throws `EtfError` if it holds a value Erlang cannot. */
@@ -91,45 +70,13 @@ export class ErlangConnection {
     if (this.state !== 'up') return;
     const message = this.toErlang(frame);
     if (message === null) return;
-    const e = this.encoder;
-    const start = e.pos;
-    e.room(5);
-    e.pos += 4;
-    e.buf[e.pos++] = C.PASS_THROUGH;
-    try {
-      e.term(message[0]);
-      if (message.length === 2) e.term(message[1]);
-    } catch (err) {
-      e.pos = start;
-      throw err;
-    }
-    e.buf.writeUInt32BE(e.pos - start - 4, start);
+    this.write(message[0], message.length === 2 ? message[1] : NO_PAYLOAD);
     this.framesOut++;
-    if (e.pos >= HIGH_WATER) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  /** Ends the connection; the owner gets one `closed` event. */
-  close(reason: string, err?: Error): void {
-    if (this.state === 'closed') return;
-    const wasUp = this.state === 'up';
-    if (wasUp) this.flush();
-    this.state = 'closed';
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
-    this.socket.end();
-    this.socket.destroySoon();
-    this.events.closed(this, wasUp, reason, err);
   }
 
   // Internals: bytes in
 
-  private onData(chunk: Buffer): void {
-    this.readSince = true;
-    stayAwake();
+  protected receive(chunk: Buffer): void {
     try {
       if (this.state === 'handshake') return this.onHandshakeData(chunk);
       if (this.state === 'up') this.decoder.push(chunk, (buf, start, end) => this.onFrame(buf, start, end));
@@ -153,19 +100,13 @@ export class ErlangConnection {
       this.pending = this.pending.subarray(2 + size);
       const step = this.handshake.receive(packet);
       for (const p of step.send ?? []) this.handshakeSend(p);
-      if (step.done) this.up(step.done);
+      if (step.done) this.onShaken(step.done);
     }
   }
 
-  private up(peer: ErlangPeer): void {
-    this.peer = { name: peer.name, creation: peer.creation, port: this.peerPort };
+  private onShaken(peer: ErlangPeer): void {
     this.flags = peer.flags;
-    this.state = 'up';
-    clearTimeout(this.timer);
-    const quarter = Math.max(1, Math.floor(this.opts.tickTime / 4));
-    this.timer = setInterval(() => this.tick(), quarter);
-    this.timer.unref();
-    this.events.up(this);
+    this.up({ name: peer.name, creation: peer.creation, port: this.peerPort });
     // Frames the peer sent right behind its last handshake packet.
     const rest = this.pending;
     this.pending = Buffer.alloc(0);
@@ -210,7 +151,7 @@ export class ErlangConnection {
       case C.UNLINK:
         return [op.UNLINK, c[1], c[2]];
       case C.UNLINK_ID:
-        this.send0([C.UNLINK_ID_ACK, c[1], c[3], c[2]]);
+        this.write([C.UNLINK_ID_ACK, c[1], c[3], c[2]]);
         return [op.UNLINK, c[2], c[3]];
       case C.EXIT:
       case C.EXIT2:
@@ -235,7 +176,7 @@ export class ErlangConnection {
       case C.SPAWN_REQUEST:
       case C.SPAWN_REQUEST_TT:
         // Remote spawn is not served here (this node does not offer DFLAG_SPAWN).
-        this.send0([C.SPAWN_REPLY, c[1], c[2], 0, 'notsup']);
+        this.write([C.SPAWN_REPLY, c[1], c[2], 0, 'notsup']);
         return null;
       case C.UNLINK_ID_ACK:
       case C.GROUP_LEADER:
@@ -287,22 +228,37 @@ export class ErlangConnection {
     return typeof proc === 'string' ? [proc, this.peer!.name] : (proc as Pid);
   }
 
-  /** Sends a control message of the protocol itself (an acknowledgement, a refusal). */
-  private send0(control: unknown[]): void {
+  /**
+   * Encodes one frame, `112, control, [payload]`, behind those already waiting, and
+   * sees that they go out by the end of this turn of the event loop (at once past the
+   * high-water mark). On a value that cannot be encoded nothing of the frame stays.
+   */
+  private write(control: unknown, payload: unknown = NO_PAYLOAD): void {
     const e = this.encoder;
     const start = e.pos;
     e.room(5);
     e.pos += 4;
     e.buf[e.pos++] = C.PASS_THROUGH;
-    e.term(control);
+    try {
+      e.term(control);
+      if (payload !== NO_PAYLOAD) e.term(payload);
+    } catch (err) {
+      e.pos = start;
+      throw err;
+    }
     e.buf.writeUInt32BE(e.pos - start - 4, start);
-    if (!this.scheduled) {
+    if (e.pos >= HIGH_WATER) this.flush();
+    else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
   }
 
   // Internals: bytes out
+
+  protected endOutput(flush: boolean): void {
+    if (flush) this.flush();
+  }
 
   /** Hands every frame encoded so far to the socket, in one chunk. */
   private flush(): void {
@@ -311,14 +267,14 @@ export class ErlangConnection {
     if (e.pos === 0 || this.state === 'closed') return;
     const full = e.buf;
     const chunk = full.subarray(0, e.pos);
-    e.buf = this.spare.pop() ?? Buffer.allocUnsafe(HIGH_WATER + 64 * 1024);
+    e.buf = this.spare.pop() ?? Buffer.allocUnsafe(BATCH);
     e.pos = 0;
     this.wroteSince = true;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      if (full.length === HIGH_WATER + 64 * 1024 && this.spare.length < 4) this.spare.push(full);
+      if (full.length === BATCH && this.spare.length < 4) this.spare.push(full);
     };
     this.socket.write(chunk, release);
     stayAwake();
@@ -334,13 +290,6 @@ export class ErlangConnection {
     this.socket.write(out);
   }
 
-  private tick(): void {
-    if (this.readSince) this.silentTicks = 0;
-    else if (++this.silentTicks >= 4) return this.close(`no ticks from ${this.peer!.name} (net tick time exceeded)`);
-    this.readSince = false;
-    if (!this.wroteSince) this.socket.write(TICK);
-    this.wroteSince = false;
-  }
 }
 
 // Internals
