@@ -6,12 +6,9 @@
  * - `pubsub_deliveries_per_s`: three nodes with 1000 subscribers of one topic each;
  *   A publishes 1000 messages; time until all 3,000,000 deliveries are done.
  */
-import * as pg from '../src/pg.ts';
-import * as PubSub from '../src/pubsub/index.ts';
-import { receive, self, send, spawn, TIMEOUT, type Runtime } from '../src/process/index.ts';
+import { _, pg, PubSub, receive, self, send, spawn, TIMEOUT, type Runtime } from '../src/index.ts';
 import { startCluster } from '../test/support/cluster.ts';
 import { percentile, report } from './report.ts';
-import { _ } from '../src/term.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 

@@ -4,7 +4,7 @@
  * each timed on its own. Prints `remote_call_p50_us` and `remote_call_p99_us`.
  */
 import { startCluster, inProcess, PEER } from '../test/support/cluster.ts';
-import * as GenServer from '../src/genserver.ts';
+import { GenServer } from '../src/index.ts';
 import { percentile, report } from './report.ts';
 
 const N = 20_000;

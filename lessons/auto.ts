@@ -9,6 +9,7 @@
  * for its check; type the inputs that show the result (`whenDone`); pause; go on.
  * Every node started is stopped at the end, pass or fail.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Action, Lesson, LessonEnv } from './index.ts';
 import { actionsOf } from './index.ts';
 import { Peer } from './peers.ts';
@@ -43,8 +44,6 @@ export interface Stage {
   checkFor(ms: number): Promise<boolean>;
   pass(index: number): void;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function playLesson(stage: Stage, lesson: Lesson, opts: PlayOptions = {}): Promise<PlayResult> {
   const { c } = stage;

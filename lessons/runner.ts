@@ -13,9 +13,10 @@
  * Progress is saved after every change (see `progress.ts`); `--auto` keeps its own in
  * memory so that playing a lesson never moves the learner's place.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import pc from 'picocolors';
-import { node, processInfo, type Pid } from '../src/index.ts';
+import { CodedError, node, processInfo, type Pid } from '../src/index.ts';
 import { LESSONS, lessonEnv, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step } from './index.ts';
 import { checkContext, runCheck, type Active } from './context.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
@@ -53,17 +54,7 @@ export interface TutorOptions {
   nameFlags?: (short: string) => string[];
 }
 
-export class LessonError extends Error {
-  constructor(
-    readonly code: 'ERR_NO_LESSON' | 'ERR_NO_AUTO',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LessonError';
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export class LessonError extends CodedError<'ERR_NO_LESSON' | 'ERR_NO_AUTO'> {}
 
 export class Tutor {
   private readonly lessons: readonly Lesson[];

@@ -6,14 +6,11 @@
  */
 import { parseArgs } from 'node:util';
 import { LESSON_IDS } from '../lessons/ids.ts';
+import type { BootOptions } from '../src/app/boot.ts';
+import { STRATEGIES, type Strategy } from '../src/discovery/strategies.ts';
+import { CodedError } from '../src/errors.ts';
 
-export class UsageError extends Error {
-  readonly code = 'ERR_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export class UsageError extends CodedError<'ERR_USAGE'> {}
 
 interface Flag {
   type: 'string' | 'boolean';
@@ -29,7 +26,6 @@ interface Flag {
   check?: (value: string) => string | undefined;
 }
 
-const STRATEGIES = ['gossip', 'lan', 'epmd', 'static', 'none'];
 const NAME = /^[A-Za-z0-9_.-]+(@[A-Za-z0-9_.-]+)?$/;
 
 const wholeNumber = (min: number) => (v: string) =>
@@ -58,7 +54,7 @@ export const FLAGS: Record<string, Flag> = {
     type: 'string', value: STRATEGIES.join('|'),
     description: 'How nodes find each other: UDP broadcast on this machine (gossip) or the LAN (lan), the port mapper (epmd), the --connect list (static), or not at all.',
     fallback: 'gossip', example: '--discovery epmd',
-    check: (v) => (STRATEGIES.includes(v) ? undefined : `expects one of ${STRATEGIES.join(', ')}`),
+    check: (v) => ((STRATEGIES as readonly string[]).includes(v) ? undefined : `expects one of ${STRATEGIES.join(', ')}`),
   },
   heartbeat: {
     type: 'string', value: 'ms',
@@ -123,18 +119,39 @@ export function parseFlags(argv: string[]): Values {
   try {
     values = parseArgs({ args: argv, options: parserOptions(), strict: true, allowPositionals: false }).values as Values;
   } catch (err) {
-    throw new UsageError(describeParseError(err as Error & { code?: string }));
+    throw new UsageError('ERR_USAGE', describeParseError(err as Error & { code?: string }));
   }
   for (const [name, value] of Object.entries(values)) {
     const check = FLAGS[name]?.check;
     for (const v of Array.isArray(value) ? value : [value]) {
       const problem = typeof v === 'string' ? check?.(v) : undefined;
-      if (problem) throw new UsageError(`--${name} ${problem}. Got: ${JSON.stringify(v)}`);
+      if (problem) throw new UsageError('ERR_USAGE', `--${name} ${problem}. Got: ${JSON.stringify(v)}`);
     }
   }
-  if (values.sname !== undefined && values.name !== undefined) throw new UsageError('give either --sname or --name, not both');
-  if (values.auto && values.lesson === undefined) throw new UsageError('--auto plays a lesson: give one with --lesson ID');
+  if (values.sname !== undefined && values.name !== undefined) throw new UsageError('ERR_USAGE', 'give either --sname or --name, not both');
+  if (values.auto && values.lesson === undefined) throw new UsageError('ERR_USAGE', '--auto plays a lesson: give one with --lesson ID');
+  if (values.discovery === 'static' && values.connect === undefined) {
+    throw new UsageError('ERR_USAGE', '--discovery static connects to the --connect list: give one, e.g. --connect alice@vm,bob@vm');
+  }
   return values;
+}
+
+/** The node's options from checked flags: numbers as numbers, `--connect` lists as one list of names. */
+export function bootOptions(values: Values): BootOptions {
+  const text = (flag: string) => values[flag] as string | undefined;
+  const whole = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
+  const connect = (values.connect as string[] | undefined)?.flatMap((list) => list.split(',')).map((n) => n.trim()).filter(Boolean);
+  return {
+    sname: text('sname'),
+    name: text('name'),
+    cookie: text('cookie'),
+    discovery: text('discovery') as Strategy | undefined,
+    heartbeat: whole('heartbeat'),
+    connect,
+    greet: !values['no-greet'],
+    port: whole('port'),
+    tickTime: whole('tick-time'),
+  };
 }
 
 function parserOptions() {

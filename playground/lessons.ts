@@ -11,7 +11,7 @@
  * flush prints them and returns 'ok', so its result alone would not show them.
  */
 import { runInThisContext } from 'node:vm';
-import type { LogLevel, Runtime } from '../src/process/index.ts';
+import type { LogLevel, Runtime } from '../src/index.ts';
 import type { HelpDoc, Repl } from '../src/repl/index.ts';
 import type { Host, Note, Tutor } from '../lessons/runner.ts';
 

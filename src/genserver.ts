@@ -51,53 +51,15 @@
  * iex(bob)> await GenServer.call('stack', 'pop')
  * 'world'
  */
-import { Pid, Ref, _, equal, type NodeName } from './term.ts';
-import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
-import { GenServerError, exitError, short } from './genserver/errors.ts';
+import { Pid, Ref, _, equal, isNameAtNode, short, type NodeName } from './term.ts';
+import { currentProcess, currentRuntime, inProcess, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
+import { GenServerError, exitError } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
-import { doStart, onTempProcess } from './genserver/start.ts';
+import { doStart } from './genserver/start.ts';
+import type { From, GenServerModule, ServerRef, StartOptions } from './genserver/types.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
-
-/**
- * Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`.
- * The tag is a Ref from a playground caller; a BEAM caller's is whatever it chose
- * (OTP 25's is an alias list, `[alias | Ref]`), to be given back as it came.
- */
-export type From = readonly [Pid, unknown];
-/** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
-export type Action = number | 'hibernate' | { readonly continue: unknown };
-type Awaitable<T> = T | Promise<T>;
-
-export type InitResult<S> = readonly ['ok', S] | readonly ['ok', S, Action] | readonly ['stop', unknown];
-export type CallResult<S> =
-  | readonly ['reply', unknown, S]
-  | readonly ['reply', unknown, S, Action]
-  | readonly ['noreply', S]
-  | readonly ['noreply', S, Action]
-  | readonly ['stop', unknown, unknown, S]
-  | readonly ['stop', unknown, S];
-export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['noreply', S, Action] | readonly ['stop', unknown, S];
-
-/** A callback module: a plain object, a class instance or a class with static methods. */
-export interface GenServerModule<S = any> {
-  init(arg: any): Awaitable<InitResult<S>>;
-  handleCall?(request: any, from: From, state: S): Awaitable<CallResult<S>>;
-  handleCast?(request: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleInfo?(msg: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleContinue?(arg: any, state: S): Awaitable<NoReplyResult<S>>;
-  terminate?(reason: unknown, state: S): unknown;
-}
-
-/** A server to talk to: its pid, its registered name, or `[name, node]`. */
-export type ServerRef = Pid | string | readonly [string, NodeName];
-
-export interface StartOptions {
-  /** Registers the server under this name before init runs. */
-  name?: string;
-  /** How long init may take, in ms (default: no limit); then the server is killed. */
-  timeout?: number;
-}
+export type { Action, CallResult, From, GenServerModule, InitResult, NoReplyResult, ServerRef, StartOptions } from './genserver/types.ts';
 
 // Client API
 
@@ -145,7 +107,7 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
  */
 export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => call(server, request, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => call(server, request, timeout));
   return callFrom(p, server, request, timeout) as Promise<T>;
 }
 
@@ -198,7 +160,7 @@ export function reply(from: From, value: unknown): 'ok' {
  */
 export function stop(server: ServerRef, reason: unknown = 'normal', timeout: number = Infinity): Promise<'ok'> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => stop(server, reason, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => stop(server, reason, timeout));
   return stopFrom(p, server, reason, timeout);
 }
 
@@ -270,7 +232,7 @@ function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, numbe
   const target = resolve(p.rt, server);
   if (target === undefined) throw exitError('noproc', fn, args);
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
-  if (p.wResolve !== null) throw new ReceiveError(BUSY);
+  if (p.waiting) throw new ReceiveError('ERR_ALREADY_RECEIVING', BUSY);
   return [target, monitorServer(p, target, fn, args)];
 }
 
@@ -321,7 +283,7 @@ function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeNa
 
 function checkServer(server: unknown, fn: string): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
-  if (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') return;
+  if (isNameAtNode(server)) return;
   throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
 }
 

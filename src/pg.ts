@@ -29,11 +29,13 @@
  *   carry them.
  * - A 'DOWN' of a peer scope (its node went away or the scope stopped) drops all of
  *   that peer's members. Visibility is per direct connection.
+ * - Anything else a scope receives (another shape, a pid that is not a pid) is logged
+ *   as a warning and dropped: a stray or hostile message never costs the table.
  *
  * Subscribers (`monitor(group)`, `monitorScope()`) receive `[ref, 'join', group, pids]`
  * and `[ref, 'leave', group, pids]` for every change they can see.
  */
-import { List, Pid, Ref, termKey, type NodeName } from './term.ts';
+import { List, Pid, Ref, short, termKey, type NodeName } from './term.ts';
 import {
   Process, ProcessError, Runtime, currentProcess, currentRuntime, receive, self,
 } from './process/index.ts';
@@ -55,8 +57,8 @@ class Scope {
   readonly joined = new Map<string, { ref: Ref; keys: string[] }>();
   /** Peer scope pid key to its pid, monitor and memberships (group key to pids). */
   readonly peers = new Map<string, { pid: Pid; ref: Ref; groups: Map<string, Pid[]> }>();
-  /** Subscribers: subscription ref key to [ref, subscriber, group key or null for the scope]. */
-  readonly watchers = new Map<string, [Ref, Pid, string | null]>();
+  /** Subscriptions by ref key: the subscriber, its group (key, or null for the whole scope) and the scope's monitor on it. */
+  readonly watchers = new Map<string, { ref: Ref; pid: Pid; key: string | null; monitor: Ref }>();
   /** The scope's monitor on each subscriber (its ref key) to the subscription's ref key. */
   readonly watcherMonitors = new Map<string, string>();
 
@@ -123,11 +125,17 @@ export function leave(group: Group, pids: Pid | Pid[], scope = DEFAULT_SCOPE): '
 }
 
 /**
- * Every member of `group` this node can see, local and remote.
+ * Every member of `group` this node can see, local and remote. A join on another node
+ * shows here once its message has arrived (`monitor` tells when).
  *
  * @example
- * iex(alice)> pg.getMembers(['hermes', 'PubSub'])
- * [ #PID<0.95.0>, #PID<12.96.0> ]
+ * iex(alice)> const [ref] = pg.monitor('crew')
+ * iex(bob)> pg.join('crew', self())
+ * 'ok'
+ * iex(alice)> await receive([ref, 'join', 'crew', _])
+ * [ #Reference<0.0.0.130>, 'join', 'crew', [ #PID<12.110.0> ] ]
+ * iex(alice)> pg.getMembers('crew')
+ * [ #PID<12.110.0> ]
  */
 export function getMembers(group: Group, scope = DEFAULT_SCOPE): Pid[] {
   return [...(scopeFor(scope).members.get(termKey(group)) ?? [])];
@@ -165,11 +173,15 @@ export function monitorScope(scope = DEFAULT_SCOPE): [Ref, Array<[Group, Pid[]]>
   return [subscribe(s, null), [...s.members].map(([k, pids]) => [s.groups.get(k), [...pids]])];
 }
 
-/** Stops a `monitor` or `monitorScope` subscription. */
+/** Stops a `monitor` or `monitorScope` subscription; false when there is none under `ref`. */
 export function demonitor(ref: Ref, scope = DEFAULT_SCOPE): boolean {
   const s = scopeFor(scope);
-  for (const [monitorKey, key] of s.watcherMonitors) if (key === ref.key) s.watcherMonitors.delete(monitorKey);
-  return s.watchers.delete(ref.key);
+  const w = ref instanceof Ref ? s.watchers.get(ref.key) : undefined;
+  if (!w) return false;
+  s.watchers.delete(ref.key);
+  s.watcherMonitors.delete(w.monitor.key);
+  s.rt.demonitor(s.proc, w.monitor, true);
+  return true;
 }
 
 /**
@@ -198,14 +210,16 @@ async function scopeLoop(name: string): Promise<void> {
 }
 
 function handleInfo(s: Scope, msg: unknown): void {
-  if (!Array.isArray(msg)) return;
+  if (!wellFormed(msg)) {
+    s.rt.log('warning', `pg scope ${JSON.stringify(s.name)} ignored a malformed message: ${short(msg)}`);
+    return;
+  }
   switch (msg[0]) {
     case 'discover':
       return onDiscover(s, msg[1] as Pid);
     case '$gen_cast': {
-      const cast = msg[1];
-      if (Array.isArray(cast) && cast[0] === 'sync' && cast[1] instanceof Pid && Array.isArray(cast[2])) onSync(s, cast[1], cast[2]);
-      return;
+      const [, peer, groups] = msg[1] as [string, Pid, Array<[Group, Pid[]]>];
+      return onSync(s, peer, groups);
     }
     case 'join': {
       // A join from a peer not yet discovered: its sync will carry the membership.
@@ -222,8 +236,7 @@ function handleInfo(s: Scope, msg: unknown): void {
       const peer = s.peers.get((msg[1] as Pid).key);
       if (!peer) return;
       const pids = pidList(msg[2]);
-      if (!Array.isArray(msg[3])) return;
-      for (const group of msg[3]) {
+      for (const group of msg[3] as Group[]) {
         const key = termKey(group);
         remove(peer.groups, key, pids);
         remove(s.members, key, pids);
@@ -236,6 +249,41 @@ function handleInfo(s: Scope, msg: unknown): void {
     case 'DOWN':
       return onDown(s, msg[1] as Ref, msg[3] as Pid);
   }
+}
+
+/**
+ * True for the messages a scope understands, in their exact shapes: anything else (from
+ * a buggy or hostile peer, or a stray send) is logged and dropped, never a crash that
+ * would lose the scope's table.
+ */
+function wellFormed(msg: unknown): msg is unknown[] {
+  if (!Array.isArray(msg)) return false;
+  switch (msg[0]) {
+    case 'discover':
+      return msg.length === 2 && msg[1] instanceof Pid;
+    case '$gen_cast': {
+      const sync = msg[1];
+      return (
+        msg.length === 2 && Array.isArray(sync) && sync.length === 3 && sync[0] === 'sync' && sync[1] instanceof Pid &&
+        Array.isArray(sync[2]) && sync[2].every((g) => Array.isArray(g) && g.length === 2 && isPids(g[1]))
+      );
+    }
+    case 'join':
+      return msg.length === 4 && msg[1] instanceof Pid && (msg[3] instanceof Pid || isPids(msg[3]));
+    case 'leave':
+      return msg.length === 4 && msg[1] instanceof Pid && (msg[2] instanceof Pid || isPids(msg[2])) && Array.isArray(msg[3]);
+    case 'nodeup':
+    case 'nodedown':
+      return msg.length === 2 && typeof msg[1] === 'string';
+    case 'DOWN':
+      return msg.length === 5 && msg[1] instanceof Ref && msg[3] instanceof Pid;
+    default:
+      return false;
+  }
+}
+
+function isPids(value: unknown): value is Pid[] {
+  return Array.isArray(value) && value.every((p) => p instanceof Pid);
 }
 
 function onDiscover(s: Scope, peer: Pid): void {
@@ -317,10 +365,11 @@ function checkLocal(s: Scope, pids: Pid | Pid[], what: string): Pid[] {
 /** Subscribes the caller to changes of one group (a key) or of the whole scope (null). */
 function subscribe(s: Scope, key: string | null): Ref {
   const ref = s.rt.makeRef();
-  const subscriber = self();
-  s.watchers.set(ref.key, [ref, subscriber, key]);
+  const pid = self();
   // The scope watches the subscriber, so a subscription ends with its process.
-  s.watcherMonitors.set(s.rt.monitor(s.proc, subscriber).key, ref.key);
+  const monitor = s.rt.monitor(s.proc, pid);
+  s.watchers.set(ref.key, { ref, pid, key, monitor });
+  s.watcherMonitors.set(monitor.key, ref.key);
   return ref;
 }
 
@@ -350,13 +399,13 @@ function onWire(pids: Pid[]): Pid | List<Pid> {
 
 /** One pid or a list of them, from a peer, as an array. */
 function pidList(x: unknown): Pid[] {
-  return x instanceof Pid ? [x] : Array.isArray(x) ? x.filter((p): p is Pid => p instanceof Pid) : [];
+  return x instanceof Pid ? [x] : (x as Pid[]);
 }
 
 function notify(s: Scope, key: string, group: Group, event: 'join' | 'leave', pids: Pid[]): void {
   if (s.watchers.size === 0 || pids.length === 0) return;
-  for (const [ref, pid, watched] of s.watchers.values()) {
-    if (watched === null || watched === key) s.rt.send(pid, [ref, event, group, pids], s.proc);
+  for (const w of s.watchers.values()) {
+    if (w.key === null || w.key === key) s.rt.send(w.pid, [w.ref, event, group, pids], s.proc);
   }
 }
 

@@ -34,11 +34,10 @@
  * iex(bob)> await Supervisor.whichChildren(sup)
  * [ [ 'stack', #PID<0.121.0>, 'worker' ] ]
  */
-import { Pid, equal } from './term.ts';
+import { Pid, equal, moduleName, short } from './term.ts';
 import * as GenServer from './genserver.ts';
-import { short } from './genserver/errors.ts';
-import { moduleName } from './genserver/server.ts';
 import { SupervisorServer, type Spec, type Strategy, type SupFlags } from './supervisor/server.ts';
+import { CodedError } from './errors.ts';
 
 export type { Strategy } from './supervisor/server.ts';
 
@@ -74,17 +73,8 @@ export type SupervisorErrorCode =
   | 'ERR_NOT_FOUND' | 'ERR_RUNNING' | 'ERR_RESTARTING' | 'ERR_ALREADY_PRESENT' | 'ERR_ALREADY_STARTED'
   | 'ERR_START_CHILD' | 'ERR_BAD_ARG';
 
-export class SupervisorError extends Error {
-  constructor(
-    readonly code: SupervisorErrorCode,
-    message: string,
-    /** The reason as data: 'not_found', ['already_started', pid], the child's start error, ... */
-    readonly reason: unknown = undefined,
-  ) {
-    super(message);
-    this.name = 'SupervisorError';
-  }
-}
+/** `reason` as data: 'not_found', `['already_started', pid]`, the child's start error, ... */
+export class SupervisorError extends CodedError<SupervisorErrorCode> {}
 
 // Client API
 

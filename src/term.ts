@@ -145,9 +145,19 @@ export class Ref extends NodeLocal {
   }
 }
 
+/**
+ * True for `[name, node]`: the process registered as `name` on `node`, Erlang's
+ * `{Name, Node}`, which send, monitor and GenServer.call accept wherever a pid goes.
+ *
+ * @example
+ * isNameAtNode(['shell', 'alice@vm']) //=> true
+ */
+export function isNameAtNode(value: unknown): value is [string, NodeName] {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string';
+}
+
 /** The wildcard: matches any value. */
 export const _: unique symbol = Symbol('_');
-export type Wildcard = typeof _;
 
 /**
  * A pattern: `_` matches anything, a function is a guard called with the value,
@@ -233,6 +243,34 @@ export function termKey(term: unknown): string {
 /** Prints a term the way the REPL does (pids as `#PID<0.110.0>`). */
 export function format(term: unknown, colors = false): string {
   return inspect(term, { colors, depth: 6, breakLength: 100 });
+}
+
+/**
+ * A term printed on one short line, for error messages and crash reports.
+ *
+ * @example
+ * short({ user: { id: 1, tags: ['a', 'b'] } }) //=> "{ user: { id: 1, tags: [ 'a', 'b' ] } }"
+ */
+export function short(term: unknown): string {
+  const text = inspect(term, { depth: 3, maxArrayLength: 10, maxStringLength: 120, breakLength: Infinity });
+  return text.length > 300 ? text.slice(0, 297) + '...' : text;
+}
+
+/**
+ * How messages name a callback module (an object, a class or a class instance): its
+ * class or function name, else its `name` field, else `'module'`.
+ *
+ * @example
+ * moduleName({ name: 'Stack', init: () => ['ok', []] }) //=> 'Stack'
+ * moduleName(class Stack {}) //=> 'Stack'
+ */
+export function moduleName(mod: unknown): string {
+  if (typeof mod === 'function' && mod.name) return mod.name;
+  if (typeof mod !== 'object' || mod === null) return short(mod);
+  const ctor = (mod as object).constructor;
+  if (typeof ctor === 'function' && ctor !== Object && ctor.name) return ctor.name;
+  const name = (mod as { name?: unknown }).name;
+  return typeof name === 'string' ? name : 'module';
 }
 
 // Internals

@@ -55,6 +55,7 @@ test('an unknown flag or a bad value: one line on stderr, status 2, nothing star
       [['--discovery', 'carrier-pigeon'], /^playground: --discovery expects one of gossip, lan, epmd, static, none\. Got: "carrier-pigeon"\n$/],
       [['--sname'], /^playground: --sname <value> needs a value \(see --help\)\n$/],
       [['--sname', 'a', '--name', 'b@h'], /^playground: give either --sname or --name, not both\n$/],
+      [['--discovery', 'static'], /^playground: --discovery static connects to the --connect list: give one/],
       [['stray'], /^playground: unexpected argument "stray"/],
     ];
     for (const [args, expected] of cases) {
@@ -136,8 +137,9 @@ test('SIGTERM, and SIGINT when piped, leave as cleanly as .exit', () =>
 test('SIGTERM while an await is pending still leaves cleanly', () =>
   withCluster(async (c) => {
     const node = await c.start(['--sname', 'waiting', '--discovery', 'none']);
-    node.send('await receive()');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Printed by the same evaluation that then waits: once it shows, the await is pending.
+    node.send("console.log('now waiting'); await receive()");
+    await node.waitFor('now waiting');
     await node.stop(5000); // SIGTERM, then SIGKILL after 5 s: a hang shows as a failure, not a stuck test
     const { code } = await node.exited;
     assert.is(code, 0);

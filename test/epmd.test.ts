@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { testOrSkip } from './support/skip.ts';
 import * as assert from 'uvu/assert';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import {
 } from '../src/erlang/epmd/index.ts';
 import { eventually } from './support/eventually.ts';
 import { freePort, killPortMapper, portMapperPid, startCluster, HOST } from './support/cluster.ts';
-import { BeamNode, epmdCommand, interop, startEpmd } from './support/beam.ts';
+import { BeamNode, epmdCommand, startEpmd, BEAM_MISSING } from './support/beam.ts';
 
 let mapper: PortMapper;
 const home = mkdtempSync(join(tmpdir(), 'playground-epmd-'));
@@ -124,7 +125,7 @@ test('a detached port mapper exits once no node has been connected for its idle 
   }
 });
 
-interop(test, "Erlang's epmd lists the playground's names, and -kill stops an empty mapper", async () => {
+testOrSkip(BEAM_MISSING, "Erlang's epmd lists the playground's names, and -kill stops an empty mapper", async () => {
   const reg = await register('fred@vm', 7002, mapper.port);
   try {
     assert.is(await epmdCommand(mapper.port, '-names'), `epmd: up and running on port ${mapper.port} with data:\nname fred at port 7002\n`);
@@ -138,7 +139,7 @@ interop(test, "Erlang's epmd lists the playground's names, and -kill stops an em
   await own.closed;
 });
 
-interop(test, "a playground node registers with Erlang's epmd, beside an Erlang node that sees it", async () => {
+testOrSkip(BEAM_MISSING, "a playground node registers with Erlang's epmd, beside an Erlang node that sees it", async () => {
   const c = await startCluster();
   const epmd = await startEpmd(c.epmdPort);
   let beam: BeamNode | undefined;
@@ -159,7 +160,7 @@ interop(test, "a playground node registers with Erlang's epmd, beside an Erlang 
   }
 });
 
-interop(test, "an Erlang node registers with the playground's port mapper, which lists it", async () => {
+testOrSkip(BEAM_MISSING, "an Erlang node registers with the playground's port mapper, which lists it", async () => {
   const c = await startCluster();
   let beam: BeamNode | undefined;
   try {

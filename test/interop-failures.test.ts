@@ -7,14 +7,15 @@
  * test has its own port mapper port.
  */
 import { test } from 'uvu';
+import { testOrSkip } from './support/skip.ts';
 import * as assert from 'uvu/assert';
 import { Pid } from '../src/term.ts';
-import { link, monitor, receive, trapExit, send, self } from '../src/process/index.ts';
+import { link, monitor, receive, trapExit, self } from '../src/process/index.ts';
 import { lookup } from '../src/erlang/epmd/index.ts';
 import { encode } from '../src/erlang/etf/index.ts';
 import { MAP_TAG, OFFERED } from '../src/erlang/handshake/flags.ts';
 import { startCluster, inProcess, HOST, PEER, type Cluster, type NodeProcess } from './support/cluster.ts';
-import { BeamNode, interop } from './support/beam.ts';
+import { BeamNode, BEAM_MISSING } from './support/beam.ts';
 import { FakeBeam } from './support/fake-beam.ts';
 import { eventually, sleep } from './support/eventually.ts';
 
@@ -41,7 +42,7 @@ async function typeAt(node: NodeProcess, code: string, expect: RegExp | string):
   return node.waitFor(expect, { since });
 }
 
-interop(test, "connect('alice@vm') at the prompt reaches iex; monitorNodes sees it come, and go on kill -9", async () => {
+testOrSkip(BEAM_MISSING, "connect('alice@vm') at the prompt reaches iex; monitorNodes sees it come, and go on kill -9", async () => {
   await withCluster(async (c, beams) => {
     const alice = await BeamNode.start(c, 'alice');
     beams.push(alice);
@@ -60,7 +61,7 @@ interop(test, "connect('alice@vm') at the prompt reaches iex; monitorNodes sees 
   });
 });
 
-interop(test, 'kill -9 of the BEAM node: links and monitors on the playground fire with noconnection', async () => {
+testOrSkip(BEAM_MISSING, 'kill -9 of the BEAM node: links and monitors on the playground fire with noconnection', async () => {
   await withCluster(async (c, beams) => {
     const alice = await BeamNode.start(c, 'alice');
     beams.push(alice);
@@ -83,7 +84,7 @@ interop(test, 'kill -9 of the BEAM node: links and monitors on the playground fi
   });
 });
 
-interop(test, 'kill -9 of the playground node: links, monitors and monitor_nodes on the BEAM see noconnection and nodedown', async () => {
+testOrSkip(BEAM_MISSING, 'kill -9 of the playground node: links, monitors and monitor_nodes on the BEAM see noconnection and nodedown', async () => {
   await withCluster(async (c, beams) => {
     const bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet'], { script: PEER });
     const alice = await BeamNode.start(c, 'alice');
@@ -98,7 +99,7 @@ interop(test, 'kill -9 of the playground node: links, monitors and monitor_nodes
   });
 });
 
-interop(test, 'ticks both ways: an idle connection stays up, and a frozen peer is dropped after the tick time on either side', async () => {
+testOrSkip(BEAM_MISSING, 'ticks both ways: an idle connection stays up, and a frozen peer is dropped after the tick time on either side', async () => {
   await withCluster(async (c, beams) => {
     const bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet', '--tick-time', '3000'], { script: PEER, env: { PLAYGROUND_DEBUG: '1' } });
     const alice = await BeamNode.start(c, 'alice', { tickTime: 3 });
@@ -128,7 +129,7 @@ interop(test, 'ticks both ways: an idle connection stays up, and a frozen peer i
   });
 });
 
-interop(test, 'a wrong cookie is refused both ways, logged once, and the node goes on', async () => {
+testOrSkip(BEAM_MISSING, 'a wrong cookie is refused both ways, logged once, and the node goes on', async () => {
   await withCluster(async (c, beams) => {
     const bob = await c.start(['--sname', 'bob', ...REPL]);
     const mallory = await BeamNode.start(c, 'mallory', { cookie: 'not-the-cookie' });
@@ -145,7 +146,7 @@ interop(test, 'a wrong cookie is refused both ways, logged once, and the node go
   });
 });
 
-interop(test, 'a BEAM peer that sends what it should not: one line and a dropped message, or a closed connection; never the node', async () => {
+testOrSkip(BEAM_MISSING, 'a BEAM peer that sends what it should not: one line and a dropped message, or a closed connection; never the node', async () => {
   await withCluster(async (c, beams) => {
     const bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet'], { script: PEER });
     const { port } = (await lookup(BOB, c.epmdPort))!;
@@ -176,7 +177,7 @@ interop(test, 'a BEAM peer that sends what it should not: one line and a dropped
   });
 });
 
-interop(test, "the pubsub seed's demo across both: Hermes on the BEAM and PubSub on two playground nodes, the same exact counts", async () => {
+testOrSkip(BEAM_MISSING, "the pubsub seed's demo across both: Hermes on the BEAM and PubSub on two playground nodes, the same exact counts", async () => {
   await withCluster(async (c, beams) => {
     const alice = await BeamNode.start(c, 'alice', { require: ['test/support/hermes.exs'] });
     beams.push(alice);

@@ -9,15 +9,15 @@
  * `alice` is an Elixir node driven line by line. Both are stopped by PID at the end.
  */
 import { test } from 'uvu';
+import { testOrSkip } from './support/skip.ts';
 import * as assert from 'uvu/assert';
 import * as GenServer from '../src/genserver.ts';
 import * as pg from '../src/pg.ts';
-import { Binary, List, Opaque, Pid, Ref, format } from '../src/term.ts';
-import { link, monitor, receive, register, self, send, spawn, trapExit, TIMEOUT, whereis } from '../src/process/index.ts';
-import { monitorNodes } from '../src/node/index.ts';
+import { Binary, List, Opaque, Pid, format } from '../src/term.ts';
+import { link, monitor, receive, register, self, send, spawn, trapExit, whereis } from '../src/process/index.ts';
 import type { Node } from '../src/node/index.ts';
 import { startCluster, inProcess, HOST, type Cluster } from './support/cluster.ts';
-import { BEAM_MISSING, BeamNode, interop } from './support/beam.ts';
+import { BEAM_MISSING, BeamNode } from './support/beam.ts';
 import { eventually } from './support/eventually.ts';
 
 let c: Cluster;
@@ -56,7 +56,7 @@ function startEcho(): Promise<Pid> {
   });
 }
 
-interop(test, 'iex reaches the playground node (ping gives pong) and sees it as a visible node; global syncs with it', async () => {
+testOrSkip(BEAM_MISSING, 'iex reaches the playground node (ping gives pong) and sees it as a visible node; global syncs with it', async () => {
   assert.is(await alice.eval(`:net_adm.ping(:"${BOB}")`), ':pong');
   assert.is(await alice.eval('Node.list()'), `[:${BOB}]`);
   assert.equal(bob.list(), [ALICE]);
@@ -67,7 +67,7 @@ interop(test, 'iex reaches the playground node (ping gives pong) and sees it as 
   assert.equal(await onBob(() => whereis('net_kernel') instanceof Pid && whereis('global_name_server') instanceof Pid), true);
 });
 
-interop(test, 'the playground dials a BEAM node: connect gives true and both list each other', async () => {
+testOrSkip(BEAM_MISSING, 'the playground dials a BEAM node: connect gives true and both list each other', async () => {
   const carol = await c.local('carol');
   try {
     assert.is(await carol.connect(ALICE), true);
@@ -92,7 +92,7 @@ const TERMS = `[
   %{nested: [%{deep: {1, [2, "three", {:four, %{five: 5}}]}}]}
 ]`;
 
-interop(test, 'terms an Elixir node sends come back == (and === but for whole floats, which come back as integers)', async () => {
+testOrSkip(BEAM_MISSING, 'terms an Elixir node sends come back == (and === but for whole floats, which come back as integers)', async () => {
   await startEcho();
   await alice.eval(`terms = ${TERMS}`);
   const results = await alice.eval(
@@ -106,7 +106,7 @@ interop(test, 'terms an Elixir node sends come back == (and === but for whole fl
   assert.equal(notEqual, floats.map((i) => ['[true, false]', Number(i)]));
 });
 
-interop(test, 'what needs a type of its own prints the way iex prints it', async () => {
+testOrSkip(BEAM_MISSING, 'what needs a type of its own prints the way iex prints it', async () => {
   const got = await onBob(async () => {
     register('printer', self());
     await alice.eval(`send({:printer, :"${BOB}"}, ["héllo", <<0, 255>>, <<1::3>>, 'abc', [1 | 2], [1, [2]], %{1 => :a}, fn -> 42 end, &Enum.map/2, hd(Port.list()), Integer.pow(2, 64)])`);
@@ -123,12 +123,12 @@ interop(test, 'what needs a type of its own prints the way iex prints it', async
   assert.instance((got as unknown[])[7], Opaque);
 });
 
-interop(test, 'a fun and a port sent from the BEAM come back as themselves: the fun still runs there', async () => {
+testOrSkip(BEAM_MISSING, 'a fun and a port sent from the BEAM come back as themselves: the fun still runs there', async () => {
   assert.is(await alice.eval(`f = fn x -> x * 6 end; send({:echo, :"${BOB}"}, {self(), f}); receive do {:echo, g} -> g.(7) end`), '42');
   assert.is(await alice.eval(`p = hd(Port.list()); send({:echo, :"${BOB}"}, {self(), p}); receive do {:echo, q} -> q === p end`), 'true');
 });
 
-interop(test, 'what has no Erlang form fails in the sender with a clear error, and the connection stays', async () => {
+testOrSkip(BEAM_MISSING, 'what has no Erlang form fails in the sender with a clear error, and the connection stays', async () => {
   const errors = await onBob(() => {
     const tryIt = (msg: unknown) => {
       try {
@@ -150,7 +150,7 @@ interop(test, 'what has no Erlang form fails in the sender with a clear error, a
 
 const isPid = (p: unknown) => p instanceof Pid;
 
-interop(test, 'sends reach pids and registered names both ways', async () => {
+testOrSkip(BEAM_MISSING, 'sends reach pids and registered names both ways', async () => {
   await alice.eval('Process.register(self(), :shell)');
   const got = await onBob(async () => {
     register('inbox', self());
@@ -173,7 +173,7 @@ const STACK = `defmodule Stack do
   def handle_cast({:push, x}, items), do: {:noreply, [x | items]}
 end`;
 
-interop(test, 'an Elixir GenServer answers calls and casts from the playground; noproc and a crash end the call at once', async () => {
+testOrSkip(BEAM_MISSING, 'an Elixir GenServer answers calls and casts from the playground; noproc and a crash end the call at once', async () => {
   await alice.eval(STACK);
   await alice.eval('{:ok, _} = GenServer.start(Stack, [:hello], name: Stack)');
   const got = await onBob(async () => {
@@ -191,7 +191,7 @@ interop(test, 'an Elixir GenServer answers calls and casts from the playground; 
   assert.match(reason, /stack exploded/);
 });
 
-interop(test, "a playground GenServer answers iex's calls (OTP 25's alias-tagged ones) and casts; noproc for a name nobody has", async () => {
+testOrSkip(BEAM_MISSING, "a playground GenServer answers iex's calls (OTP 25's alias-tagged ones) and casts; noproc for a name nobody has", async () => {
   await onBob(() =>
     GenServer.start(
       {
@@ -211,7 +211,7 @@ interop(test, "a playground GenServer answers iex's calls (OTP 25's alias-tagged
   assert.is(await alice.eval('Process.info(self(), :messages)'), '{:messages, []}', 'no stray reply or DOWN left behind');
 });
 
-interop(test, 'links both ways: an exit on one side reaches a trapping process on the other, and unlink holds', async () => {
+testOrSkip(BEAM_MISSING, 'links both ways: an exit on one side reaches a trapping process on the other, and unlink holds', async () => {
   // A playground process links to an Elixir one, which is then killed.
   const exit = await onBob(async () => {
     trapExit(true);
@@ -246,7 +246,7 @@ interop(test, 'links both ways: an exit on one side reaches a trapping process o
   assert.is(await alice.eval('receive do {:EXIT, ^quitter, r} -> r after 300 -> :none end'), ':none');
 });
 
-interop(test, 'monitors both ways, by pid and by name: DOWN with the reason, noproc for a name nobody has', async () => {
+testOrSkip(BEAM_MISSING, 'monitors both ways, by pid and by name: DOWN with the reason, noproc for a name nobody has', async () => {
   const downs = await onBob(async () => {
     await alice.eval('Process.register(spawn(fn -> receive do :stop -> exit(:bye) end end), :worker)');
     const named = monitor(['worker', ALICE]);
@@ -273,7 +273,7 @@ interop(test, 'monitors both ways, by pid and by name: DOWN with the reason, nop
   assert.is(await alice.eval('receive do {:DOWN, ^missing, :process, who, r} -> {who, r} after 5000 -> :none end'), `{{:nobody, :${BOB}}, :noproc}`);
 });
 
-interop(test, 'pg: a playground member shows in :pg.get_members on iex, and an iex member in getMembers here', async () => {
+testOrSkip(BEAM_MISSING, 'pg: a playground member shows in :pg.get_members on iex, and an iex member in getMembers here', async () => {
   assert.ok(await bob.connect(ALICE));
   await onBob(() => pg.startScope());
   await alice.eval('{:ok, _} = :pg.start_link()');

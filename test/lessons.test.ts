@@ -101,8 +101,11 @@ test('a check compares against the state when its step began', async () => {
   try {
     tutor.lesson('toy');
     await eventually(() => assert.match(host.text(), '✔ Light it'));
-    // count is already 5, but the step wants two more from here.
-    await new Promise((r) => setTimeout(r, 200));
+    // count is already 5, but the step wants two more from here: an input makes the
+    // runner check at once, and the check must say not yet.
+    const mark = host.printed.length;
+    tutor.observe({ code: 'count', ok: true, value: 5 });
+    await eventually(() => assert.match(host.printed.slice(mark).join('\n'), 'not done yet'));
     assert.not.match(host.text(), '✔ Count to two');
     world.count += 2;
     await eventually(() => assert.match(host.text(), '✔ Count to two'));

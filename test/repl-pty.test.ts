@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { names } from '../src/erlang/epmd/index.ts';
 import { startCluster, ROOT, HOST, type Cluster } from './support/cluster.ts';
 import { sleep } from './support/eventually.ts';
+import { testOrSkip } from './support/skip.ts';
 
 type Pty = import('@lydell/node-pty').IPty;
 type XTerm = import('@xterm/headless').Terminal;
@@ -108,8 +109,7 @@ function withoutForceColor(env: Record<string, string | undefined>): Record<stri
 }
 
 if (libs instanceof Error) {
-  console.log(`repl-pty: skipped, no pseudo-terminal here (${libs.message.split('\n')[0]})`);
-  test.skip('the prompt in a real terminal', () => {});
+  testOrSkip(`no pseudo-terminal here (${libs.message.split('\n')[0]})`, 'the prompt in a real terminal', () => {});
 } else {
   let c: Cluster;
   test.before(async () => {
@@ -176,8 +176,8 @@ if (libs instanceof Error) {
   test('Ctrl+C breaks a runaway loop and the node goes on', () =>
     withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
       await s.waitFor(showsPrompt(1), 'the first prompt');
-      s.type('while (true) {}\r');
-      await sleep(300);
+      s.type("console.log('looping'); while (true) {}\r");
+      await s.waitFor((l) => l.includes('looping'), 'the loop begun');
       s.type('\x03');
       await s.waitFor((l) => l.some((x) => x.includes('** (interrupted) the evaluation was cancelled')), 'the interrupted loop');
       s.type('node()\r');

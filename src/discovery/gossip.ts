@@ -13,14 +13,14 @@
  * The tag is derived from the cookie (`cookieTag`), so clusters with other cookies
  * ignore each other without learning anything about the cookie. Every socket binds with
  * address reuse so all nodes on a machine share the port, and each hears its own
- * announcements too: those are skipped. Anything that does not parse is counted and
- * ignored, never fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing).
+ * announcements too: those are skipped. Anything that does not parse is ignored, never
+ * fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing; the first such packet is
+ * logged).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { receive, self, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node } from '../node/index.ts';
 import { cookieTag, isNodeName } from '../node/handshake.ts';
-import { statsOf } from './stats.ts';
 
 const MAGIC = Buffer.from('PLGD');
 const VERSION = 1;
@@ -39,9 +39,9 @@ export interface GossipConfig {
 export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
   const me = self();
   const rt = node.runtime;
-  const stats = statsOf(node);
   const tag = cookieTag(cfg.cookie);
   const loopbackOnly = cfg.broadcast.startsWith('127.');
+  let warned = false;
   trapExit(true);
   const socket = createSocket({ type: 'udp4', reuseAddr: true });
   socket.on('message', (buf, rinfo) => rt.deliver(me, ['udp', buf, rinfo.address]));
@@ -52,14 +52,18 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
     const packet = announcement(node.name, node.port, tag);
     for (;;) {
       socket.send(packet, cfg.port, cfg.broadcast);
-      stats.sent++;
       const deadline = Date.now() + cfg.heartbeat;
       for (let left = cfg.heartbeat; left > 0; left = deadline - Date.now()) {
         const msg = (await receive(undefined, { after: left })) as unknown[] | typeof TIMEOUT;
         if (msg === TIMEOUT) break;
         if (msg[0] === 'EXIT') exit(msg[2]);
         if (msg[0] === 'udp_error') throw msg[1];
-        if (msg[0] === 'udp') heard(node, msg[1] as Buffer, msg[2] as string, tag, loopbackOnly);
+        if (msg[0] !== 'udp') continue;
+        const host = msg[2] as string;
+        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly) && !warned) {
+          warned = true;
+          rt.log('warning', `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are never acted on`);
+        }
       }
     }
   } finally {
@@ -95,26 +99,12 @@ export function parseAnnouncement(buf: Buffer): { tag: Buffer; port: number; nam
 
 // Internals
 
-function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean): void {
-  const stats = statsOf(node);
+/** Acts on a datagram: connects to a new node of this cluster. False when it is not an announcement. */
+function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean): boolean {
   const a = parseAnnouncement(buf);
-  if (a === null || (loopbackOnly && !host.startsWith('127.'))) {
-    stats.garbage++;
-    if (stats.garbage === 1) {
-      node.runtime.log(
-        'warning',
-        `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are counted, never acted on`,
-      );
-    }
-    return;
-  }
-  if (a.name === node.name) return;
-  if (!a.tag.equals(tag)) {
-    stats.foreign++;
-    return;
-  }
-  stats.heard++;
-  if (!node.list().includes(a.name)) void node.connect(a.name, { host, port: a.port });
+  if (a === null || (loopbackOnly && !host.startsWith('127.'))) return false;
+  if (a.name !== node.name && a.tag.equals(tag) && !node.list().includes(a.name)) void node.connect(a.name, { host, port: a.port });
+  return true;
 }
 
 function closeQuietly(socket: Socket): void {

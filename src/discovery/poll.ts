@@ -8,7 +8,6 @@
 import { receive, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node, Address } from '../node/index.ts';
 import { names } from '../erlang/epmd/index.ts';
-import { statsOf } from './stats.ts';
 
 /** Process body: polls `find` every `heartbeat` ms and connects to what it returns. */
 async function poll(node: Node, heartbeat: number, find: () => Promise<[string, Address | undefined][]>): Promise<void> {
@@ -17,7 +16,6 @@ async function poll(node: Node, heartbeat: number, find: () => Promise<[string, 
     const connected = new Set(node.list());
     for (const [name, addr] of await find()) {
       if (name === node.name || connected.has(name)) continue;
-      statsOf(node).heard++;
       void node.connect(name, addr);
     }
     const msg = (await receive(undefined, { after: heartbeat })) as unknown[] | typeof TIMEOUT;
@@ -40,6 +38,6 @@ export function epmdPoll(node: Node, heartbeat: number, epmdPort: number): Promi
 }
 
 /** The `static` strategy: a fixed list of node names, found through the port mapper. */
-export function staticList(node: Node, heartbeat: number, hosts: string[]): Promise<void> {
+export function staticList(node: Node, heartbeat: number, hosts: readonly string[]): Promise<void> {
   return poll(node, heartbeat, async () => hosts.map((h) => [h, undefined]));
 }

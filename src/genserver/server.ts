@@ -18,10 +18,9 @@
  *   'already_started', or be taken down by an exit signal for an error that `start`
  *   already reports.
  */
-import { Pid } from '../term.ts';
+import { Pid, moduleName, short } from '../term.ts';
 import { currentProcess, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
-import { short } from './errors.ts';
-import type { GenServerModule, From } from '../genserver.ts';
+import type { GenServerModule, From } from './types.ts';
 
 /** Why the loop ends: the exit reason, and a reply to send after terminate, if any. */
 interface Stop {
@@ -222,14 +221,4 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 
 function who(s: Server): string {
   return s.proc.name === undefined ? `${s.proc.pid}` : `${s.proc.pid} (${s.proc.name})`;
-}
-
-/** A readable name for a callback module: a class's name, a plain object's `name`, else 'module'. */
-export function moduleName(mod: unknown): string {
-  if (typeof mod === 'function' && mod.name) return mod.name;
-  if (typeof mod !== 'object' || mod === null) return short(mod);
-  const ctor = (mod as object).constructor;
-  if (typeof ctor === 'function' && ctor !== Object && ctor.name) return ctor.name;
-  const name = (mod as { name?: unknown }).name;
-  return typeof name === 'string' ? name : 'module';
 }

@@ -8,11 +8,11 @@
  * during init gives a DOWN instead). Waiting in a process of its own keeps the caller's
  * mailbox untouched, and lets code outside any process start servers too.
  */
-import { Pid, type Ref } from '../term.ts';
-import { currentProcess, currentRuntime, type Runtime } from '../process/index.ts';
-import { GenServerError, short } from './errors.ts';
-import { serverMain, moduleName } from './server.ts';
-import type { GenServerModule, StartOptions } from '../genserver.ts';
+import { Pid, moduleName, short, type Ref } from '../term.ts';
+import { currentProcess, currentRuntime, inProcess } from '../process/index.ts';
+import { GenServerError } from './errors.ts';
+import { serverMain } from './server.ts';
+import type { GenServerModule, StartOptions } from './types.ts';
 
 /** What `start` and `startLink` do; `link` links the server to the calling process. */
 export async function doStart(module: GenServerModule, arg: unknown, opts: StartOptions, link: boolean): Promise<Pid> {
@@ -26,7 +26,7 @@ export async function doStart(module: GenServerModule, arg: unknown, opts: Start
       throw new GenServerError('ERR_ALREADY_STARTED', `a process is already registered as ${short(opts.name)}: ${holder}`, ['already_started', holder]);
     }
   }
-  return onTempProcess(rt, async function awaitInit() {
+  return inProcess(async function awaitInit() {
     const starter = currentProcess()!;
     const [pid] = rt.spawn(serverMain, [module, arg, starter.pid, parent?.pid ?? null], parent, { link, name: opts.name });
     const ref = rt.monitor(starter, pid);
@@ -48,15 +48,6 @@ function ackOf(pid: Pid, ref: Ref): (msg: unknown) => boolean {
   return function isAck(msg) {
     return Array.isArray(msg) && ((msg[0] === '$ack' && pid.equals(msg[1])) || (msg[0] === 'DOWN' && ref.equals(msg[1])));
   };
-}
-
-/** Runs `fn` in a new process of `rt` and settles with its result: how code outside a process calls. */
-export function onTempProcess<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    rt.spawn(function caller() {
-      return fn().then(resolvePromise, reject);
-    }, [], null);
-  });
 }
 
 function checkModule(module: unknown): asserts module is GenServerModule {

@@ -23,6 +23,7 @@
 import './msgpackr-setup.ts';
 import { Packr, addExtension, RESET_BUFFER_MODE, RESERVE_START_SPACE } from 'msgpackr';
 import { Binary, List, Opaque, Pid, Ref } from '../term.ts';
+import { CodedError } from '../errors.ts';
 
 /** Before the handshake completes a peer may only send frames this small. */
 export const HANDSHAKE_FRAME_LIMIT = 4 * 1024;
@@ -30,15 +31,7 @@ export const HANDSHAKE_FRAME_LIMIT = 4 * 1024;
 export const MAX_FRAME = 64 * 1024 * 1024;
 
 /** A value that cannot be encoded or a byte stream that cannot be decoded. */
-export class CodecError extends Error {
-  constructor(
-    readonly code: 'ERR_NOT_A_TERM' | 'ERR_BAD_FRAME' | 'ERR_FRAME_TOO_LARGE',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CodecError';
-  }
-}
+export class CodecError extends CodedError<'ERR_NOT_A_TERM' | 'ERR_BAD_FRAME' | 'ERR_FRAME_TOO_LARGE'> {}
 
 // Extensions: registered once when this module loads.
 

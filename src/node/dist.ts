@@ -20,7 +20,7 @@
  * Messages between one pair of processes keep their order because one pair of nodes
  * has exactly one connection and frames are written and read in order.
  */
-import { Pid, Ref, type NodeName } from '../term.ts';
+import { Pid, Ref, isNameAtNode, type NodeName } from '../term.ts';
 import type { RemoteRouter, Runtime } from '../process/index.ts';
 import { isNodeName } from './handshake.ts';
 
@@ -104,36 +104,37 @@ export class Router implements RemoteRouter {
 
 /**
  * Applies one control message from a peer. Returns false for a frame that is not a
- * control message this version knows (the caller logs it and carries on).
+ * control message this version knows, in its exact shape and length (the caller logs
+ * it and carries on).
  */
 export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boolean {
   if (!Array.isArray(f)) return false;
   const rt = ctx.runtime;
   switch (f[0]) {
     case SEND:
-      if (!(f[1] instanceof Pid)) return false;
+      if (f.length !== 3 || !(f[1] instanceof Pid)) return false;
       rt.deliver(f[1], f[2]);
       return true;
     case REG_SEND:
-      if (typeof f[2] !== 'string') return false;
+      if (f.length !== 4 || typeof f[2] !== 'string') return false;
       rt.deliver(f[2], f[3]);
       return true;
     case LINK:
-      if (!pids(f[1], f[2])) return false;
+      if (f.length !== 3 || !pids(f[1], f[2])) return false;
       if (!rt.remoteLinked(f[2], f[1])) ctx.reply(conn, [EXIT, f[2], f[1], 'noproc']);
       return true;
     case UNLINK:
-      if (!pids(f[1], f[2])) return false;
+      if (f.length !== 3 || !pids(f[1], f[2])) return false;
       rt.remoteUnlinked(f[2], f[1]);
       return true;
     case EXIT:
     case EXIT2:
-      if (!pids(f[1], f[2])) return false;
+      if (f.length !== 4 || !pids(f[1], f[2])) return false;
       rt.exitSignal(f[1], f[2], f[3], f[0] === EXIT);
       return true;
     case MONITOR: {
       const [, watcher, target, ref] = f;
-      if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
+      if (f.length !== 4 || !(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
       if (!(target instanceof Pid) && typeof target !== 'string') return false;
       if (!rt.remoteMonitor(target, watcher, ref)) {
         ctx.reply(conn, [DOWN, watcher, ref, typeof target === 'string' ? [target, rt.node] : target, 'noproc']);
@@ -141,18 +142,18 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
       return true;
     }
     case DEMONITOR:
-      if (!(f[2] instanceof Ref)) return false;
+      if (f.length !== 4 || !(f[2] instanceof Ref)) return false;
       rt.remoteDemonitor(f[2]);
       return true;
     case DOWN: {
       const [, watcher, ref, target] = f;
-      if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
-      if (!(target instanceof Pid) && !isNamedTarget(target)) return false;
+      if (f.length !== 5 || !(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
+      if (!(target instanceof Pid) && !isNameAtNode(target)) return false;
       rt.remoteDown(watcher, ref, target, f[4]);
       return true;
     }
     case PEERS:
-      if (!Array.isArray(f[1])) return false;
+      if (f.length !== 2 || !Array.isArray(f[1])) return false;
       ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port, wire]) => [node, { host, port, wire: wire ?? 'playground' }]));
       return true;
     default:
@@ -164,10 +165,6 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
 
 function pids(a: unknown, b: unknown): boolean {
   return a instanceof Pid && b instanceof Pid;
-}
-
-function isNamedTarget(t: unknown): t is [string, NodeName] {
-  return Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string';
 }
 
 function isPeerEntry(e: unknown): e is [NodeName, string, number, 'erlang' | undefined] {

@@ -168,7 +168,7 @@ export class ErlangConnection extends PeerSocket {
       case C.MONITOR_P:
         return [op.MONITOR, c[1], c[2], c[3]];
       case C.DEMONITOR_P:
-        return [op.DEMONITOR, c[1], c[3]];
+        return [op.DEMONITOR, c[1], c[3], this.monitored(c[2])];
       case C.MONITOR_P_EXIT:
         return [op.DOWN, c[2], c[3], this.monitored(c[1]), c[4]];
       case C.PAYLOAD_MONITOR_P_EXIT:

@@ -27,7 +27,8 @@ import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
 import { Connection, type ConnectionEvents, type ConnectionOptions, type PeerConnection } from './connection.ts';
 import { ErlangConnection } from './erlang-connection.ts';
-import { isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
+import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
+import { ErlangHandshakeError } from '../erlang/handshake/handshake.ts';
 import { locate } from '../erlang/epmd/index.ts';
 import { startKernel } from '../erlang/kernel/index.ts';
 import * as op from './dist.ts';
@@ -154,11 +155,6 @@ export class Node implements op.FrameContext<PeerConnection> {
   monitorNodes(pid: Pid, flag: boolean): void {
     if (flag) this.watchers.set(pid.key, pid);
     else this.watchers.delete(pid.key);
-  }
-
-  /** The address a peer was reached at (for discovery and the mesh). */
-  addressOf(node: NodeName): op.Address | undefined {
-    return this.addresses.get(node);
   }
 
   /** Closes every connection and the listener. */
@@ -337,7 +333,7 @@ export class Node implements op.FrameContext<PeerConnection> {
 
 /** A handshake error's code (either wire's), or undefined for any other error. */
 function codeOf(err: Error | undefined): string | undefined {
-  return err?.name === 'HandshakeError' ? (err as Error & { code: string }).code : undefined;
+  return err instanceof HandshakeError || err instanceof ErlangHandshakeError ? err.code : undefined;
 }
 
 /**

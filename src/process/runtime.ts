@@ -1,7 +1,9 @@
 /**
  * @module process/runtime
- * One node's process table: the object behind spawn, send, links, monitors and names.
- * A runtime is a value, not a global, so a test can run several nodes in one OS process.
+ * One node's process table and its entries: the object behind spawn, send, links,
+ * monitors and names, and the `Process` each live process is (a mailbox plus the
+ * bookkeeping of its links, monitors and name). A runtime is a value, not a global, so
+ * a test can run several nodes in one OS process.
  *
  * Invariants:
  * - A process is in `procs` exactly while it is alive. Ending removes it first, then
@@ -13,24 +15,39 @@
  *   distribution layer installs; the runtime itself knows nothing of the network.
  *   A pid of this node with another `creation` names a process of an earlier run: dead.
  */
-import { Pid, Ref, NO_NODE, type NodeName } from '../term.ts';
-import { swapCurrent, watchBody } from './context.ts';
-import { Process, ProcessError, ExitSignal, type Logger, type LogLevel, type SpawnOptions } from './process.ts';
+import { Pid, Ref, NO_NODE, isNameAtNode, type NodeName } from '../term.ts';
+import { swapCurrent, watchBody, type Owner } from './context.ts';
+import { Mailbox } from './mailbox.ts';
+import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions } from './process.ts';
 import { crashReport } from './report.ts';
 
-/** Where messages for other nodes go; implemented by the distribution layer. */
-export interface RemoteRouter {
-  send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void;
-  link(from: Pid, to: Pid): void;
-  unlink(from: Pid, to: Pid): void;
-  monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  /** `exit(to, reason)` called by `from` on a remote pid. */
-  exit(from: Pid, to: Pid, reason: unknown): void;
-  /** `from`, linked to the remote `to`, has ended with `reason`. */
-  linkExit(from: Pid, to: Pid, reason: unknown): void;
-  /** `target` (a pid, or `[name, node]` when monitored by name), watched by the remote `watcher` under `ref`, has ended. */
-  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void;
+/** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
+export class Process extends Mailbox implements Owner {
+  /** The promise the process function returned: undefined while it starts, null once done. */
+  body: Promise<unknown> | undefined | null = undefined;
+  links: Map<string, Pid> | null = null;
+  /** Monitors this process holds: ref key to [ref, target]. */
+  monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
+  /** Monitors on this process: ref key to [ref, watcher], plus the name a remote watcher monitored it by. */
+  watchers: Map<string, [Ref, Pid, string?]> | null = null;
+  trap = false;
+  name: string | undefined = undefined;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly pid: Pid,
+    readonly fn: Function,
+  ) {
+    super();
+  }
+
+  bodySettled(body: Promise<unknown>): void {
+    this.body = null;
+    body.then(
+      () => this.rt.terminate(this, 'normal'),
+      (err) => this.rt.ended(this, err),
+    );
+  }
 }
 
 export class Runtime {
@@ -99,9 +116,9 @@ export class Runtime {
       p.push(msg);
       return msg;
     }
-    if (Array.isArray(dest) && dest.length === 2 && typeof dest[0] === 'string' && typeof dest[1] === 'string') {
+    if (isNameAtNode(dest)) {
       if (dest[1] === this.node) this.names.get(dest[0])?.push(msg);
-      else this.requireRemote('send').send(dest as [string, NodeName], msg, from?.pid ?? null);
+      else this.requireRemote('send').send(dest, msg, from?.pid ?? null);
       return msg;
     }
     throw new ProcessError(
@@ -208,20 +225,12 @@ export class Runtime {
     return this.procs.get(pid.id);
   }
 
-  lookup(name: string): Process | undefined {
-    return this.names.get(name);
-  }
-
   isLocalNode(pid: Pid | Ref): boolean {
     return pid.node === this.node;
   }
 
   makeRef(): Ref {
     return new Ref(this.node, this.nextRef++, this.creation);
-  }
-
-  get size(): number {
-    return this.procs.size;
   }
 
   log(level: LogLevel, text: string): void {
@@ -413,7 +422,8 @@ function describe(value: unknown): string {
   }
 }
 
+/** Log lines as `[info] text` on stdout (the REPL puts its own above the prompt); debug lines only with PLAYGROUND_DEBUG set. */
 const defaultLogger: Logger = (level, text) => {
-  if (level === 'debug') return;
-  process.stderr.write(`[${level}] ${text}\n`);
+  if (level === 'debug' && !process.env.PLAYGROUND_DEBUG) return;
+  process.stdout.write(`[${level}] ${text}\n`);
 };

@@ -21,7 +21,7 @@
  * 'ok'
  * iex(bob)> PubSub.publish('user.created', ['user', { id: 1, name: 'Ann' }])
  * 'ok'
- * iex(alice)> flush()
+ * iex(alice)> await receive(['user', _])
  * [ 'user', { id: 1, name: 'Ann' } ]
  */
 import type { NodeName, Pid } from '../term.ts';

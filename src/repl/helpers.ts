@@ -8,11 +8,8 @@
  * Helpers whose modules the prompt does not need to appear are loaded just after it
  * appears (`later.ts`); the REPL holds input until they are there.
  */
-import * as dist from '../node/index.ts';
-import { epmdPort, names as epmdNames } from '../erlang/epmd/index.ts';
-import * as pg from '../pg.ts';
-import * as proc from '../process/index.ts';
-import { Binary, List, _, format, match, type Pid } from '../term.ts';
+import * as api from '../index.ts';
+import { Binary, List, _, format, match, type Pid } from '../index.ts';
 import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -32,48 +29,46 @@ export type Helpers = Record<string, unknown>;
 export function coreHelpers(env: HelperEnv): Helpers {
   return {
     // Nodes
-    node: dist.node,
-    list: dist.list,
-    connect: dist.connect,
-    disconnect: dist.disconnect,
-    names: async function names(): Promise<Array<[string, number]>> {
-      return (await epmdNames(epmdPort())).names;
-    },
-    monitorNodes: dist.monitorNodes,
+    node: api.node,
+    list: api.list,
+    connect: api.connect,
+    disconnect: api.disconnect,
+    names: api.names,
+    monitorNodes: api.monitorNodes,
     // Processes
-    self: proc.self,
-    spawn: proc.spawn,
-    spawnLink: proc.spawnLink,
-    spawnMonitor: proc.spawnMonitor,
-    send: proc.send,
-    receive: proc.receive,
+    self: api.self,
+    spawn: api.spawn,
+    spawnLink: api.spawnLink,
+    spawnMonitor: api.spawnMonitor,
+    send: api.send,
+    receive: api.receive,
     flush: function flush(): string {
-      const messages = proc.flush();
+      const messages = api.flush();
       if (messages.length > 0) env.print(messages.map((m) => format(m, env.colors.isColorSupported)).join('\n'));
       return 'ok';
     },
-    link: proc.link,
-    unlink: proc.unlink,
-    monitor: proc.monitor,
-    demonitor: proc.demonitor,
-    exit: proc.exit,
-    trapExit: proc.trapExit,
-    makeRef: proc.makeRef,
+    link: api.link,
+    unlink: api.unlink,
+    monitor: api.monitor,
+    demonitor: api.demonitor,
+    exit: api.exit,
+    trapExit: api.trapExit,
+    makeRef: api.makeRef,
     // Names
-    register: proc.register,
-    unregister: proc.unregister,
-    whereis: proc.whereis,
-    registered: proc.registered,
+    register: api.register,
+    unregister: api.unregister,
+    whereis: api.whereis,
+    registered: api.registered,
     // Looking around
-    processes: proc.processes,
-    isAlive: proc.isAlive,
-    processInfo: proc.processInfo,
+    processes: api.processes,
+    isAlive: api.isAlive,
+    processInfo: api.processInfo,
     i: function i(pid?: Pid): void {
       if (pid === undefined) {
-        const infos = proc.processes().flatMap((p) => proc.processInfo(p) ?? []);
+        const infos = api.processes().flatMap((p) => api.processInfo(p) ?? []);
         return env.print(processTable(infos, env.colors));
       }
-      const info = proc.processInfo(pid);
+      const info = api.processInfo(pid);
       env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
     },
     v: function v(n?: number): unknown {
@@ -83,31 +78,31 @@ export function coreHelpers(env: HelperEnv): Helpers {
     },
     // Process groups
     pg: {
-      join: pg.join,
-      leave: pg.leave,
-      getMembers: pg.getMembers,
-      getLocalMembers: pg.getLocalMembers,
-      whichGroups: pg.whichGroups,
-      whichLocalGroups: pg.whichLocalGroups,
-      monitor: pg.monitor,
-      monitorScope: pg.monitorScope,
-      demonitor: pg.demonitor,
+      join: api.pg.join,
+      leave: api.pg.leave,
+      getMembers: api.pg.getMembers,
+      getLocalMembers: api.pg.getLocalMembers,
+      whichGroups: api.pg.whichGroups,
+      whichLocalGroups: api.pg.whichLocalGroups,
+      monitor: api.pg.monitor,
+      monitorScope: api.pg.monitorScope,
+      demonitor: api.pg.demonitor,
     },
-    getMembers: pg.getMembers,
+    getMembers: api.pg.getMembers,
     // Erlang values
     Binary,
     List,
     // Patterns
     _,
     match,
-    TIMEOUT: proc.TIMEOUT,
+    TIMEOUT: api.TIMEOUT,
   };
 }
 
 // Internals
 
 /** `i(pid)`: one process, a row per property. */
-function infoTable(info: proc.ProcessInfo, c: Colors): string {
+function infoTable(info: api.ProcessInfo, c: Colors): string {
   const rows: Array<[string, string]> = [
     ['Pid', String(info.pid)],
     ['Registered name', info.registeredName ?? '-'],
@@ -125,7 +120,7 @@ function infoTable(info: proc.ProcessInfo, c: Colors): string {
 }
 
 /** `i()`: every process, a row each, as Erlang's `i()` does. */
-function processTable(infos: proc.ProcessInfo[], c: Colors): string {
+function processTable(infos: api.ProcessInfo[], c: Colors): string {
   const header = ['Pid', 'Name', 'Initial call', 'Status', 'Queue'];
   const rows = infos.map((p) => [String(p.pid), p.registeredName ?? '', p.initialCall, p.status, String(p.messageQueueLen)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

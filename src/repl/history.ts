@@ -5,14 +5,9 @@
  * itself; `setupHistory` loads the file and appends to it as lines are entered.
  */
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { REPLServer } from 'node:repl';
-
-/** The playground's own directory: `$PLAYGROUND_HOME`, else `~/.playground`. */
-function playgroundHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PLAYGROUND_HOME || join(homedir(), '.playground');
-}
+import { playgroundHome } from '../env.ts';
 
 /** Loads and keeps the history of `server` in `file` (default: `<home>/history`). */
 export function openHistory(server: REPLServer, file = join(playgroundHome(), 'history')): void {

@@ -7,7 +7,7 @@
  * mapper of the test's cluster (`ERL_EPMD_PORT`), never 4369.
  *
  * Where Erlang or Elixir is missing, `BEAM_MISSING` says why, and the interop suites
- * mark their tests as skipped, visibly (`interop()`).
+ * register their tests with `testOrSkip(BEAM_MISSING, ...)`: skipped, visibly.
  *
  * @example
  * const alice = await BeamNode.start(c, 'alice');
@@ -15,28 +15,12 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Test } from 'uvu';
 import { HOST, ROOT, type Cluster } from './cluster.ts';
 import { sleep } from './eventually.ts';
+import { commandMissing } from './skip.ts';
 
 /** Why the BEAM suites cannot run here, or null when `erl`, `epmd` and `elixir` are there. */
-export const BEAM_MISSING: string | null = (() => {
-  for (const [cmd, args] of [['erl', ['-noshell', '-eval', 'halt().']], ['epmd', ['-help']], ['elixir', ['--version']]] as const) {
-    const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 20_000 });
-    if (r.error) return `${cmd} not found (apt-get install erlang-nox elixir)`;
-  }
-  return null;
-})();
-
-/**
- * Declares an interop test on `suite`: a real test where the BEAM is installed, else a
- * skipped one, announced on stderr so that the skip is seen.
- */
-export function interop(suite: Test, name: string, fn: () => Promise<void>): void {
-  if (BEAM_MISSING === null) return suite(name, fn);
-  process.stderr.write(`SKIP ${name}: ${BEAM_MISSING}\n`);
-  suite.skip(name, fn);
-}
+export const BEAM_MISSING: string | null = commandMissing('erl') ?? commandMissing('epmd') ?? commandMissing('elixir');
 
 /** Everything started here: killed if the test process exits without stopping it. */
 const live = new Set<ChildProcess>();

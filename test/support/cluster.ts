@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aliveOf, names, startPortMapper, type PortMapper } from '../../src/erlang/epmd/index.ts';
 import { startNode, stopNode, type Node } from '../../src/node/index.ts';
-import type { Runtime } from '../../src/process/index.ts';
+import { inProcess as runInProcess, type Runtime } from '../../src/process/index.ts';
 import { sleep } from './eventually.ts';
 
 // A port mapper a test run leaves behind (a run stopped by a signal skips its cleanup)
@@ -176,7 +176,7 @@ export class Cluster {
    * A node inside this test process (same cookie and port mapper), to drive the others
    * through the real protocol; `stop()` stops it too.
    */
-  async local(sname: string, opts: { tickTime?: number } = {}): Promise<Node> {
+  async local(sname: string, opts: { tickTime?: number; setupTime?: number } = {}): Promise<Node> {
     await this.ensurePortMapper();
     const n = await startNode({ sname, cookie: this.env.PLAYGROUND_COOKIE, epmdPort: this.epmdPort, ...opts });
     this.locals.push(n);
@@ -307,25 +307,7 @@ export function nodeName(args: string[]): string | undefined {
   return v.includes('@') ? v : `${v}@${hostname()}`;
 }
 
-/**
- * Runs `fn` as a process of `rt` and resolves with what it returns (rejects if it
- * throws or does not finish within `timeout` ms).
- */
+/** Runs `fn` as a process of `rt` (a node of this test process), bounded by `timeout` ms. */
 export function inProcess<T>(rt: Runtime, fn: () => Promise<T> | T, timeout = 15_000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process did not finish within ${timeout} ms`)), timeout);
-    rt.spawn(
-      async function testBody() {
-        try {
-          resolve(await fn());
-        } catch (err) {
-          reject(err);
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-      [],
-      null,
-    );
-  });
+  return runInProcess(fn, { runtime: rt, timeout });
 }

@@ -10,20 +10,14 @@ import { connect, type Socket } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CodedError } from '../../errors.ts';
+import { portFromEnv } from '../../env.ts';
 import {
   ALIVE2_REQ, ALIVE2_RESP, ALIVE2_X_RESP, DIST_VERSION, NAMES_REQ, NODE_TYPE_NORMAL, PLAYGROUND_EPMD_PORT,
   PLAYGROUND_EXTRA, PORT2_RESP, PORT_PLEASE2_REQ, aliveOf, entryBytes, parseEntry, request, type NodeEntry,
 } from './protocol.ts';
 
-export class EpmdError extends Error {
-  constructor(
-    readonly code: 'ERR_NAME_TAKEN' | 'ERR_EPMD_UNREACHABLE' | 'ERR_EPMD_PROTOCOL',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EpmdError';
-  }
-}
+export class EpmdError extends CodedError<'ERR_NAME_TAKEN' | 'ERR_EPMD_UNREACHABLE' | 'ERR_EPMD_PROTOCOL'> {}
 
 /** A live registration: the name is ours until `close()` or until `lost` fires. */
 export interface Registration {
@@ -61,8 +55,7 @@ const START_TIMEOUT = 8000;
 
 /** The port mapper's port: `PLAYGROUND_EPMD_PORT`, else 4370. */
 export function epmdPort(env: NodeJS.ProcessEnv = process.env): number {
-  const port = Number(env.PLAYGROUND_EPMD_PORT);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : PLAYGROUND_EPMD_PORT;
+  return portFromEnv('PLAYGROUND_EPMD_PORT', PLAYGROUND_EPMD_PORT, env);
 }
 
 /**

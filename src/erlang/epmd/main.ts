@@ -11,13 +11,13 @@
  * `~/.playground`), so whoever started the node that started it can stop it by PID.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { playgroundHome } from '../../env.ts';
 import { startPortMapper } from './server.ts';
 
 const IDLE_MS = Number(process.env.PLAYGROUND_EPMD_IDLE_MS) || 10 * 60_000;
 const port = Number(process.argv[2]);
-const home = process.env.PLAYGROUND_HOME || join(homedir(), '.playground');
+const home = playgroundHome();
 const pidFile = join(home, `epmd-${port}.pid`);
 try {
   const mapper = await startPortMapper(port);

@@ -4,16 +4,10 @@
  * JavaScript's own constants rather than strings.
  */
 
+import { CodedError } from '../../errors.ts';
+
 /** A value that cannot be encoded, or bytes that are not a term. */
-export class EtfError extends Error {
-  constructor(
-    readonly code: 'ERR_NOT_A_TERM' | 'ERR_BAD_TERM',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EtfError';
-  }
-}
+export class EtfError extends CodedError<'ERR_NOT_A_TERM' | 'ERR_BAD_TERM'> {}
 
 /**
  * The value of the atom named `name`: `true`, `false`, `nil` (as null) and `undefined`

@@ -19,6 +19,7 @@
  * (dialling, the connection is dropped) and the refusal names what it lacks.
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { CodedError } from '../../errors.ts';
 import { OFFERED, REQUIRED, missing } from './flags.ts';
 
 /** Who we are, as the handshake needs it. */
@@ -39,17 +40,19 @@ export interface ErlangPeer {
 /** The acceptor's answer to a dialer's name: go on, or why not. */
 export type Admission = 'ok' | 'nok' | 'alive';
 
-export class ErlangHandshakeError extends Error {
+export type ErlangHandshakeErrorCode =
+  'ERR_BAD_COOKIE' | 'ERR_REFUSED' | 'ERR_SIMULTANEOUS' | 'ERR_PROTOCOL' | 'ERR_WRONG_NODE' | 'ERR_FLAGS';
+
+export class ErlangHandshakeError extends CodedError<ErlangHandshakeErrorCode> {
   constructor(
-    readonly code: 'ERR_BAD_COOKIE' | 'ERR_REFUSED' | 'ERR_SIMULTANEOUS' | 'ERR_PROTOCOL' | 'ERR_WRONG_NODE' | 'ERR_FLAGS',
+    code: ErlangHandshakeErrorCode,
     message: string,
     /** The peer's name, when it told us one. */
     readonly peer?: string,
     /** A last packet to send the peer before closing, if any. */
     readonly reply?: Buffer,
   ) {
-    super(message);
-    this.name = 'HandshakeError';
+    super(code, message);
   }
 }
 
