@@ -15,7 +15,7 @@ import { lookup } from '../src/erlang/epmd/index.ts';
 import { encode } from '../src/erlang/etf/index.ts';
 import { MAP_TAG, OFFERED } from '../src/erlang/handshake/flags.ts';
 import { startCluster, inProcess, HOST, PEER, type Cluster, type NodeProcess } from './support/cluster.ts';
-import { BeamNode, BEAM_MISSING } from './support/beam.ts';
+import { BeamNode, BEAM_MISSING, epmdCommand, startEpmd } from './support/beam.ts';
 import { FakeBeam } from './support/fake-beam.ts';
 import { eventually, sleep } from './support/eventually.ts';
 
@@ -58,6 +58,23 @@ testOrSkip(BEAM_MISSING, "connect('alice@vm') at the prompt reaches iex; monitor
       assert.ok(bob.output.includes(`[ 'nodedown', '${ALICE}' ]`));
     }, { timeout: 10_000, interval: 200 });
     await typeAt(bob, 'list()', '[]');
+  });
+});
+
+testOrSkip(BEAM_MISSING, "with Erlang's own epmd started first, an iex node and a playground node share it and connect", async () => {
+  await withCluster(async (c, beams) => {
+    const epmd = await startEpmd(c.epmdPort);
+    try {
+      const alice = await BeamNode.start(c, 'alice');
+      beams.push(alice);
+      const bob = await c.start(['--sname', 'bob', ...REPL]);
+      assert.match(await epmdCommand(c.epmdPort, '-names'), /name bob at port \d+\nname alice at port \d+|name alice at port \d+\nname bob at port \d+/);
+      await typeAt(bob, `connect('${ALICE}').then((ok) => 'connected: ' + ok)`, "'connected: true'");
+      assert.is(await alice.eval(`:net_adm.ping(:"${BOB}")`), ':pong');
+      assert.is(await alice.eval('Node.list()'), `[:${BOB}]`);
+    } finally {
+      await epmd.stop();
+    }
   });
 });
 
