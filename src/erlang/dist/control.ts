@@ -49,7 +49,6 @@ export const PAYLOAD_MONITOR_P_EXIT = 28;
 export const SPAWN_REQUEST = 29;
 export const SPAWN_REQUEST_TT = 30;
 export const SPAWN_REPLY = 31;
-export const SPAWN_REPLY_TT = 32;
 export const ALIAS_SEND = 33;
 export const ALIAS_SEND_TT = 34;
 export const UNLINK_ID = 35;

@@ -5,8 +5,5 @@
  * `main.ts`) and the client nodes use (`client.ts`).
  */
 export { startPortMapper, type PortMapper } from './server.ts';
-export {
-  EpmdError, epmdPort, register, lookup, locate, names, isLocalHost, spawnPortMapper,
-  type Registration, type NamesReply, type Location, type Wire,
-} from './client.ts';
-export { aliveOf, formatNames, PLAYGROUND_EXTRA, ERLANG_EPMD_PORT, type NodeEntry } from './protocol.ts';
+export { EpmdError, epmdPort, register, lookup, locate, names, isLocalHost, type Registration } from './client.ts';
+export { aliveOf, formatNames } from './protocol.ts';

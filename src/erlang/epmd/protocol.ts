@@ -38,8 +38,7 @@ export const DIST_VERSION = 6;
 /** `extra` of a playground node's registration. */
 export const PLAYGROUND_EXTRA = 'otp-playground';
 
-/** Erlang's default port, and the playground's own default. */
-export const ERLANG_EPMD_PORT = 4369;
+/** The playground's own default port (Erlang's epmd is on 4369). */
 export const PLAYGROUND_EPMD_PORT = 4370;
 
 /** What the port mapper knows about one node. */

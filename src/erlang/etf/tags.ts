@@ -34,7 +34,6 @@ export const EXPORT_EXT = 113; // fun M:F/A: module atom, function atom, arity
 export const NEW_REFERENCE_EXT = 114; // deprecated: word count u16, node atom, creation u8, words
 export const SMALL_ATOM_EXT = 115; // deprecated: latin-1 name, u8 length
 export const MAP_EXT = 116; // arity u32, key, value, key, value...
-export const FUN_EXT = 117; // removed in OTP 23: never sent by a BEAM this node can talk to
 export const ATOM_UTF8_EXT = 118; // UTF-8 name, u16 length
 export const SMALL_ATOM_UTF8_EXT = 119; // UTF-8 name, u8 length
 export const V4_PORT_EXT = 120; // node atom, id u64, creation u32 (OTP 24+, with V4_NC)
