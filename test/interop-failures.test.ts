@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import { testOrSkip } from './support/skip.ts';
 import * as assert from 'uvu/assert';
-import { Pid } from '../src/term.ts';
+import { Pid, Ref } from '../src/term.ts';
 import { link, monitor, receive, trapExit, self } from '../src/process/index.ts';
 import { lookup } from '../src/erlang/epmd/index.ts';
 import { encode } from '../src/erlang/etf/index.ts';
@@ -192,6 +192,34 @@ testOrSkip(BEAM_MISSING, 'a BEAM peer that sends what it should not: one line an
     assert.is(bob.count(/atom cache reference/), 1);
     assert.ok(bob.alive);
   });
+});
+
+test('a link exit signal for a link that is gone (or never was) is dropped; one for a live link ends the process', async () => {
+  const c = await startCluster();
+  try {
+    const bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet'], { script: PEER });
+    const { port } = (await lookup(BOB, c.epmdPort))!;
+    const fake = await FakeBeam.dial(port, { name: `fake@${HOST}`, cookie: c.env.PLAYGROUND_COOKIE! }, BOB);
+    const me = fake.pid(1);
+    fake.send([6, me, '', 'echo'], ['ping', me]);
+    const [, echo] = (await fake.waitFor((m) => Array.isArray(m) && m[0] === 'pong')) as [string, Pid];
+    // PAYLOAD_EXIT without a link: as after an unlink the signal crossed, it is no link's.
+    fake.send([24, me, echo], 'boom');
+    fake.send([6, me, '', 'echo'], ['ping', me]);
+    await eventually(() => assert.is(fake.received.filter(([, m]) => Array.isArray(m) && m[0] === 'pong').length, 2));
+    // LINK, then the same signal: the echo process ends with that reason (a monitor says so).
+    const ref = new Ref(fake.name, 1, fake.creation);
+    fake.send([19, me, echo, ref]);
+    fake.send([1, me, echo]);
+    fake.send([24, me, echo], 'boom');
+    const down = await fake.waitFor((m) => m === 'boom');
+    assert.is(down, 'boom');
+    const control = fake.received.find(([, m]) => m === 'boom')![0] as unknown[];
+    assert.equal(control.slice(0, 3), [28, echo, me]);
+    fake.close();
+  } finally {
+    await c.stop();
+  }
 });
 
 testOrSkip(BEAM_MISSING, "the pubsub seed's demo across both: Hermes on the BEAM and PubSub on two playground nodes, the same exact counts", async () => {

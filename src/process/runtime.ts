@@ -268,7 +268,8 @@ export class Runtime {
     const p = this.local(to);
     if (!p) return;
     if (linked) {
-      p.links?.delete(from.key);
+      // A link gone before its signal came (unlinked while it was on the wire) is no link.
+      if (!p.links?.delete(from.key)) return;
       if (p.trap) return p.push(['EXIT', from, reason]);
       if (reason !== 'normal') this.terminate(p, reason);
       return;
