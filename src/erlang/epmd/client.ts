@@ -61,6 +61,11 @@ export function epmdPort(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * Registers `node` at `nodePort` with the port mapper on `epmdPort`, starting one if
  * none answers. Rejects with `EpmdError` 'ERR_NAME_TAKEN' when the name is in use.
+ *
+ * @example
+ * const reg = await register('bob@vm', 41237, 4370)
+ * reg.creation //=> 1795986851
+ * reg.close()   // frees the name
  */
 export async function register(node: string, nodePort: number, epmdPort: number): Promise<Registration> {
   const name = aliveOf(node);
@@ -92,7 +97,12 @@ export async function register(node: string, nodePort: number, epmdPort: number)
   };
 }
 
-/** What the port mapper on `epmdPort` knows of `node`, or null (unknown, or no mapper). */
+/**
+ * What the port mapper on `epmdPort` knows of `node`, or null (unknown, or no mapper).
+ *
+ * @example
+ * (await lookup('bob@vm', 4370))?.port //=> 41237
+ */
 export async function lookup(node: string, epmdPort: number): Promise<NodeEntry | null> {
   const body = Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(aliveOf(node), 'utf8')]);
   try {
@@ -104,7 +114,12 @@ export async function lookup(node: string, epmdPort: number): Promise<NodeEntry 
   }
 }
 
-/** Where `node` listens and what it speaks, from the port mapper when its host is this machine. */
+/**
+ * Where `node` listens and what it speaks, from the port mapper when its host is this machine.
+ *
+ * @example
+ * await locate('alice@vm', 4369) //=> { host: '127.0.0.1', port: 39315, wire: 'erlang' }
+ */
 export async function locate(node: string, epmdPort: number): Promise<Location | undefined> {
   if (!isLocalHost(node.slice(node.indexOf('@') + 1))) return undefined;
   const entry = await lookup(node, epmdPort);
@@ -120,7 +135,12 @@ export function isLocalHost(host: string): boolean {
   return false;
 }
 
-/** Every registered name, or throws `EpmdError` 'ERR_EPMD_UNREACHABLE' when no mapper runs. */
+/**
+ * Every registered name, or throws `EpmdError` 'ERR_EPMD_UNREACHABLE' when no mapper runs.
+ *
+ * @example
+ * await names(4369) //=> { port: 4369, names: [['alice', 39315], ['bob', 41237]] }
+ */
 export async function names(epmdPort: number): Promise<NamesReply> {
   const { reply } = await exchange(epmdPort, Buffer.from([NAMES_REQ]), 'all');
   if (reply.length < 4) throw new EpmdError('ERR_EPMD_PROTOCOL', 'the port mapper sent a bad names reply');

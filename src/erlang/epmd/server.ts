@@ -31,7 +31,14 @@ export interface PortMapper {
 
 // Client API (the client is in client.ts)
 
-/** Starts a port mapper listening on 127.0.0.1:`port` (0 picks a free port). */
+/**
+ * Starts a port mapper listening on 127.0.0.1:`port` (0 picks a free port).
+ *
+ * @example
+ * const mapper = await startPortMapper(0)
+ * mapper.port //=> 40117   (`epmd -port 40117 -names` lists what registers here)
+ * await mapper.close()
+ */
 export function startPortMapper(port: number): Promise<PortMapper> {
   const registry = new Map<string, NodeEntry>();
   const sockets = new Set<Socket>();

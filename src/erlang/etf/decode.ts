@@ -12,7 +12,12 @@ import { Binary, List, Opaque, Pid, Ref, printedNodeNumber } from '../../term.ts
 import * as T from './tags.ts';
 import { EtfError, atomValue, moduleText } from './types.ts';
 
-/** The value of the whole term in `buf[start, end)` (which begins with the version byte 131). */
+/**
+ * The value of the whole term in `buf[start, end)` (which begins with the version byte 131).
+ *
+ * @example
+ * decode(Buffer.from([131, 104, 2, 119, 2, 111, 107, 97, 1])) //=> [ 'ok', 1 ]   ({:ok, 1})
+ */
 export function decode(buf: Buffer, start = 0, end = buf.length): unknown {
   const d = new Decoder(buf, start, end);
   const value = d.term();
@@ -23,6 +28,11 @@ export function decode(buf: Buffer, start = 0, end = buf.length): unknown {
 /**
  * Reads whole terms one after the other from `buf[start, end)`, each with its version
  * byte: how a distribution frame's control message and its payload are read.
+ *
+ * @example
+ * const d = new Decoder(frame, 1, frame.length) // past the 112 of a distribution frame
+ * const control = d.term()                        //=> [ 6, #PID<12.85.0>, '', 'echo' ]
+ * const payload = d.done ? undefined : d.term()
  */
 export class Decoder {
   pos: number;

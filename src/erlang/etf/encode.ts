@@ -25,7 +25,14 @@ export function encode(term: unknown): Buffer {
   return Buffer.from(e.buf.subarray(0, e.pos));
 }
 
-/** Appends terms to a buffer that grows as needed. */
+/**
+ * Appends terms to a buffer that grows as needed.
+ *
+ * @example
+ * const e = new Encoder()
+ * e.term(['ok', 1]); e.term(Binary.from('hi'))
+ * e.buf.subarray(0, e.pos) //=> two whole terms, one after the other
+ */
 export class Encoder {
   buf: Buffer;
   pos = 0;

@@ -69,6 +69,11 @@ export interface Step {
  * One side of one handshake, driven packet by packet by the connection that owns the
  * socket (packets without their length prefix). `receive` throws `ErlangHandshakeError`
  * when the peer must be refused; the caller sends `err.reply` if any, then closes.
+ *
+ * @example
+ * const hs = new ErlangHandshake({ name: 'bob@vm', creation: 7, cookie: 'monster' }, 'dial', 'alice@vm')
+ * write(hs.start())                      // 'N', flags, creation, name
+ * const step = hs.receive(packetFromPeer) //=> { send: [...] } and at last { done: { name: 'alice@vm', ... } }
  */
 export class ErlangHandshake {
   private state: 'start' | 'name' | 'status' | 'alive' | 'challenge' | 'reply' | 'ack' | 'done';

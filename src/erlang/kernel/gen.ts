@@ -10,7 +10,12 @@ import { send } from '../../process/index.ts';
 /** Who made a call: the caller's pid and the call's tag, whatever its shape. */
 export type From = [Pid, unknown];
 
-/** The `from` and request of a call, or null for any other message. */
+/**
+ * The `from` and request of a call, or null for any other message.
+ *
+ * @example
+ * asCall(['$gen_call', [caller, tag], ['is_auth', 'alice@vm']]) //=> [[caller, tag], ['is_auth', 'alice@vm']]
+ */
 export function asCall(msg: unknown): [From, unknown] | null {
   if (!Array.isArray(msg) || msg.length !== 3 || msg[0] !== '$gen_call') return null;
   const from = msg[1];
@@ -18,12 +23,22 @@ export function asCall(msg: unknown): [From, unknown] | null {
   return [from as From, msg[2]];
 }
 
-/** The request of a cast, or undefined for any other message. */
+/**
+ * The request of a cast, or undefined for any other message.
+ *
+ * @example
+ * asCast(['$gen_cast', ['exchange', 'alice@vm']]) //=> ['exchange', 'alice@vm']
+ */
 export function asCast(msg: unknown): unknown {
   return Array.isArray(msg) && msg.length === 2 && msg[0] === '$gen_cast' ? msg[1] : undefined;
 }
 
-/** Answers a call. */
+/**
+ * Answers a call: `{Tag, Reply}` to the caller, the tag given back as it came.
+ *
+ * @example
+ * reply([caller, tag], 'yes') // caller gets [tag, 'yes']
+ */
 export function reply(from: From, value: unknown): void {
   send(from[0], [from[1], value]);
 }
