@@ -52,7 +52,7 @@
  * 'world'
  */
 import { Pid, Ref, _, equal, isNameAtNode, short, type NodeName } from './term.ts';
-import { currentProcess, currentRuntime, inProcess, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
+import { currentProcess, currentRuntime, inProcess, isServiceName, nameService, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
 import { GenServerError, exitError } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
 import { doStart } from './genserver/start.ts';
@@ -121,8 +121,10 @@ export function call<T = any>(server: ServerRef, request: unknown, timeout: numb
  */
 export function cast(server: ServerRef, request: unknown): 'ok' {
   checkServer(server, 'cast');
+  const target = isServiceName(server) ? nameService(server[0]).whereis(server[1]) : server;
+  if (target === undefined) return 'ok';
   try {
-    currentRuntime().send(server, ['$gen_cast', request], currentProcess());
+    currentRuntime().send(target, ['$gen_cast', request], currentProcess());
   } catch (err) {
     if (!(err instanceof ProcessError) || (err.code !== 'ERR_NOT_REGISTERED' && err.code !== 'ERR_NOT_DISTRIBUTED')) throw err;
   }
@@ -278,13 +280,14 @@ function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn
 function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeName] | undefined {
   if (server instanceof Pid) return server;
   if (typeof server === 'string') return rt.whereis(server);
+  if (isServiceName(server)) return nameService(server[0]).whereis(server[1]);
   return server[1] === rt.node ? rt.whereis(server[0]) : server;
 }
 
 function checkServer(server: unknown, fn: string): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
   if (isNameAtNode(server)) return;
-  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
+  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name, [name, node] or ['global', name]. Got: ${short(server)}`);
 }
 
 function checkTimeout(timeout: unknown, fn: string): void {

@@ -30,7 +30,7 @@ export type { NodeName, Pattern } from './term.ts';
 
 // Processes
 export {
-  spawn, spawnLink, spawnMonitor, self, send, receive, flush, link, unlink, monitor, demonitor,
+  self, send, receive, flush, link, unlink, monitor, demonitor,
   exit, trapExit, register, unregister, whereis, registered, processes, processInfo, isAlive,
   makeRef, TIMEOUT, inProcess, currentRuntime, setDefaultRuntime, Runtime,
 } from './process/index.ts';
@@ -39,6 +39,18 @@ export type { Dest, Logger, LogLevel, ProcessInfo } from './process/index.ts';
 // Distribution
 export { node, list, connect, disconnect, monitorNodes, names, startNode, stopNode } from './node/index.ts';
 export type { Node } from './node/index.ts';
+
+// Running code on other nodes: spawn with a node, rpc, shared definitions
+export { spawn, spawnLink, spawnMonitor } from './remote.ts';
+export * as rpc from './rpc.ts';
+export { share, shared } from './share.ts';
+
+// Cluster-wide names
+export * as global from './global.ts';
+
+// Breaking the network on purpose
+export { partition, heal, partitions, delay, drop } from './node/partition.ts';
+export type { Partition } from './node/partition.ts';
 
 // Process groups
 export * as pg from './pg.ts';

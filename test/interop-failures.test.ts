@@ -78,6 +78,27 @@ testOrSkip(BEAM_MISSING, "with Erlang's own epmd started first, an iex node and 
   });
 });
 
+testOrSkip(BEAM_MISSING, "beside iex, a playground node's own global, share and rpc keep to playground nodes, and iex's global still syncs", async () => {
+  await withCluster(async (c, beams) => {
+    const alice = await BeamNode.start(c, 'alice');
+    beams.push(alice);
+    const bob = await c.start(['--sname', 'bob', ...REPL]);
+    const carol = await c.start(['--sname', 'carol', ...REPL]);
+    await typeAt(bob, `connect('${ALICE}').then((ok) => 'connected: ' + ok)`, "'connected: true'");
+    await typeAt(bob, `connect('carol@${HOST}').then((ok) => 'connected: ' + ok)`, "'connected: true'");
+    // iex's global syncs with bob as with any node, though bob runs the playground's own global.
+    assert.is(await alice.eval(':global.sync()'), ':ok');
+    assert.is(await alice.eval(':global.trans({:lock, self()}, fn -> :done end)'), ':done');
+    // The playground's global and share answer at once: they do not wait on the BEAM node.
+    await typeAt(bob, "global.register('leader', self())", "'yes'");
+    await typeAt(carol, "global.whereis('leader') !== undefined", 'true');
+    await typeAt(bob, "share({ double: (x) => x * 2 })", "[ 'double' ]");
+    // Remote spawn and rpc of JavaScript to a BEAM node fail at once, saying why.
+    await typeAt(bob, `rpc.call('${ALICE}', () => 1).catch((e) => e.message)`, /alice@\w+ is a BEAM node: it runs Erlang, not the playground's JavaScript/);
+    assert.not.match(alice.output, /unexpected message|error/i);
+  });
+});
+
 testOrSkip(BEAM_MISSING, 'kill -9 of the BEAM node: links and monitors on the playground fire with noconnection', async () => {
   await withCluster(async (c, beams) => {
     const alice = await BeamNode.start(c, 'alice');

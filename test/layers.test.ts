@@ -31,14 +31,21 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/discovery': ['src/term', 'src/process', 'src/node', 'src/erlang'],
   'src/pg': ['src/term', 'src/process', 'src/node'],
   'src/pubsub': ['src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/registry', 'src/pg'],
+  // Code that travels, and what runs it on other nodes: above the node, beside pg.
+  'src/code': ['src/node'],
+  'src/remote': ['src/term', 'src/process', 'src/node', 'src/code'],
+  'src/rpc': ['src/term', 'src/process', 'src/node', 'src/code', 'src/remote'],
+  'src/share': ['src/term', 'src/process', 'src/node', 'src/code'],
+  'src/global': ['src/term', 'src/process', 'src/node', 'src/code'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
-    'src/node', 'src/pg', 'src/pubsub',
+    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global',
   ],
-  'src/repl': ['src/index', 'src/term', 'src/process'],
+  // src/code: the prompt's helpers are in scope for code sent to this node.
+  'src/repl': ['src/index', 'src/term', 'src/process', 'src/code'],
   'src/app': [
     'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/erlang', 'src/discovery', 'src/pg',
-    'src/pubsub',
+    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index',
   ],
   lessons: ['src/index'],
   // src/discovery: only its strategy names, to check --discovery without loading discovery.

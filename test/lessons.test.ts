@@ -271,6 +271,19 @@ test('pubsub plays by itself, with the three-node demo\'s exact counts', async (
   assert.is(lines(output, 'bob│', jadyline), 0);
 });
 
+test('netsplit plays by itself: a cut, its effects on every side, a heal and one conflict resolved', async () => {
+  const { code, output } = await play('netsplit');
+  assert.match(output, /✔ netsplit: all 10 steps passed/, output);
+  assert.is(code, 0);
+  assert.match(output, /bob│ hello from bob@/);
+  // Each of the three nodes prints the cut and the heal once.
+  for (const prefix of ['bob│', 'carol│']) {
+    assert.is(lines(output, prefix, 'netsplit by alice@'), 1);
+    assert.is(lines(output, prefix, 'network healed by alice@'), 1);
+  }
+  assert.match(output, /global: name conflict for "counter" after a netsplit, .*: keeping #PID<[\d.]+>, killing #PID<[\d.]+>/);
+});
+
 test('--auto names the step that failed and exits 1', async () => {
   // Without --no-greet, the built-in greeter holds the name the lesson's greeter needs.
   const { code, output } = await play('hello-world', ['--discovery', 'none']);

@@ -7,15 +7,8 @@ import * as assert from 'uvu/assert';
 import { names } from '../src/erlang/epmd/index.ts';
 import { startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
+import { ask } from './support/prompt.ts';
 
-/** Types `line` at `node`'s prompt; resolves with what it printed before the next prompt. */
-async function ask(node: NodeProcess, line: string, timeout = 10_000): Promise<string> {
-  const since = node.mark();
-  node.send(line);
-  const prompt = new RegExp(`playground\\(${node.name!.replace(/\./g, '\\.')}\\)\\d+> $`);
-  await node.waitFor(new RegExp(`[\\s\\S]*${prompt.source}`), { since, timeout });
-  return node.output.slice(since).replace(prompt, '');
-}
 
 let c: Cluster;
 let alice: NodeProcess;

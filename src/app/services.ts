@@ -7,6 +7,8 @@
  * - `pubsub`: the default PubSub instance, so `PubSub.subscribe` and `publish` work
  *   at every prompt;
  * - `port_mapper`: keeps the node's name registered at the port mapper;
+ * - `global_name_server` and `code_server`: global names and shared definitions
+ *   (`dist-services.ts`);
  * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
  *   starts connecting);
  * - `discovery`: the strategy chosen with `--discovery`.
@@ -21,6 +23,7 @@ import { startScope } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
 import type { ChildSpec } from '../supervisor.ts';
 import { startGreeter } from './greeter.ts';
+import { distServices } from './dist-services.ts';
 
 export interface ServiceOptions {
   epmdPort: number;
@@ -37,6 +40,7 @@ export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
     { id: 'pg', start: () => linked(startScope()) },
     { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
     { id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) },
+    ...distServices(),
   ];
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
   const discovery = opts.discovery;

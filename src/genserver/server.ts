@@ -19,7 +19,7 @@
  *   already reports.
  */
 import { Pid, moduleName, short } from '../term.ts';
-import { currentProcess, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
+import { currentProcess, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import type { GenServerModule, From } from './types.ts';
 
 /** Why the loop ends: the exit reason, and a reply to send after terminate, if any. */
@@ -50,9 +50,18 @@ class Server {
 
 // Callbacks side: the process body
 
-/** The body of every GenServer process: init, tell the starter, then loop. */
-export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null): Promise<void> {
+/**
+ * The body of every GenServer process: take its global name if it has one, init, tell
+ * the starter, then loop.
+ */
+export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null, serviceName?: readonly [string, string]): Promise<void> {
   const s = new Server(mod, currentProcess()!, parent);
+  if (serviceName !== undefined) {
+    const service = nameService(serviceName[0]);
+    if ((await service.register(serviceName[1], s.proc.pid)) === 'no') {
+      return initFailed(s, starter, ['already_started', service.whereis(serviceName[1])], arg);
+    }
+  }
   let result: unknown;
   try {
     result = mod.init(arg);

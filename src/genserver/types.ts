@@ -36,12 +36,15 @@ export interface GenServerModule<S = any> {
   terminate?(reason: unknown, state: S): unknown;
 }
 
-/** A server to talk to: its pid, its registered name, or `[name, node]`. */
-export type ServerRef = Pid | string | readonly [string, NodeName];
+/** A name kept by a name service, cluster-wide: `['global', 'x']` (see `global.ts`). */
+export type GlobalName = readonly ['global', string];
+
+/** A server to talk to: its pid, its registered name, `[name, node]` or `['global', name]`. */
+export type ServerRef = Pid | string | readonly [string, NodeName] | GlobalName;
 
 export interface StartOptions {
-  /** Registers the server under this name before init runs. */
-  name?: string;
+  /** Registers the server under this name (or `['global', name]` cluster-wide) before init runs. */
+  name?: string | GlobalName;
   /** How long init may take, in ms (default: no limit); then the server is killed. */
   timeout?: number;
 }

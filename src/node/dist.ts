@@ -16,6 +16,11 @@
  * [DOWN, watcher, ref, target, reason]    a monitored process ended (or never was: 'noproc')
  * [PEERS, [[node, host, port, wire], ...]] the sender's other connections, for the full mesh
  *                                         (wire 'erlang' for a BEAM node, else absent)
+ * [SPAWN_REQUEST, ref, caller, source, args, link, monitor]   run a function here (spawn.ts)
+ * [SPAWN_REPLY, ref, caller, pid | ['error', text]]
+ * [PARTITION, id, sideA, sideB, by]       cut every link between the sides (cut.ts)
+ * [HEAL, id, by]                          undo every cut; the only frame a cut link carries
+ * [SHAPE, delayMs, dropFraction]          slow down or thin out this link, both ways
  * ```
  * Messages between one pair of processes keep their order because one pair of nodes
  * has exactly one connection and frames are written and read in order.
@@ -34,6 +39,11 @@ export const MONITOR = 7;
 export const DEMONITOR = 8;
 export const DOWN = 9;
 export const PEERS = 10;
+export const SPAWN_REQUEST = 11;
+export const SPAWN_REPLY = 12;
+export const PARTITION = 13;
+export const HEAL = 14;
+export const SHAPE = 15;
 
 /** Where another node can be reached, and what it speaks (default: the playground's wire). */
 export interface Address {
@@ -49,6 +59,13 @@ export interface FrameContext<C> {
   reply(conn: C, frame: unknown[]): void;
   /** The peer told us of nodes it is connected to. */
   peers(list: [NodeName, Address][]): void;
+  /** The peer asks us to run a function as a process (see `spawn.ts`). */
+  spawnRequest(conn: C, ref: Ref, caller: Pid | null, source: string, args: unknown[], link: boolean, monitor: boolean): void;
+  spawnReply(ref: Ref, result: unknown): void;
+  /** Cluster-wide cuts (see `cut.ts`). */
+  partition(id: string, a: NodeName[], b: NodeName[], by: NodeName): void;
+  heal(conn: C, id: string, by: NodeName): void;
+  shape(conn: C, delay: number, drop: number): void;
 }
 
 /** Where the router's frames go: to `node`, connecting first unless `autoConnect` is false. */
@@ -156,6 +173,28 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
       if (f.length !== 2 || !Array.isArray(f[1])) return false;
       ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port, wire]) => [node, { host, port, wire: wire ?? 'playground' }]));
       return true;
+    case SPAWN_REQUEST: {
+      const [, ref, caller, source, args, link, monitor] = f;
+      if (!(ref instanceof Ref) || !(caller === null || caller instanceof Pid) || typeof source !== 'string' || !Array.isArray(args)) return false;
+      ctx.spawnRequest(conn, ref, caller, source, args, link === true, monitor === true);
+      return true;
+    }
+    case SPAWN_REPLY:
+      if (!(f[1] instanceof Ref)) return false;
+      ctx.spawnReply(f[1], f[3]);
+      return true;
+    case PARTITION:
+      if (typeof f[1] !== 'string' || !nodeList(f[2]) || !nodeList(f[3]) || !isNodeName(f[4])) return false;
+      ctx.partition(f[1], f[2], f[3], f[4]);
+      return true;
+    case HEAL:
+      if (typeof f[1] !== 'string' || !isNodeName(f[2])) return false;
+      ctx.heal(conn, f[1], f[2]);
+      return true;
+    case SHAPE:
+      if (!fraction(f[2]) || typeof f[1] !== 'number' || !(f[1] >= 0)) return false;
+      ctx.shape(conn, f[1], f[2]);
+      return true;
     default:
       return false;
   }
@@ -165,6 +204,14 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
 
 function pids(a: unknown, b: unknown): boolean {
   return a instanceof Pid && b instanceof Pid;
+}
+
+function nodeList(v: unknown): v is NodeName[] {
+  return Array.isArray(v) && v.every((n) => isNodeName(n));
+}
+
+function fraction(v: unknown): v is number {
+  return typeof v === 'number' && v >= 0 && v <= 1;
 }
 
 function isPeerEntry(e: unknown): e is [NodeName, string, number, 'erlang' | undefined] {

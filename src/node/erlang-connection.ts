@@ -22,6 +22,7 @@ import { CodecError, FrameDecoder, MAX_FRAME } from './codec.ts';
 import { stayAwake } from './busy-wait.ts';
 import { PeerSocket, type ConnectionEvents, type ConnectionOptions } from './peer-socket.ts';
 import type { Identity, PeerInfo } from './handshake.ts';
+import { route } from '../erlang/kernel/index.ts';
 import * as op from './dist.ts';
 
 /** Handshake packets are small; a bigger one is not a handshake. */
@@ -145,7 +146,7 @@ export class ErlangConnection extends PeerSocket {
         return [op.SEND, c[2], payload];
       case C.REG_SEND:
       case C.REG_SEND_TT:
-        return [op.REG_SEND, c[1], c[3], payload];
+        return [op.REG_SEND, c[1], route(c[3]), payload];
       case C.LINK:
         return [op.LINK, c[1], c[2]];
       case C.UNLINK:
@@ -218,8 +219,15 @@ export class ErlangConnection extends PeerSocket {
         const from = procOf(target);
         return payloads ? [[C.PAYLOAD_MONITOR_P_EXIT, from, watcher, ref], reason] : [[C.MONITOR_P_EXIT, from, watcher, ref, reason]];
       }
+      case op.SPAWN_REQUEST:
+        // A BEAM node runs Erlang, not JavaScript: the request fails at once, as if refused there.
+        queueMicrotask(() => {
+          const why = `${this.peer!.name} is a BEAM node: it runs Erlang, not the playground's JavaScript`;
+          this.events.frame(this, [op.SPAWN_REPLY, f[1], f[2], ['error', why]]);
+        });
+        return null;
       default:
-        return null; // PEERS and the playground's own operations: the BEAM meshes by itself
+        return null; // PEERS, partitions and the playground's own operations: the BEAM meshes by itself
     }
   }
 

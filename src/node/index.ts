@@ -161,6 +161,19 @@ export function list(): NodeName[] {
 }
 
 /**
+ * The connected nodes that are playground nodes, not BEAM ones: those the playground's
+ * own services (global, share) talk to, since a BEAM node has its own `global` and code
+ * server, which speak otherwise.
+ *
+ * @example
+ * iex(bob)> playgroundNodes()
+ * []
+ */
+export function playgroundNodes(): NodeName[] {
+  return currentNode()?.list('playground') ?? [];
+}
+
+/**
  * Subscribes the calling process to `['nodeup', node]` and `['nodedown', node]`
  * messages (`false` unsubscribes). A node that is not distributed sends none.
  *

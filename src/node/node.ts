@@ -13,6 +13,8 @@
  *   are dropped and links/monitors to that node fire with 'noconnection').
  * - Two nodes dialling each other at once keep the connection dialled by the node with
  *   the greater name (the acceptor decides in `admit`).
+ * - Nothing crosses a cut (`cut.ts`): no dial, no frame, no admission to `conns`; a
+ *   connection from across one is `held` until its heal or its setup time runs out.
  * - Each connection speaks one wire, chosen per peer: the playground's own to a
  *   playground node, Erlang's distribution to a BEAM node. A dialler learns which from
  *   the port mapper (a playground node marks its registration); an acceptor from the
@@ -22,7 +24,7 @@
  *   start with the first BEAM connection (`erlang/kernel`).
  */
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
-import type { NodeName, Pid } from '../term.ts';
+import type { NodeName, Pid, Ref } from '../term.ts';
 import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
 import { Connection, type ConnectionEvents, type ConnectionOptions, type PeerConnection } from './connection.ts';
@@ -31,6 +33,8 @@ import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInf
 import { ErlangHandshakeError } from '../erlang/handshake/handshake.ts';
 import { locate } from '../erlang/epmd/index.ts';
 import { startKernel } from '../erlang/kernel/index.ts';
+import { Cuts } from './cut.ts';
+import { Spawns } from './spawn.ts';
 import * as op from './dist.ts';
 
 export interface NodeConfig {
@@ -61,10 +65,16 @@ export class Node implements op.FrameContext<PeerConnection> {
   port = 0;
   /** What the runtime hands remote operations to. */
   readonly router = new op.Router(this);
+  /** The partitions and link shapes this node takes part in. */
+  readonly cuts: Cuts = new Cuts(this);
+  /** Processes spawned on other nodes, and for them. */
+  readonly spawns: Spawns;
   private readonly server: Server;
   private readonly conns = new Map<NodeName, PeerConnection>();
   private readonly pending = new Map<NodeName, Pending>();
   private readonly accepting = new Set<PeerConnection>();
+  /** Connections from across a cut, waiting for a heal. */
+  private readonly held = new Map<PeerConnection, NodeJS.Timeout>();
   private readonly addresses = new Map<NodeName, op.Address>();
   private readonly watchers = new Map<string, Pid>();
   private readonly warned = new Set<string>();
@@ -78,6 +88,7 @@ export class Node implements op.FrameContext<PeerConnection> {
     private readonly config: NodeConfig,
   ) {
     this.name = config.name;
+    this.spawns = new Spawns(runtime, (node, frame) => this.out(node, frame));
     this.connOpts = { tickTime: config.tickTime, setupTime: config.setupTime };
     this.identity = { name: config.name, creation: config.creation, port: 0, cookie: config.cookie };
     this.events = {
@@ -120,6 +131,10 @@ export class Node implements op.FrameContext<PeerConnection> {
     if (node === this.name) return Promise.resolve(true);
     if (this.conns.has(node)) return Promise.resolve(true);
     if (this.stopped || !isNodeName(node)) return Promise.resolve(false);
+    if (this.cuts.isCut(node)) {
+      this.runtime.log('debug', `not connecting to ${node}: a partition cuts it off (heal() lifts it)`);
+      return Promise.resolve(false);
+    }
     if (addr) this.addresses.set(node, addr);
     const existing = this.pending.get(node);
     if (existing) return existing.promise;
@@ -139,9 +154,10 @@ export class Node implements op.FrameContext<PeerConnection> {
     return true;
   }
 
-  /** The nodes this node is connected to. */
-  list(): NodeName[] {
-    return [...this.conns.keys()];
+  /** The nodes this node is connected to; with `wire`, only those that speak it. */
+  list(wire?: 'playground' | 'erlang'): NodeName[] {
+    if (wire === undefined) return [...this.conns.keys()];
+    return [...this.conns].filter(([, c]) => c.wire === wire).map(([n]) => n);
   }
 
   /** Frames sent to and received from each connected node since it connected. */
@@ -157,10 +173,20 @@ export class Node implements op.FrameContext<PeerConnection> {
     else this.watchers.delete(pid.key);
   }
 
+  /** Logs through the runtime's logger. */
+  log(level: 'debug' | 'info' | 'warning' | 'error', text: string): void {
+    this.runtime.log(level, text);
+  }
+
+  /** The address a peer was reached at (for discovery and the mesh). */
+  addressOf(node: NodeName): op.Address | undefined {
+    return this.addresses.get(node);
+  }
+
   /** Closes every connection and the listener. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const c of [...this.conns.values(), ...this.accepting]) c.close('node stopping');
+    for (const c of [...this.conns.values(), ...this.accepting, ...this.held.keys()]) c.close('node stopping');
     for (const [node] of this.pending) this.failPending(node);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -170,9 +196,9 @@ export class Node implements op.FrameContext<PeerConnection> {
   /** Sends a frame to `node`, connecting first if needed (`autoConnect`): the router's way out. */
   out(node: NodeName, frame: unknown[], autoConnect = true): void {
     const c = this.conns.get(node);
-    if (c !== undefined) return c.send(frame);
+    if (c !== undefined) return this.cuts.shaping ? this.cuts.write(node, frame, (f) => c.send(f)) : c.send(frame);
     if (!autoConnect && !this.pending.has(node)) return;
-    if (this.stopped || !isNodeName(node)) return;
+    if (this.stopped || !isNodeName(node) || this.cuts.isCut(node)) return;
     encode(frame); // a value that cannot travel fails now, in the sender, not later
     if (!this.pending.has(node)) void this.connect(node);
     this.pending.get(node)?.queue.push(frame);
@@ -212,6 +238,10 @@ export class Node implements op.FrameContext<PeerConnection> {
   private onUp(conn: PeerConnection): void {
     this.accepting.delete(conn);
     const name = conn.peer!.name;
+    if (this.cuts.isCut(name)) {
+      this.held.set(conn, setTimeout(() => conn.close('it is across a partition'), this.connOpts.setupTime));
+      return;
+    }
     const existing = this.conns.get(name);
     if (existing) {
       // Both dials got through (the acceptors decided before either knew of the other).
@@ -253,19 +283,51 @@ export class Node implements op.FrameContext<PeerConnection> {
   }
 
   private onFrame(conn: PeerConnection, f: unknown): void {
+    if (this.held.size > 0 && this.held.has(conn)) return this.onHeldFrame(conn, f);
     if (!op.handleFrame(this, conn, f)) this.runtime.log('debug', `ignored an unknown frame from ${conn.peer!.name}`);
+  }
+
+  /** A connection from across a cut carries one thing: the heal that ends the cut. */
+  private onHeldFrame(conn: PeerConnection, f: unknown): void {
+    if (!Array.isArray(f) || f[0] !== op.HEAL) return;
+    op.handleFrame(this, conn, f);
+    clearTimeout(this.held.get(conn));
+    this.held.delete(conn);
+    if (this.cuts.isCut(conn.peer!.name)) return conn.close('still across a partition');
+    this.onUp(conn);
   }
 
   // Callbacks: FrameContext
 
   reply(conn: PeerConnection, frame: unknown[]): void {
-    conn.send(frame);
+    if (this.cuts.shaping) this.cuts.write(conn.peer!.name, frame, (f) => conn.send(f));
+    else conn.send(frame);
+  }
+
+  spawnRequest(conn: PeerConnection, ref: Ref, caller: Pid | null, source: string, args: unknown[], link: boolean, monitor: boolean): void {
+    this.spawns.serve(conn.peer!.name, ref, caller, source, args, link, monitor);
+  }
+
+  spawnReply(ref: Ref, result: unknown): void {
+    this.spawns.replied(ref, result);
+  }
+
+  partition(id: string, a: NodeName[], b: NodeName[], by: NodeName): void {
+    this.cuts.apply({ id, a, b, by });
+  }
+
+  heal(conn: PeerConnection, id: string, by: NodeName): void {
+    this.cuts.healed(id, by, conn.peer!.name);
+  }
+
+  shape(conn: PeerConnection, delay: number, drop: number): void {
+    this.cuts.setShape(conn.peer!.name, delay, drop);
   }
 
   /** The mesh: connect to the peers a peer told us about. */
   peers(list: [NodeName, op.Address][]): void {
     for (const [node, addr] of list) {
-      if (node === this.name || this.conns.has(node) || this.pending.has(node)) continue;
+      if (node === this.name || this.conns.has(node) || this.pending.has(node) || this.cuts.isCut(node)) continue;
       if (!this.addresses.has(node)) this.addresses.set(node, addr);
       void this.connect(node);
     }
@@ -273,11 +335,18 @@ export class Node implements op.FrameContext<PeerConnection> {
 
   private onClosed(conn: PeerConnection, wasUp: boolean, reason: string, err?: Error): void {
     this.accepting.delete(conn);
+    if (this.held.has(conn)) {
+      clearTimeout(this.held.get(conn));
+      this.held.delete(conn);
+      return;
+    }
     if (wasUp) {
       const name = conn.peer!.name;
       if (this.conns.get(name) !== conn) return;
       this.conns.delete(name);
       this.addresses.delete(name); // it may come back elsewhere: ask again next time
+      this.cuts.lost(name);
+      this.spawns.nodeDown(name);
       this.runtime.nodeDown(name);
       this.notify(['nodedown', name]);
       // A connection closed for what the peer sent is worth a line; any other end only a debug one.
@@ -305,6 +374,7 @@ export class Node implements op.FrameContext<PeerConnection> {
     if (p.timer) clearTimeout(p.timer);
     p.conn?.close('connection attempt abandoned');
     p.resolve(false);
+    this.spawns.nodeDown(node);
     this.runtime.nodeDown(node);
   }
 

@@ -25,6 +25,7 @@ export { ExitSignal, ProcessError, isQuietReason } from './process.ts';
 export { Process, Runtime } from './runtime.ts';
 export type { Logger, LogLevel, RemoteRouter, SpawnOptions } from './process.ts';
 export { formatReason, userFrames } from './report.ts';
+export { setNameService, isServiceName, nameService, type NameService } from './name-services.ts';
 
 /** A message destination: a pid, a locally registered name, or `[name, node]`. */
 export type Dest = Pid | string | readonly [string, NodeName];

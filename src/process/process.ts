@@ -23,6 +23,12 @@ export interface SpawnOptions {
   link?: boolean;
   monitor?: boolean;
   name?: string;
+  /**
+   * A spawn asked for by a process on another node (`spawn('bob@vm', fn)`): it is
+   * linked to that process and/or monitored by it under `monitor` before `fn` runs,
+   * and `created` is told the pid first, so the reply leaves before any exit signal.
+   */
+  remote?: { parent: Pid | null; link: boolean; monitor: Ref | null; created(pid: Pid): void };
 }
 
 /** The reasons that end a process quietly: no crash report, no propagation to non-trapping links. */

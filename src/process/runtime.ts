@@ -82,6 +82,7 @@ export class Runtime {
     if (opts.name !== undefined) this.setName(opts.name, p);
     if (opts.link && parent) this.linkLocal(parent, p);
     const ref = opts.monitor && parent ? this.monitor(parent, p.pid) : undefined;
+    if (opts.remote) this.adoptRemoteParent(p, opts.remote);
     let result: unknown;
     const previous = swapCurrent(p);
     try {
@@ -313,6 +314,26 @@ export class Runtime {
     this.down(this.local(watcher), ref, target, reason);
   }
 
+  /**
+   * The local `caller` asked another node to spawn `pid` linked to it and/or monitored
+   * under `monitor`; the peer has set up its half, this is ours. A caller that died
+   * meanwhile unlinks (the new process gets 'noproc') and drops the monitor.
+   */
+  remoteSpawned(caller: Pid, pid: Pid, link: boolean, monitor: Ref | null): void {
+    const p = this.local(caller);
+    if (!p) {
+      if (link) this.remote?.linkExit(caller, pid, 'noproc');
+      if (monitor) this.remote?.demonitor(caller, pid, monitor);
+      return;
+    }
+    if (link) this.remoteLinked(caller, pid);
+    if (monitor) {
+      p.monitors ??= new Map();
+      p.monitors.set(monitor.key, [monitor, pid]);
+      this.remoteTouched.add(p);
+    }
+  }
+
   /** Another node went away: every link and monitor that crossed to it fires with 'noconnection'. */
   nodeDown(node: NodeName): void {
     for (const p of [...this.remoteTouched]) {
@@ -369,6 +390,18 @@ export class Runtime {
   down(watcher: Process | undefined, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     if (!watcher?.monitors?.delete(ref.key)) return;
     watcher.push(['DOWN', ref, 'process', target, reason]);
+  }
+
+  private adoptRemoteParent(p: Process, r: NonNullable<SpawnOptions['remote']>): void {
+    if (r.link && r.parent) {
+      p.links = new Map([[r.parent.key, r.parent]]);
+      this.remoteTouched.add(p);
+    }
+    if (r.monitor && r.parent) {
+      p.watchers = new Map([[r.monitor.key, [r.monitor, r.parent]]]);
+      this.remoteTouched.add(p);
+    }
+    r.created(p.pid);
   }
 
   private linkLocal(a: Process, b: Process): void {

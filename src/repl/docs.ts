@@ -35,6 +35,7 @@ export const CORE_DOCS: HelpDoc[] = [
   {
     name: 'disconnect', group: NODES, signature: 'disconnect(node)',
     summary: 'Closes the connection to a node; false when there was none.',
+    details: "A one-off, as Erlang's disconnect_node: discovery (or the next send) connects again within a\nheartbeat. To keep nodes apart, cut the network: partition([node()]) until heal().",
     example: "> disconnect('alice@vm')\ntrue",
   },
   {
@@ -56,19 +57,19 @@ export const CORE_DOCS: HelpDoc[] = [
     example: '> self()\n#PID<0.7.0>',
   },
   {
-    name: 'spawn', group: PROCESSES, signature: 'spawn(fn, ...args)',
-    summary: 'Starts a process running fn(...args) and returns its pid.',
-    details: 'The process lives until fn returns (or its promise settles), throws, or is killed.',
-    example: "> const pid = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })\n> send(pid, [self(), 21])\n> await receive()\n42",
+    name: 'spawn', group: PROCESSES, signature: 'spawn(node?, fn, ...args)',
+    summary: 'Starts a process running fn(...args) and returns its pid; with a node first, there.',
+    details: "The process lives until fn returns (or its promise settles), throws, or is killed.\nspawn('bob@vm', fn) sends fn's source to bob (Elixir's Node.spawn) and resolves with the pid;\nfn may use the helpers but no variable of this side: pass values as arguments.",
+    example: "> await spawn('bob@vm', () => console.log('hello from', node()))\n#PID<12.120.0>\n> const pid = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })\n> send(pid, [self(), 21])\n> await receive()\n42",
   },
   {
-    name: 'spawnLink', group: PROCESSES, signature: 'spawnLink(fn, ...args)',
+    name: 'spawnLink', group: PROCESSES, signature: 'spawnLink(node?, fn, ...args)',
     summary: 'Like spawn, and links the new process to the caller.',
     details: 'When a linked process crashes, the shell dies too and a new shell takes its place.',
     example: "> spawnLink(() => { throw new Error('boom') })\n[error] Process #PID<0.9.0> raised an exception ...",
   },
   {
-    name: 'spawnMonitor', group: PROCESSES, signature: 'spawnMonitor(fn, ...args)',
+    name: 'spawnMonitor', group: PROCESSES, signature: 'spawnMonitor(node?, fn, ...args)',
     summary: 'Like spawn, and monitors the new process: returns [pid, ref].',
     example: "> const [pid, ref] = spawnMonitor(() => 'done')\n> await receive(['DOWN', ref, _, _, _])\n[ 'DOWN', #Reference<0.0.0.3>, 'process', #PID<0.9.0>, 'normal' ]",
   },

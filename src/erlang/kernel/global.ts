@@ -1,6 +1,7 @@
 /**
  * @module erlang/kernel/global
- * `global_name_server` as a BEAM peer needs it: when a BEAM node connects, its `global`
+ * `global_name_server` as a BEAM peer needs it (here registered as `erlang_global`, the
+ * playground's own global having the name): when a BEAM node connects, its `global`
  * syncs with every visible node, and `:global.sync/0` and `:global.trans/2` wait until
  * that sync is done. This server takes part as a peer that holds no global names and
  * grants every lock, which is all a BEAM node needs to count this node as synced.
@@ -33,7 +34,7 @@ interface Session {
   lockSet: boolean;
 }
 
-/** The process body of `global_name_server`. */
+/** The process body of `erlang_global`, which a BEAM peer knows as `global_name_server`. */
 export async function globalNameServer(): Promise<void> {
   const sessions = new Map<string, Session>();
   for (;;) {

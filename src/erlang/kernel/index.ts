@@ -1,7 +1,10 @@
 /**
  * @module erlang/kernel
  * The services a BEAM node expects every node it connects to to run, each a process
- * registered under the BEAM's own name, as on the BEAM (they show in `registered()`):
+ * registered under the BEAM's own name, as on the BEAM (they show in `registered()`),
+ * but for global's, which is the playground's own global (`src/global.ts`, another
+ * protocol): the BEAM's messages to `global_name_server` are routed to `erlang_global`
+ * (`route`):
  * - `net_kernel` answers `:net_adm.ping` (`is_auth`), so ping gives `pong`;
  * - `rex` answers rpc's feature probe, and says `{:badrpc, :notsup}` to old-style calls
  *   (remote calls from the BEAM need remote spawn, which this node does not offer);
@@ -19,8 +22,11 @@ import { globalNameServer } from './global.ts';
 const SERVICES: [string, () => Promise<void>][] = [
   ['net_kernel', netKernel],
   ['rex', rex],
-  ['global_name_server', globalNameServer],
+  ['erlang_global', globalNameServer],
 ];
+
+/** The names a BEAM peer sends to that are served under another name here. */
+const ROUTES: Record<string, string> = { global_name_server: 'erlang_global' };
 
 // Client API
 
@@ -28,10 +34,21 @@ const SERVICES: [string, () => Promise<void>][] = [
  * Starts the services of `rt` (default: the caller's runtime) that do not run yet.
  *
  * @example
- * startKernel(); registered() //=> [..., 'net_kernel', 'rex', 'global_name_server']
+ * startKernel(); registered() //=> [..., 'net_kernel', 'rex', 'erlang_global']
  */
 export function startKernel(rt: Runtime = currentRuntime()): void {
   for (const [name, body] of SERVICES) {
     if (rt.whereis(name) === undefined) rt.spawn(body, [], null, { name });
   }
+}
+
+/**
+ * The local name that serves what a BEAM peer sends to its registered name `name`.
+ *
+ * @example
+ * route('global_name_server') //=> 'erlang_global'
+ * route('stack')              //=> 'stack'
+ */
+export function route(name: unknown): unknown {
+  return typeof name === 'string' ? (ROUTES[name] ?? name) : name;
 }
