@@ -22,7 +22,7 @@ import { CodecError, FrameDecoder, MAX_FRAME } from './codec.ts';
 import { stayAwake } from './busy-wait.ts';
 import { PeerSocket, type ConnectionEvents, type ConnectionOptions } from './peer-socket.ts';
 import type { Identity, PeerInfo } from './handshake.ts';
-import { route } from '../erlang/kernel/index.ts';
+import { route, unroute } from '../erlang/kernel/index.ts';
 import * as op from './dist.ts';
 
 /** Handshake packets are small; a bigger one is not a handshake. */
@@ -167,7 +167,7 @@ export class ErlangConnection extends PeerSocket {
       case C.PAYLOAD_EXIT2_TT:
         return [op.EXIT2, c[1], c[2], payload];
       case C.MONITOR_P:
-        return [op.MONITOR, c[1], c[2], c[3]];
+        return [op.MONITOR, c[1], route(c[2]), c[3]];
       case C.DEMONITOR_P:
         return [op.DEMONITOR, c[1], c[3], this.monitored(c[2])];
       case C.MONITOR_P_EXIT:
@@ -216,7 +216,7 @@ export class ErlangConnection extends PeerSocket {
         return (this.flags & DIST_MONITOR) !== 0n ? [[C.DEMONITOR_P, f[1], procOf(f[3]), f[2]]] : null;
       case op.DOWN: {
         const [, watcher, ref, target, reason] = f;
-        const from = procOf(target);
+        const from = unroute(procOf(target));
         return payloads ? [[C.PAYLOAD_MONITOR_P_EXIT, from, watcher, ref], reason] : [[C.MONITOR_P_EXIT, from, watcher, ref, reason]];
       }
       case op.SPAWN_REQUEST:

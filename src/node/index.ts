@@ -166,8 +166,7 @@ export function list(): NodeName[] {
  * server, which speak otherwise.
  *
  * @example
- * iex(bob)> playgroundNodes()
- * []
+ * playgroundNodes() //=> [ 'carol@vm' ]   (with carol and the iex node alice@vm connected)
  */
 export function playgroundNodes(): NodeName[] {
   return currentNode()?.list('playground') ?? [];

@@ -43,7 +43,8 @@ export function startKernel(rt: Runtime = currentRuntime()): void {
 }
 
 /**
- * The local name that serves what a BEAM peer sends to its registered name `name`.
+ * The local name that serves what a BEAM peer sends to (or monitors by) its registered
+ * name `name`.
  *
  * @example
  * route('global_name_server') //=> 'erlang_global'
@@ -51,4 +52,16 @@ export function startKernel(rt: Runtime = currentRuntime()): void {
  */
 export function route(name: unknown): unknown {
   return typeof name === 'string' ? (ROUTES[name] ?? name) : name;
+}
+
+/**
+ * The name a BEAM peer knows a local name by: `route` the other way, for the DOWN of a
+ * monitor it made by name.
+ *
+ * @example
+ * unroute('erlang_global') //=> 'global_name_server'
+ */
+export function unroute(name: unknown): unknown {
+  for (const [theirs, ours] of Object.entries(ROUTES)) if (name === ours) return theirs;
+  return name;
 }
