@@ -15,7 +15,7 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { HOST, ROOT, type Cluster } from './cluster.ts';
+import { HOST, ROOT, countIn, waitForOutput, type Cluster } from './cluster.ts';
 import { sleep } from './eventually.ts';
 import { commandMissing } from './skip.ts';
 
@@ -125,21 +125,13 @@ export class BeamNode {
   }
 
   /** Waits until the output (from `since`) matches; resolves with the matched text. */
-  async waitFor(pattern: RegExp | string, timeout = 10_000, since = 0): Promise<string> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const text = this.output.slice(since);
-      const m = typeof pattern === 'string' ? (text.includes(pattern) ? pattern : null) : text.match(pattern)?.[0];
-      if (m != null) return m;
-      if (!this.alive) throw new Error(`${this.name} exited before printing ${pattern}\n--- output ---\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`${this.name}: no ${pattern} within ${timeout} ms\n--- output ---\n${this.output}`);
-      await sleep(15);
-    }
+  waitFor(pattern: RegExp | string, timeout = 10_000, since = 0): Promise<string> {
+    return waitForOutput(this, this.name, pattern, timeout, since);
   }
 
   /** How many times `pattern` occurs in the output. */
   count(pattern: RegExp): number {
-    return [...this.output.matchAll(new RegExp(pattern.source, pattern.flags.replace('g', '') + 'g'))].length;
+    return countIn(this.output, pattern);
   }
 
   /** SIGKILL (kill -9) by PID, and wait for the exit. */

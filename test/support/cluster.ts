@@ -90,22 +90,13 @@ export class NodeProcess {
   }
 
   /** Waits until the output (from `since`) matches; resolves with the matched text. */
-  async waitFor(pattern: RegExp | string, { timeout = 10_000, since = 0 } = {}): Promise<string> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const text = this.output.slice(since);
-      const m = typeof pattern === 'string' ? (text.includes(pattern) ? pattern : null) : text.match(pattern)?.[0];
-      if (m != null) return m;
-      if (!this.alive) throw new Error(`${this.label} exited before printing ${pattern}\n--- output ---\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`${this.label}: no ${pattern} within ${timeout} ms\n--- output ---\n${this.output}`);
-      await sleep(15);
-    }
+  waitFor(pattern: RegExp | string, { timeout = 10_000, since = 0 } = {}): Promise<string> {
+    return waitForOutput(this, this.label, pattern, timeout, since);
   }
 
   /** How many times `pattern` occurs in the output. */
   count(pattern: RegExp | string): number {
-    if (typeof pattern === 'string') return this.output.split(pattern).length - 1;
-    return [...this.output.matchAll(new RegExp(pattern.source, pattern.flags.replace('g', '') + 'g'))].length;
+    return countIn(this.output, pattern);
   }
 
   /** Writes one line to the node's stdin. */
@@ -131,6 +122,34 @@ export class NodeProcess {
   private get label(): string {
     return `node ${this.name ?? '(unnamed)'} (pid ${this.pid})`;
   }
+}
+
+/**
+ * Waits until what an OS process printed (from `since`) matches `pattern`; resolves
+ * with the matched text, rejects with all its output when it exits first or `timeout` passes.
+ */
+export async function waitForOutput(
+  proc: { readonly output: string; readonly alive: boolean },
+  label: string,
+  pattern: RegExp | string,
+  timeout: number,
+  since: number,
+): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = proc.output.slice(since);
+    const m = typeof pattern === 'string' ? (text.includes(pattern) ? pattern : null) : text.match(pattern)?.[0];
+    if (m != null) return m;
+    if (!proc.alive) throw new Error(`${label} exited before printing ${pattern}\n--- output ---\n${proc.output}`);
+    if (Date.now() > deadline) throw new Error(`${label}: no ${pattern} within ${timeout} ms\n--- output ---\n${proc.output}`);
+    await sleep(15);
+  }
+}
+
+/** How many times `pattern` occurs in `text`. */
+export function countIn(text: string, pattern: RegExp | string): number {
+  if (typeof pattern === 'string') return text.split(pattern).length - 1;
+  return [...text.matchAll(new RegExp(pattern.source, pattern.flags.replace('g', '') + 'g'))].length;
 }
 
 /** Nodes sharing one port mapper, one discovery port and one PLAYGROUND_HOME (so one cookie). */
