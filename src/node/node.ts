@@ -20,7 +20,7 @@
  *   the port mapper (a playground node marks its registration); an acceptor from the
  *   first bytes (Erlang's handshake packets have a u16 length, so they never start
  *   with the two zero bytes of a playground frame's u32 length).
- * - The services a BEAM peer expects of a node (net_kernel, global_name_server, rex)
+ * - The services a BEAM peer expects of a node (net_kernel, rex, and a global peer)
  *   start with the first BEAM connection (`erlang/kernel`).
  */
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
