@@ -21,7 +21,7 @@
  *   loop between two messages, never by a callback; while `sys.trace` is on, each
  *   message handled is reported before its callback runs and after it returns.
  */
-import { Pid, Ref, moduleName, short } from '../term.ts';
+import { Pid, moduleName, short } from '../term.ts';
 import { currentProcess, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import { handleSystem, report, sinkDown, type Debug } from './system.ts';
 import type { GenServerModule, From } from './types.ts';
@@ -245,8 +245,9 @@ function isCall(msg: unknown): msg is ['$gen_call', From, unknown] {
   return Array.isArray(msg) && msg[0] === '$gen_call' && msg.length === 3 && isFrom(msg[1]);
 }
 
+/** A caller and its tag: a Ref from a playground caller, an alias list from a BEAM one. */
 function isFrom(from: unknown): from is From {
-  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] instanceof Ref;
+  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] !== undefined;
 }
 
 /** An exception becomes the exit reason; `exit(reason)` inside a callback gives `reason`. */

@@ -25,6 +25,7 @@
  */
 import { Pid, equal, type Ref } from '../term.ts';
 import { sendEvent, type Process } from '../process/index.ts';
+import type { From } from './types.ts';
 
 /** Where a traced server reports: the sink, the trace's id there, and the monitor on the sink. */
 export interface Debug {
@@ -46,7 +47,7 @@ export type SysEvent = { type: 'sys'; pid: Pid; name?: string; what: string; tim
 // Callbacks side
 
 /** Answers one system request. */
-export function handleSystem(s: SysServer, from: readonly [Pid, Ref], request: unknown): void {
+export function handleSystem(s: SysServer, from: From, request: unknown): void {
   const answer = (value: unknown): void => void s.proc.rt.send(from[0], [from[1], value], s.proc);
   if (request === 'get_state') return answer(s.state);
   if (!Array.isArray(request)) return answer(['error', ['unknown_system_request', request]]);
