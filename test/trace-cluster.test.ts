@@ -112,19 +112,19 @@ test('seqTrace of a PubSub publish across three nodes: one message to each other
   }
   await eventually(async () => assert.is(await ask(alice, "getMembers(['PubSub', 'PubSub']).length"), '3\n'));
   await ask(alice, "const d2 = await seqTrace(() => PubSub.publish('news', 'hello'))");
-  const arrows = (await arrowsOf(alice, 'd2')).map((a) => a.replace(/<\d+\.\d+\.0>/g, 'client'));
-  const forward = "forward_to_local 'news' 'hello' null";
+  // The servers' own message (PubSub's protocol) as FORWARD: what matters here is who got one.
+  const arrows = (await arrowsOf(alice, 'd2')).map((a) => a.replace(/<\d+\.\d+\.0>/g, 'client').replace(/\[ '\w+_to_local', 'news', 'hello'.*\]$/, 'FORWARD'));
   assert.equal([...arrows].sort(), [
     `PubSub.Adapter@bob -> client@bob: 'hello'`,
     `PubSub.Adapter@bob -> client@bob: 'hello'`,
     `PubSub.Adapter@carol -> client@carol: 'hello'`,
-    `self()@alice -> PubSub.Adapter@bob: [ 'forward_to_local', 'news', 'hello', null ]`,
-    `self()@alice -> PubSub.Adapter@carol: [ 'forward_to_local', 'news', 'hello', null ]`,
+    'self()@alice -> PubSub.Adapter@bob: FORWARD',
+    'self()@alice -> PubSub.Adapter@carol: FORWARD',
     `self()@alice -> client@alice: 'hello'`,
-  ].map((a) => a.replace(forward, forward)));
+  ]);
   // Causal order: an adapter hands the message on only after it got it.
   for (const node of ['bob', 'carol']) {
-    const got = arrows.findIndex((a) => a.endsWith(`PubSub.Adapter@${node}: [ 'forward_to_local', 'news', 'hello', null ]`));
+    const got = arrows.findIndex((a) => a.endsWith(`PubSub.Adapter@${node}: FORWARD`));
     const gave = arrows.findIndex((a) => a.startsWith(`PubSub.Adapter@${node} ->`));
     assert.ok(got >= 0 && got < gave, arrows.join('\n'));
   }

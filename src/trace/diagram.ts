@@ -5,13 +5,13 @@
  * (by the serials of `seq_trace`), fitted to the terminal's width; or the same as
  * Mermaid text.
  *
- *     self()            Hermes.Adapter    Hermes.Adapter
- *     alice             bob               carol
- *       │                  │                 │
- *       │ forward_to_local 'news' 'hello'    │
- *       │─────────────────▶│                 │
- *       │ forward_to_local 'news' 'hello'    │
- *       │───────────────────────────────────▶│
+ *        self()        PubSub.Adapter  PubSub.Adapter
+ *        alice              bob            carol
+ *          │                 │               │
+ *          │ [ 'broadcast_to_local', 'news', 'hello' ]
+ *          │────────────────▶│               │
+ *          │ [ 'broadcast_to_local', 'news', 'hello' ]
+ *          │────────────────────────────────▶│
  *
  * A label starts just right of its arrow's left end and may run over the lanes it
  * crosses; a message a process sent to itself is a `↻` on its own lane; a spawn is a
