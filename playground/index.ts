@@ -48,8 +48,8 @@ async function run(flags: Values): Promise<void> {
     repl?.close();
   };
   process.once('SIGTERM', leave);
-  // On a terminal Ctrl+C is a key the REPL handles (a SIGINT listener would also stop
-  // it from breaking a runaway evaluation); piped, it is a signal to leave cleanly.
+  // Piped, SIGINT while the node boots is a signal to leave cleanly; once the prompt is
+  // up it takes SIGINT itself (on a terminal Ctrl+C is a key it handles).
   if (!process.stdin.isTTY) process.once('SIGINT', leave);
   let booted: Booted;
   try {
@@ -74,6 +74,7 @@ async function run(flags: Values): Promise<void> {
   const [{ startRepl }, { attachLessons }] = await replModule;
   let status = 0;
   if (!leaving) {
+    process.off('SIGINT', leave);
     repl = startRepl({ runtime: booted.runtime });
     const lessons = attachLessons(repl, booted.runtime, {
       lesson: flags.lesson as string | undefined,

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { names } from '../src/node/epmd-client.ts';
 import { startCluster, ROOT, HOST, type Cluster } from './support/cluster.ts';
 import { sleep } from './support/eventually.ts';
@@ -79,15 +79,28 @@ class Screen {
   }
 }
 
-async function withPty(c: Cluster, args: string[], env: Record<string, string>, body: (s: Screen) => Promise<void>): Promise<void> {
+/**
+ * Runs `body` against a playground in a pseudo-terminal, started the way tests start
+ * nodes (`node --import tsx playground`), or with `launcher: 'npx'` the README's way,
+ * `npx tsx playground`, with this test's Node first on the PATH.
+ */
+async function withPty(
+  c: Cluster,
+  args: string[],
+  env: Record<string, string>,
+  body: (s: Screen) => Promise<void>,
+  launcher: 'node' | 'npx' = 'node',
+): Promise<void> {
   if (libs instanceof Error) throw libs;
   const [{ spawn }, { Terminal }] = libs;
-  const pty = spawn(process.execPath, ['--import', 'tsx', 'playground', ...args], {
+  const [file, argv] = launcher === 'npx' ? ['npx', ['tsx', 'playground', ...args]] : [process.execPath, ['--import', 'tsx', 'playground', ...args]];
+  const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
+  const pty = spawn(file, argv, {
     name: 'xterm-256color',
     cols: 80,
     rows: 30,
     cwd: ROOT,
-    env: withoutForceColor({ ...process.env, ...c.env, ...env }),
+    env: withoutForceColor({ ...process.env, PATH, ...c.env, ...env }),
   });
   const screen = new Screen(pty, new Terminal({ cols: 80, rows: 30, allowProposedApi: true }));
   try {
@@ -183,6 +196,26 @@ if (libs instanceof Error) {
       s.type('node()\r');
       await s.waitFor((l) => l.includes(`'tty@${HOST}'`), 'the node still answering');
     }));
+
+  test('started with npx tsx, Ctrl+C breaks a runaway loop and the node lives on (tsx passes the signal on)', () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt', 30_000);
+      for (const n of [1, 2]) {
+        // The line printed from inside the evaluation says the loop is running.
+        s.type(`console.log('looping ${n}'); while (true) {}\r`);
+        await s.waitFor((l) => l.includes(`looping ${n}`), `the loop ${n} running`);
+        s.type('\x03');
+        await s.waitFor((l) => l.filter((x) => x.includes('** (interrupted) the evaluation was cancelled')).length === n, `the loop ${n} interrupted`);
+        s.type(`'alive ${n}'\r`);
+        await s.waitFor((l) => l.includes(`'alive ${n}'`), `the node answering after Ctrl+C ${n}`);
+      }
+      s.type('\x04');
+      // npx's own status is not the node's: npm runs tsx through sh, and dash ends itself
+      // with a SIGINT it saw while waiting. The node left as it should: its name is free.
+      await s.exit();
+      const reply = await names(c.epmdPort);
+      assert.not.ok(reply.names.some(([n]) => n === `tty@${HOST}`));
+    }, 'npx'));
 
   test('NO_COLOR turns colours off; Ctrl+D leaves; history is kept in PLAYGROUND_HOME', async () => {
     const home = mkdtempSync(join(tmpdir(), 'playground-pty-'));

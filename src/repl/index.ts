@@ -23,6 +23,7 @@ import { currentRuntime, setDefaultRuntime, type LogLevel, type Runtime } from '
 import { inspect } from 'node:util';
 import { NO_NODE, setPrintedLocalNode, type Pid } from '../term.ts';
 import { makeColors, wantsColors, type Colors } from './colors.ts';
+import { adapt } from './adapter.ts';
 import { formatError } from './errors.ts';
 import { Evaluator, type EvalEvent, type EvalHook } from './evaluator.ts';
 import type { HelpDoc } from './help.ts';
@@ -65,6 +66,8 @@ export interface ReplOptions {
   later?: (env: HelperEnv) => Promise<Helpers>;
   /** More dot commands. */
   commands?: Record<string, ReplCommand>;
+  /** Take SIGINT for this prompt (default: when reading this process's stdin). */
+  signals?: boolean;
 }
 
 export interface Repl {
@@ -112,34 +115,49 @@ export function startRepl(options: ReplOptions = {}): Repl {
     useColors: colorsOn,
     writer: (value: unknown) => inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }),
   });
-  const screen = new Screen(server, terminal, colors.dim);
+  const adapted = adapt(server);
+  const parts = adapted.ok ? adapted.parts : null;
+  const screen = new Screen(server, parts, terminal, colors.dim);
   screen.atPrompt = true;
+  if (!adapted.ok) {
+    server.setPrompt(prompt(1).replace(/\d+> $/, '> '));
+    screen.print(colors.yellow(plainWarning(adapted.missing)));
+  }
 
   const shell = new Shell(rt, {
     restarted(text) {
       screen.print(colors.red(text));
       // A pending `await receive()` of the dead shell would wait forever: cancel it.
-      if (evaluator.busy) server.emit('SIGINT');
+      if (evaluator?.busy) server.emit('SIGINT');
     },
   });
   shell.start();
 
-  const evaluator = new Evaluator(server, screen, {
+  // The prompt on this process's own stdin owns SIGINT: piped, it leaves cleanly; on a
+  // terminal Ctrl+C is a key, and a SIGINT is the launcher (tsx) passing one on.
+  const ownsSignals = options.signals ?? input === process.stdin;
+  const onSigint = terminal ? function ignoreSigint() {} : function leaveOnSigint() {
+    close();
+  };
+  const evaluator = parts && new Evaluator(server, parts, screen, {
     colors,
     prompt,
     onExit: (reason) => shell.exitFromPrompt(reason),
     onInterrupt: () => shell.cancelReceive(),
+    sigint: ownsSignals ? onSigint : null,
   });
-  evaluator.install();
-  const queue = new InputQueue(server, evaluator, screen);
-  queue.install();
+  evaluator?.install();
+  const queue = parts && evaluator && new InputQueue(server, parts, evaluator, screen);
+  queue?.install();
+  if (ownsSignals) process.on('SIGINT', onSigint);
+  const close = () => (queue ? queue.leave() : server.close());
 
   const print = (text: string) => screen.print(text);
   const env: HelperEnv = {
     colors,
     print,
-    result: (n) => evaluator.results.get(n),
-    lastCount: () => evaluator.count - 1,
+    result: (n) => evaluator?.results.get(n),
+    lastCount: () => (evaluator?.count ?? 1) - 1,
   };
   const helpers: Helpers = {};
   const docs: HelpDoc[] = [];
@@ -152,8 +170,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   server.on('reset', () => installGlobals(helpers));
   for (const [name, command] of Object.entries(options.commands ?? {})) server.defineCommand(name, command);
 
-  const plainLogger = (level: LogLevel, text: string) => output.write(`[${level}] ${text}\n`);
-  rt.setLogger((level, text) => {
+  const previousLogger = rt.setLogger((level, text) => {
     if (level !== 'debug') print(formatLog(level, text, colors));
   });
   // On a terminal, what processes print with console.log goes above the prompt too.
@@ -166,8 +183,10 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   server.once('exit', function playgroundExit() {
     shell.stop();
-    rt.setLogger(plainLogger);
+    // Lines logged from now on (the node stopping) go where they went before the prompt.
+    rt.setLogger(previousLogger);
     releaseConsole?.();
+    if (ownsSignals) process.off('SIGINT', onSigint);
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
     removeGlobals(helpers);
@@ -180,16 +199,16 @@ export function startRepl(options: ReplOptions = {}): Repl {
     import('./later.ts')
       .then((later) => later.loadLater({ ...env, allHelpers: helpers, allDocs: docs }))
       .then((later) => {
-        evaluator.transform = later.transform;
+        if (evaluator) evaluator.transform = later.transform;
         // Passed-in helpers and docs win over the built-in ones of the same name.
         define({ ...later.helpers, ...options.context }, [...(options.docs ?? []), ...later.docs]);
       }),
     (options.later ?? (() => import('./modules.ts').then((m) => m.loadModuleHelpers())))(env).then((more) => define(more)),
   ]).then(
-    () => queue.open(),
+    () => queue?.open(),
     (err) => {
       print(formatError(err, colors));
-      queue.open();
+      queue?.open();
     },
   );
 
@@ -198,12 +217,12 @@ export function startRepl(options: ReplOptions = {}): Repl {
     ready,
     closed,
     shellPid: () => shell.pid,
-    onEval: (hook) => evaluator.onEval(hook),
-    type: (code) => queue.type(code),
+    onEval: (hook) => evaluator?.onEval(hook) ?? (() => false),
+    type: (code) => queue?.type(code) ?? Promise.reject(new Error('a plain prompt cannot type by itself')),
     print,
-    keepOpen: (until) => queue.keepOpen(until),
+    keepOpen: (until) => queue?.keepOpen(until),
     define,
-    close: () => queue.leave(),
+    close,
   };
 }
 
@@ -219,6 +238,13 @@ function removeGlobals(helpers: Helpers): void {
   for (const name of Object.keys(helpers)) {
     if ((globalThis as Record<string, unknown>)[name] === helpers[name]) delete (globalThis as Record<string, unknown>)[name];
   }
+}
+
+function plainWarning(missing: string[]): string {
+  return (
+    `[warning] Node ${process.version} has changed REPL parts the playground relies on (${missing.join(', ')}): ` +
+    'this prompt runs plain, as Node\'s own REPL with the helpers (no input queue, no automatic await, no lesson checks).'
+  );
 }
 
 function formatLog(level: LogLevel, text: string, c: Colors): string {

@@ -4,18 +4,17 @@
  * finished, awaits included. Node's REPL alone does not do that for piped input: it
  * evaluates the next line while a promise is pending, and exits at the end of input with
  * a promise still pending. So a queue sits in front of the REPL's own 'line' listener
- * (`onLine`) and its 'close' listener (`emitExit`): `printf 'a\nb\n' | playground`
- * evaluates `a`, then `b`, then exits.
+ * (`onLine`) and its 'close' listener (`emitExit`), both taken by `adapter.ts`:
+ * `printf 'a\nb\n' | playground` evaluates `a`, then `b`, then exits.
  *
  * The queue also holds lines until the REPL is ready (`open()`: esbuild and the helpers
  * loaded after the prompt appeared), and lets a program type into the REPL
  * (`type(code)`), as a lesson playing itself does.
  */
 import type { REPLServer } from 'node:repl';
+import type { ReplParts } from './adapter.ts';
 import type { EvalEvent, Evaluator } from './evaluator.ts';
 import type { Screen } from './screen.ts';
-
-type Listener = (...args: unknown[]) => void;
 
 interface Entry {
   line: string;
@@ -36,19 +35,16 @@ export class InputQueue {
   private exited = false;
   private last: EvalEvent | null = null;
   private waiting: Entry | null = null;
-  private onLine!: Listener;
-  private emitExit!: Listener;
 
   constructor(
     private readonly server: REPLServer,
+    private readonly parts: ReplParts,
     private readonly evaluator: Evaluator,
     private readonly screen: Screen,
   ) {}
 
   install(): void {
     const server = this.server;
-    this.onLine = takeListener(server, 'line', 'onLine');
-    this.emitExit = takeListener(server, 'close', 'emitExit');
     const queue = this;
     server.on('line', function queueLine(line: string) {
       queue.screen.atPrompt = false;
@@ -119,7 +115,7 @@ export class InputQueue {
     if (entry === undefined) {
       if (this.closing && this.holds === 0) {
         this.exited = true;
-        this.emitExit.call(this.server);
+        this.parts.emitExit.call(this.server);
       }
       return;
     }
@@ -129,7 +125,7 @@ export class InputQueue {
     this.last = null;
     this.evaluator.started = false;
     this.screen.atPrompt = false;
-    this.onLine.call(this.server, entry.line);
+    this.parts.onLine.call(this.server, entry.line);
     // A REPL command (.help, .exit) or a line the REPL answered itself: no evaluation.
     if (!this.evaluator.started && this.busy) this.settled();
   }
@@ -155,12 +151,4 @@ export class InputQueue {
     entry?.done?.(this.last);
   }
 
-}
-
-/** Removes the REPL's own listener named `name` for `event`, to call it from the queue. */
-function takeListener(server: REPLServer, event: string, name: string): Listener {
-  const listener = server.listeners(event).find((fn) => fn.name === name) as Listener | undefined;
-  if (listener === undefined) throw new Error(`this Node's REPL has no '${event}' listener named ${name}`);
-  server.removeListener(event, listener);
-  return listener;
 }

@@ -13,13 +13,12 @@
 import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
 import type { REPLServer } from 'node:repl';
 import { format } from 'node:util';
+import type { ReplParts } from './adapter.ts';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** A promise settled sooner than this shows no spinner (no flicker for quick calls). */
 const SPINNER_DELAY_MS = 120;
 const SPINNER_STEP_MS = 80;
-
-type Readline = REPLServer & { prevRows?: number; getCursorPos(): { rows: number; cols: number } };
 
 export class Screen {
   /** True while a prompt is on screen waiting for input. */
@@ -30,6 +29,8 @@ export class Screen {
 
   constructor(
     private readonly server: REPLServer,
+    /** Null on a plain prompt: lines are then written as they come. */
+    private readonly parts: ReplParts | null,
     readonly terminal: boolean,
     private readonly dim: (text: string) => string,
   ) {}
@@ -38,7 +39,7 @@ export class Screen {
   print(text: string): void {
     const out = this.server.output;
     const lines = text.endsWith('\n') ? text : text + '\n';
-    if (!this.terminal) {
+    if (!this.terminal || this.parts === null) {
       if (this.atPrompt) {
         out.write('\n' + lines);
         this.redrawPrompt();
@@ -56,13 +57,12 @@ export class Screen {
       out.write(lines);
       return;
     }
-    const rl = this.server as Readline;
-    const rows = rl.getCursorPos().rows;
+    const rows = this.server.getCursorPos().rows;
     if (rows > 0) moveCursor(out, 0, -rows);
     cursorTo(out, 0);
     clearScreenDown(out);
     out.write(lines);
-    rl.prevRows = 0;
+    this.parts.forgetRows();
     this.redrawPrompt();
   }
 
@@ -110,7 +110,7 @@ export class Screen {
    * a line read then would be lost from the history).
    */
   private redrawPrompt(): void {
-    const paused = (this.server as unknown as { paused: boolean }).paused;
+    const paused = this.parts?.paused() ?? false;
     this.server.displayPrompt(true);
     if (paused) this.server.pause();
   }
