@@ -102,6 +102,17 @@ test('a named node answers at its prompt, and its name is freed when input ends'
     assert.not.ok(reply.names.some(([n]) => n === `scripted@${HOST}`));
   }));
 
+test('a script that connected leaves without a word after its last prompt; the peer says it went down, once', () =>
+  withCluster(async (c) => {
+    const alice = await c.start(['--sname', 'alice', '--discovery', 'none', '--no-greet']);
+    const { code, stdout, stderr } = await script(c, ['--sname', 'bob', '--discovery', 'none', '--no-greet'], `await connect('alice@${HOST}')\n`);
+    assert.is(stdout, `playground(bob@${HOST})1> true\nplayground(bob@${HOST})2> `);
+    assert.is(stderr, '');
+    assert.is(code, 0);
+    await alice.waitFor(`[info] Node bob@${HOST} is down: connection closed`);
+    assert.is(alice.count(`Node bob@${HOST} is down`), 1);
+  }));
+
 test('.exit stops the node at once: a peer sees it go, its name is freed', () =>
   withCluster(async (c) => {
     const peer = await c.local('watcher');

@@ -251,7 +251,8 @@ export class Node implements op.FrameContext<Connection> {
       this.addresses.delete(name); // it may come back elsewhere: ask again next time
       this.runtime.nodeDown(name);
       this.notify(['nodedown', name]);
-      this.runtime.log('debug', `lost ${name}: ${reason}`);
+      // Said once, as a greeting is: a peer going away is news; this node stopping is not.
+      if (!this.stopped) this.runtime.log('info', `Node ${name} is down: ${reason}`);
       return;
     }
     this.reportFailure(conn, reason, err);
