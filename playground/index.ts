@@ -74,8 +74,10 @@ async function run(flags: Values): Promise<void> {
   const [{ startRepl }, { attachLessons }] = await replModule;
   let status = 0;
   if (!leaving) {
-    process.off('SIGINT', leave);
     repl = startRepl({ runtime: booted.runtime });
+    // After the prompt took SIGINT, not before: a signal that arrives in between must
+    // still find a listener (Node drops one pending for a listener removed meanwhile).
+    process.off('SIGINT', leave);
     const lessons = attachLessons(repl, booted.runtime, {
       lesson: flags.lesson as string | undefined,
       auto: Boolean(flags.auto),

@@ -6,7 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { names } from '../src/node/epmd-client.ts';
 import { FLAGS } from '../playground/flags.ts';
-import { inProcess, startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { join } from 'node:path';
+import { inProcess, startCluster, HOST, ROOT, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 import { list } from '../src/node/index.ts';
 
@@ -91,6 +92,20 @@ test('piped input: each line in order, awaits included, exit 0 at the end', () =
         'playground(8)> ',
     );
     assert.is(code, 0);
+  }));
+
+test("a Node whose REPL moved a part the prompt uses: a plain prompt and one warning, not a crash", () =>
+  withCluster(async (c) => {
+    const preload = join(ROOT, 'test/support/renamed-repl.mjs');
+    const node = await c.start([], { ready: null, env: { NODE_OPTIONS: `--import=${preload}` } });
+    node.child.stdin!.end('1 + 1\nself() instanceof Object\n');
+    const { code } = await node.exited;
+    assert.is(code, 0);
+    assert.is(node.count('[warning]'), 1, node.output);
+    assert.match(node.stdout, /\[warning\] Node v[\d.]+ has changed REPL parts the playground relies on \(the REPL's 'line' listener \(onLine\)\): this prompt runs plain/);
+    assert.match(node.stdout, /^playground> 2$/m);
+    assert.match(node.stdout, /^playground> true$/m);
+    assert.is(node.stderr, '');
   }));
 
 test('a named node answers at its prompt, and its name is freed when input ends', () =>

@@ -120,7 +120,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const screen = new Screen(server, parts, terminal, colors.dim);
   screen.atPrompt = true;
   if (!adapted.ok) {
-    server.setPrompt(prompt(1).replace(/\d+> $/, '> '));
+    server.setPrompt(rt.node === NO_NODE ? 'playground> ' : `playground(${rt.node})> `);
     screen.print(colors.yellow(plainWarning(adapted.missing)));
   }
 
