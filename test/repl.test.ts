@@ -76,6 +76,35 @@ test('TypeScript input: annotations, interfaces, implements, enums, generics, as
     assert.is(await r.eval('  a: number }'), '');
   }));
 
+test('a declaration can be typed again, also one whose right-hand side threw, as in a browser console', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('const pid = spawn(healthChek)'), '** (ReferenceError) healthChek is not defined\n');
+    await r.eval('const healthCheck = async () => {}');
+    assert.match(await r.eval('const pid = spawn(healthCheck); pid'), /^#PID<0\.\d+\.0>\n$/);
+    await r.eval('const pid = 1');
+    assert.is(await r.eval('pid'), '1\n');
+    await r.eval('let n = 5');
+    await r.eval('let n');
+    assert.is(await r.eval('typeof n'), "'undefined'\n");
+    await r.eval('class Box { size() { return 1 } }');
+    await r.eval('class Box {\n  size() { return 2 }\n}');
+    assert.is(await r.eval('new Box().size()'), '2\n');
+    // A line inside a template literal is text, not a declaration.
+    assert.match(await r.eval('const s = `\nconst kept = 1\n`; s.includes("const kept")'), /(\.\.\. )*true\n$/);
+  }));
+
+test('the wildcard cannot be lost: a pattern binds nothing to _, declaring _ is refused and says why', () =>
+  withRepl(async (r) => {
+    await r.eval("send(self(), ['pid', 42])");
+    assert.is(await r.eval("const [_, n] = await receive(['pid', _], { after: 1000 }); n"), '42\n');
+    assert.is(await r.eval("match(['a', _], ['a', 1])"), 'true\n');
+    const refused = await r.eval('const _ = 3');
+    assert.match(refused, /^\*\* \(SyntaxError\) _ is the pattern wildcard here: it matches anything and cannot be declared/);
+    for (const line of ['let _ = 1', 'class _ {}', 'function _() {}']) assert.match(await r.eval(line), /_ is the pattern wildcard here/, line);
+    await r.eval('_ = 5');
+    assert.is(await r.eval("match(['a', _], ['a', 2])"), 'true\n');
+  }));
+
 test('an object literal prints as an object', () =>
   withRepl(async (r) => {
     assert.is(await r.eval('{ a: 1, b: [2] }'), '{ a: 1, b: [ 2 ] }\n');

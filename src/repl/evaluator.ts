@@ -181,6 +181,7 @@ export class Evaluator {
       this.onSettled(null);
       return cb(new repl.Recoverable(js.error));
     }
+    if (js.kind === 'refused') return this.failed(js.error);
     defaultEval(js.code, context, file, (err, value) => this.evaluated(token, err, value, defaultEval, context, file, cb));
     if (this.current?.token === token) this.screen.startSpinner();
   }

@@ -228,9 +228,15 @@ export function startRepl(options: ReplOptions = {}): Repl {
 
 // Internals
 
+/**
+ * The wildcard is read-only: `_ = 1` and `const [_, n] = pair` bind nothing to it, as
+ * in Elixir (a declaration of `_` is refused before it runs: `redeclare.ts`).
+ */
+const READ_ONLY = '_';
+
 function installGlobals(helpers: Helpers): void {
   for (const [name, value] of Object.entries(helpers)) {
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(globalThis, name, { value, writable: name !== READ_ONLY, configurable: true, enumerable: false });
   }
 }
 

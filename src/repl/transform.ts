@@ -14,7 +14,9 @@
  *   syntax error in its own words (and accepts anything esbuild is stricter about).
  * - `{a: 1}` is tried as an expression first, as Node's REPL does, so that it prints an
  *   object rather than a labelled block.
+ * - Top-level `const`, `let` and `class` declarations can be typed again (`redeclare.ts`).
  */
+import { redeclarable } from './redeclare.ts';
 
 type TransformSync = (code: string, options: object) => { code: string };
 
@@ -39,7 +41,9 @@ export function warmUp(): Promise<void> {
 
 export type Transformed =
   | { kind: 'code'; code: string }
-  | { kind: 'unfinished'; error: Error };
+  | { kind: 'unfinished'; error: Error }
+  /** Not to be run at all: it fails with `error`, as if it had thrown it. */
+  | { kind: 'refused'; error: Error };
 
 /** JavaScript for one (possibly multi-line) input; `warmUp()` must have finished. */
 export function toJavaScript(input: string): Transformed {
@@ -51,7 +55,12 @@ export function toJavaScript(input: string): Transformed {
   }
   const result = attempt(input);
   if (result.kind === 'error') return { kind: 'code', code: input };
-  return result;
+  if (result.kind !== 'code') return result;
+  try {
+    return { kind: 'code', code: redeclarable(result.code) };
+  } catch (error) {
+    return { kind: 'refused', error: error as Error };
+  }
 }
 
 // Internals
