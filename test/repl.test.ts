@@ -161,7 +161,36 @@ test('await receive() at the prompt takes messages from the shell mailbox', () =
     await r.eval('const echo = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })');
     await r.eval('send(echo, [self(), 21])');
     assert.is(await r.eval('await receive()'), '42\n');
-    assert.is(await r.eval('receive(_, { after: 10 })'), 'Symbol(timeout)\n');
+    assert.is(await r.eval('receive(_, { after: 10 })'), 'TIMEOUT\n');
+  }));
+
+test("receive's timeout shorthands wait as long as they say; a misspelled option is an error, never a silent wait", () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval("await receive('x', 30)"), 'TIMEOUT\n');
+    assert.is(await r.eval('await receive({ after: 30 })'), 'TIMEOUT\n');
+    assert.is(await r.eval("send(self(), 'any'); await receive({ after: 1000 })"), "'any'\n");
+    assert.is(await r.eval("[await receive(_, { after: 0 }), TIMEOUT]"), '[ TIMEOUT, TIMEOUT ]\n');
+    assert.is(await r.eval("await receive('x', { afer: 30 })"), "** (ProcessError) receive's options are { after: ms }: unknown key 'afer' (did you mean 'after'?)\n");
+    assert.match(await r.eval("await receive('x', '30')"), /^\*\* \(ProcessError\) receive\(pattern, \{ after: ms \}\) takes ms or \{ after: ms \} second, got: 30\n$/);
+    assert.match(await r.eval("await receive('x', -1)"), /after must be a number of milliseconds >= 0/);
+  }));
+
+test('a misspelled option key is an error that names it and the key it was meant to be', () =>
+  withRepl(async (r) => {
+    await r.eval("const Stack = { init: (s) => ['ok', s] }");
+    assert.is(
+      await r.eval("await GenServer.start(Stack, [], { nmae: 'stack' })"),
+      "** (GenServerError) expected start options { name?: non-empty string, timeout?: ms >= 0 }: unknown key 'nmae' (did you mean 'name'?)\n",
+    );
+    assert.match(
+      await r.eval("await Supervisor.start([{ id: 'a', start: () => GenServer.startLink(Stack, []), restrat: 'temporary' }], { strategy: 'one_for_one' })"),
+      /^\*\* \(SupervisorError\) bad child spec: unknown key 'restrat' \(did you mean 'restart'\?\)/,
+    );
+    assert.match(await r.eval("await Supervisor.start([], { strategy: 'one_for_one', intesity: 3 })"), /unknown key 'intesity' \(did you mean 'intensity'\?\)/);
+    assert.match(await r.eval("await Registry.start({ keys: 'unique', name: 'r', partitions: 2 })"), /unknown key 'partitions' \(the keys are keys, name\)/);
+    assert.match(await r.eval("await PubSub.start({ nme: 'hermes' })"), /unknown key 'nme' \(did you mean 'name'\?\)/);
+    assert.match(await r.eval('await udp.open(0, { brodcast: true })'), /unknown key 'brodcast' \(did you mean 'broadcast'\?\)/);
+    assert.match(await r.eval("BasicServer.start(Stack, [], { nam: 'b' })"), /unknown key 'nam' \(did you mean 'name'\?\)/);
   }));
 
 test('when the shell dies a new one takes its place, and the prompt says why', () =>

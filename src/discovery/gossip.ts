@@ -55,8 +55,9 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
       stats.sent++;
       const deadline = Date.now() + cfg.heartbeat;
       for (let left = cfg.heartbeat; left > 0; left = deadline - Date.now()) {
-        const msg = (await receive(undefined, { after: left })) as unknown[] | typeof TIMEOUT;
+        const msg: unknown = await receive(undefined, { after: left });
         if (msg === TIMEOUT) break;
+        if (!Array.isArray(msg)) continue;
         if (msg[0] === 'EXIT') exit(msg[2]);
         if (msg[0] === 'udp_error') throw msg[1];
         if (msg[0] === 'udp') heard(node, msg[1] as Buffer, msg[2] as string, tag, loopbackOnly);

@@ -14,6 +14,7 @@
  * iex(bob)> await receive()
  * 42
  */
+import { unknownKey } from '../keys.ts';
 import { Pid, Ref, type NodeName, type Pattern } from '../term.ts';
 import { current } from './context.ts';
 import { TIMEOUT } from './mailbox.ts';
@@ -97,8 +98,9 @@ export function send<T>(dest: Dest, msg: T): T {
 
 /**
  * Takes the first queued message that matches `pattern` (any message when omitted),
- * waiting for one if none is queued. With `{ after: ms }` it gives `TIMEOUT` when the
- * time runs out.
+ * waiting for one if none is queued. With `{ after: ms }` (or just `ms`) it gives
+ * `TIMEOUT` when the time runs out; `receive({ after: ms })` alone waits for any
+ * message, as Erlang's `receive ... after`.
  *
  * @example
  * iex(bob)> send(self(), ['b', 2]); send(self(), ['a', 1])
@@ -106,12 +108,25 @@ export function send<T>(dest: Dest, msg: T): T {
  * [ 'a', 1 ]
  * iex(bob)> await receive(_, { after: 10 })
  * [ 'b', 2 ]
+ * iex(bob)> await receive('never', 10)
+ * TIMEOUT
+ * iex(bob)> await receive({ after: 10 })
+ * TIMEOUT
  */
-export function receive(pattern?: Pattern, opts?: { after?: number }): Promise<any> {
+export function receive(pattern?: Pattern, opts?: { after?: number } | number): Promise<any> {
   const p = current !== null ? (current as Process) : requireProcess('receive()');
-  const after = opts?.after ?? Infinity;
-  if (typeof after !== 'number' || Number.isNaN(after)) {
-    return Promise.reject(new ProcessError('ERR_BAD_TIMEOUT', `after must be a number of milliseconds, got: ${String(after)}`));
+  if (opts === undefined && isAfterOnly(pattern)) return receive(undefined, pattern);
+  let after = Infinity;
+  if (typeof opts === 'number') after = opts;
+  else if (typeof opts === 'object' && opts !== null) {
+    const unknown = unknownKey(opts, ['after']);
+    if (unknown) return Promise.reject(new ProcessError('ERR_BAD_ARG', `receive's options are { after: ms }: ${unknown}`));
+    after = opts.after ?? Infinity;
+  } else if (opts !== undefined) {
+    return Promise.reject(new ProcessError('ERR_BAD_ARG', `receive(pattern, { after: ms }) takes ms or { after: ms } second, got: ${String(opts)}`));
+  }
+  if (typeof after !== 'number' || Number.isNaN(after) || after < 0) {
+    return Promise.reject(new ProcessError('ERR_BAD_TIMEOUT', `after must be a number of milliseconds >= 0 (or Infinity), got: ${String(after)}`));
   }
   return p.receive(pattern, after);
 }
@@ -239,6 +254,13 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
 }
 
 // Internals
+
+/** `{ after: ms }` and nothing else: options given without a pattern. */
+function isAfterOnly(v: unknown): v is { after: number } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0] === 'after' && typeof (v as { after: unknown }).after === 'number';
+}
 
 function isNameNode(v: unknown): v is [string, NodeName] {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';

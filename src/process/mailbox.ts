@@ -11,10 +11,20 @@
  * - The queue is an array read from `head`; taking the head is O(1), and the array is
  *   compacted only when most of it has been read.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { match, type Pattern } from '../term.ts';
 
-/** What `receive` gives when its `after` time runs out; no message can be this value. */
-export const TIMEOUT: unique symbol = Symbol('timeout');
+class Timeout {
+  [inspect.custom](_depth: number, options: InspectOptionsStylized): string {
+    return options.stylize('TIMEOUT', 'special');
+  }
+  toString(): string {
+    return 'TIMEOUT';
+  }
+}
+
+/** What `receive` gives when its `after` time runs out; no message can be this value. Prints as `TIMEOUT`. */
+export const TIMEOUT: Readonly<Timeout> = Object.freeze(new Timeout());
 
 /** A receive that never completes: what a dead process waits on. */
 const NEVER = new Promise<never>(() => {});

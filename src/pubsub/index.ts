@@ -24,6 +24,7 @@
  */
 import type { NodeName, Pid } from '../term.ts';
 import { ProcessError, send } from '../process/index.ts';
+import { unknownKey } from '../keys.ts';
 import * as Registry from '../registry.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as adapter from './pg-adapter.ts';
@@ -54,14 +55,14 @@ export interface PubSubInstance {
  * 'ok'
  */
 export async function start(opts: { name?: string } = {}): Promise<PubSubInstance> {
-  const name = checkName(opts.name ?? DEFAULT_PUBSUB);
+  const name = checkOptions(opts);
   if (!Registry.whereis(name)) await Supervisor.start(children(name), supervisorOptions(name));
   return instance(name);
 }
 
 /** Starts instance `name` linked to the caller and returns its supervisor: a child spec's start. */
 export function startLink(opts: { name?: string } = {}): Promise<Pid> {
-  const name = checkName(opts.name ?? DEFAULT_PUBSUB);
+  const name = checkOptions(opts);
   return Supervisor.startLink(children(name), supervisorOptions(name));
 }
 
@@ -156,6 +157,13 @@ function running(name: string): string {
     );
   }
   return name;
+}
+
+/** The instance's name from `start`'s options. */
+function checkOptions(opts: { name?: string }): string {
+  const unknown = typeof opts === 'object' && opts !== null ? unknownKey(opts, ['name']) : undefined;
+  if (unknown) throw new ProcessError('ERR_BAD_ARG', `PubSub options are { name?: string }: ${unknown}`);
+  return checkName(opts?.name ?? DEFAULT_PUBSUB);
 }
 
 function checkName(name: unknown): string {
