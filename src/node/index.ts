@@ -17,7 +17,7 @@
  * [ 'bob@vm' ]
  */
 import { hostname } from 'node:os';
-import { NO_NODE, type NodeName } from '../term.ts';
+import { NO_NODE, Pid, Ref, format, type NodeName } from '../term.ts';
 import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
 import { isNodeName, loadCookie, newCreation } from './handshake.ts';
 import { epmdPort } from './epmd.ts';
@@ -30,7 +30,7 @@ export type { Address } from './dist.ts';
 
 export class NodeError extends Error {
   constructor(
-    readonly code: 'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE',
+    readonly code: 'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE' | 'ERR_BAD_ARG',
     message: string,
   ) {
     super(message);
@@ -132,9 +132,20 @@ export function currentNode(): Node | undefined {
   return nodes.get(currentRuntime());
 }
 
-/** This node's name; `'nonode@nohost'` when it is not distributed. */
-export function node(): NodeName {
-  return currentRuntime().node;
+/**
+ * This node's name (`'nonode@nohost'` when it is not distributed); with a pid or a
+ * reference, the name of the node it belongs to, as Elixir's `node/1`.
+ *
+ * @example
+ * iex(bob)> node()
+ * 'bob@vm'
+ * iex(bob)> node(self())
+ * 'bob@vm'
+ */
+export function node(of?: Pid | Ref): NodeName {
+  if (of === undefined) return currentRuntime().node;
+  if (of instanceof Pid || of instanceof Ref) return of.node;
+  throw new NodeError('ERR_BAD_ARG', `node(x) expects a pid or a reference, got: ${format(of)}`);
 }
 
 /** True when this node is distributed (started with a name). */

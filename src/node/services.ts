@@ -1,7 +1,8 @@
 /**
  * @module node/services
  * The services a node runs besides its connections, each one process: the port-mapper
- * registration keeper, the greeter and the discovery strategy. `services()` lists them
+ * registration keeper, the process-info server (`info-server.ts`), the greeter and the
+ * discovery strategy. `services()` lists them
  * as child specs, in start order (the greeter subscribes to nodeup before discovery
  * starts connecting), for the node's supervisor.
  */
@@ -11,6 +12,7 @@ import type { Node } from './node.ts';
 import { registrationOf, setRegistration } from './index.ts';
 import { register } from './epmd-client.ts';
 import { startGreeter } from './greeter.ts';
+import { startInfoServer } from './info-server.ts';
 
 /** One service, as a supervisor's child spec: `start` links the new process to the caller. */
 export interface ServiceSpec {
@@ -27,6 +29,7 @@ export function services(
 ): ServiceSpec[] {
   const specs: ServiceSpec[] = [];
   if (opts.register) specs.push({ id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) });
+  specs.push({ id: 'process_info', start: startInfoServer });
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
   const discovery = opts.discovery;
   if (discovery) specs.push({ id: 'discovery', start: () => spawnLink(discovery) });

@@ -213,8 +213,20 @@ export function processes(): Pid[] {
   return currentRuntime().processes();
 }
 
+/**
+ * True when `pid`, a process of this node, is alive. A pid of another node is refused,
+ * as Erlang's `is_process_alive/1` refuses one: only its node can tell (at the prompt,
+ * `isAlive` asks it).
+ *
+ * @example
+ * iex(bob)> isAlive(self())
+ * true
+ */
 export function isAlive(pid: Pid): boolean {
-  return currentRuntime().local(pid) !== undefined;
+  checkPid(pid, 'isAlive');
+  const rt = currentRuntime();
+  checkLocal(rt, pid, 'isAlive');
+  return rt.local(pid) !== undefined;
 }
 
 export function makeRef(): Ref {
@@ -234,10 +246,16 @@ export interface ProcessInfo {
   initialCall: string;
 }
 
-/** What a process is doing, or undefined when it is not alive. */
+/**
+ * What a process of this node is doing, or undefined when it is not alive. A pid of
+ * another node is refused, as by Erlang's `process_info/1` (at the prompt,
+ * `processInfo` and `i` ask its node).
+ */
 export function processInfo(pid: Pid): ProcessInfo | undefined {
   checkPid(pid, 'processInfo');
-  const p = currentRuntime().local(pid);
+  const rt = currentRuntime();
+  checkLocal(rt, pid, 'processInfo');
+  const p = rt.local(pid);
   if (!p) return undefined;
   return {
     pid: p.pid,
@@ -264,6 +282,12 @@ function isAfterOnly(v: unknown): v is { after: number } {
 
 function isNameNode(v: unknown): v is [string, NodeName] {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+}
+
+function checkLocal(rt: Runtime, pid: Pid, what: string): void {
+  if (pid.node !== rt.node) {
+    throw new ProcessError('ERR_NOT_LOCAL', `${what}(${pid}): that process is on ${pid.node}, and only its node can tell (as in Erlang); at the prompt, ${what} asks it`);
+  }
 }
 
 function checkPid(v: unknown, what: string): asserts v is Pid {

@@ -16,9 +16,9 @@ const SOCKETS = 'Sockets';
 export const CORE_DOCS: HelpDoc[] = [
   // Nodes
   {
-    name: 'node', group: NODES, signature: 'node()',
-    summary: "This node's name; 'nonode@nohost' when started without --sname/--name.",
-    example: "> node()\n'bob@vm'",
+    name: 'node', group: NODES, signature: 'node(pid?)',
+    summary: "This node's name ('nonode@nohost' when started without --sname/--name); node(pid) gives the pid's node.",
+    example: "> node()\n'bob@vm'\n> node(pidOnCarol)\n'carol@vm'",
   },
   {
     name: 'list', group: NODES, signature: 'list()',
@@ -153,17 +153,18 @@ export const CORE_DOCS: HelpDoc[] = [
   },
   {
     name: 'i', group: LOOKING, signature: 'i(pid?)',
-    summary: 'Process info as a small table; i() lists every process.',
+    summary: "Process info as a small table; i() lists every process. A pid of another node is asked about at its node.",
     example: "> i(self())\nPid                   #PID<0.7.0>\nRegistered name       -\nInitial call          shell\n...",
   },
   {
     name: 'isAlive', group: LOOKING, signature: 'isAlive(pid)',
-    summary: 'True while the local process pid lives.',
+    summary: 'True while the process pid lives; for a pid of another node, its node is asked.',
+    details: "In code (not at the prompt) isAlive refuses a pid of another node, as Erlang's is_process_alive does.",
     example: '> isAlive(self())\ntrue',
   },
   {
     name: 'processInfo', group: LOOKING, signature: 'processInfo(pid)',
-    summary: "What i(pid) shows, as an object (undefined when the process is not alive).",
+    summary: "What i(pid) shows, as an object (undefined when the process is not alive); another node's pid is asked about there.",
     example: '> processInfo(self()).messageQueueLen\n0',
   },
   {

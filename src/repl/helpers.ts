@@ -13,7 +13,8 @@ import { aliveOf, epmdPort } from '../node/epmd.ts';
 import { names as epmdNames } from '../node/epmd-client.ts';
 import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
-import { _, format, match, type Pid } from '../term.ts';
+import { remoteProcessInfo } from '../node/info-server.ts';
+import { _, Pid, format, match } from '../term.ts';
 import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -65,17 +66,24 @@ export function coreHelpers(env: HelperEnv): Helpers {
     unregister: proc.unregister,
     whereis: proc.whereis,
     registered: proc.registered,
-    // Looking around
+    // Looking around: a pid of another node is asked about at its node (a promise, awaited)
     processes: proc.processes,
-    isAlive: proc.isAlive,
-    processInfo: proc.processInfo,
-    i: function i(pid?: Pid): void {
+    isAlive: function isAlive(pid: Pid): boolean | Promise<boolean> {
+      const info = infoOf(pid);
+      return info instanceof Promise ? info.then((i) => i !== undefined) : info !== undefined;
+    },
+    processInfo: function processInfo(pid: Pid): proc.ProcessInfo | undefined | Promise<proc.ProcessInfo | undefined> {
+      return infoOf(pid);
+    },
+    i: function i(pid?: Pid): void | Promise<void> {
       if (pid === undefined) {
         const infos = proc.processes().flatMap((p) => proc.processInfo(p) ?? []);
         return env.print(processTable(infos, env.colors));
       }
-      const info = proc.processInfo(pid);
-      env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
+      const show = (info: proc.ProcessInfo | undefined) =>
+        env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
+      const info = infoOf(pid);
+      return info instanceof Promise ? info.then(show) : show(info);
     },
     v: function v(n?: number): unknown {
       const last = env.lastCount();
@@ -103,6 +111,12 @@ export function coreHelpers(env: HelperEnv): Helpers {
 }
 
 // Internals
+
+/** What `pid` is doing: at once for this node's processes, from its own node for another's. */
+function infoOf(pid: Pid): proc.ProcessInfo | undefined | Promise<proc.ProcessInfo | undefined> {
+  if (pid instanceof Pid && pid.node !== dist.node()) return remoteProcessInfo(pid);
+  return proc.processInfo(pid);
+}
 
 /** `i(pid)`: one process, a row per property. */
 function infoTable(info: proc.ProcessInfo, c: Colors): string {

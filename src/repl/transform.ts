@@ -28,13 +28,27 @@ const OPTIONS = {
   target: 'node20',
   // Without it esbuild silently drops `import` lines whose names look unused.
   tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+  // esbuild renames a function whose name another binding of the input has
+  // (`const worker = spawn(async function worker() {})` → `worker2`); this puts the
+  // typed name back, which crash reports and `i()` show.
+  keepNames: true,
 };
+
+/** The helper `keepNames` calls, defined once for every input instead of in each. */
+const NAME_HELPER = /^var __defProp = Object\.defineProperty;\nvar __name = \(target, value\) => __defProp\(target, "name", \{ value, configurable: true \}\);\n/;
+/** Its statement after a top-level function declaration, which has its name already (and would be the input's value). */
+const NAMED_DECLARATION = /^__name\([\w$]+, "[\w$]+"\);\n/gm;
 
 /** Loads esbuild and runs one transform so that the first real input is fast. */
 export function warmUp(): Promise<void> {
   loading ??= import('esbuild').then(function loaded(esbuild) {
     transformSync = esbuild.transformSync as TransformSync;
     transformSync('0', OPTIONS);
+    Object.defineProperty(globalThis, '__name', {
+      value: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
+      configurable: true,
+      enumerable: false,
+    });
   });
   return loading;
 }
@@ -67,7 +81,7 @@ export function toJavaScript(input: string): Transformed {
 
 function attempt(code: string): Transformed | { kind: 'error' } {
   try {
-    return { kind: 'code', code: transformSync!(code, OPTIONS).code };
+    return { kind: 'code', code: transformSync!(code, OPTIONS).code.replace(NAME_HELPER, '').replace(NAMED_DECLARATION, '') };
   } catch (err) {
     const text = messages(err);
     if (/end of file/i.test(text) || countBackticks(code) % 2 === 1) {
