@@ -5,10 +5,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { names } from '../src/node/epmd-client.ts';
-import { FLAGS } from '../playground/flags.ts';
+import { ENVIRONMENT, FLAGS } from '../playground/flags.ts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inProcess, startCluster, HOST, ROOT, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
+import { sources } from './support/sources.ts';
 import { list } from '../src/node/index.ts';
 
 async function withCluster(body: (c: Cluster) => Promise<void>): Promise<void> {
@@ -30,7 +32,7 @@ async function script(c: Cluster, args: string[], input: string): Promise<{ code
   return { code, stdout: node.stdout, stderr: node.stderr };
 }
 
-test('--help lists every flag with its default and an example', () =>
+test('--help lists every flag with its default and an example, and every environment variable the code reads', () =>
   withCluster(async (c) => {
     const { code, stdout } = await c.run(['--help']);
     assert.is(code, 0);
@@ -38,6 +40,31 @@ test('--help lists every flag with its default and an example', () =>
       assert.ok(stdout.includes(`--${name}`), `--${name} missing`);
       assert.ok(stdout.includes(`default: ${flag.fallback}`), `default of --${name} missing`);
       assert.ok(stdout.includes(`example: ${flag.example}`), `example of --${name} missing`);
+    }
+    const read = new Set<string>();
+    for (const file of ['src', 'lessons', 'playground'].flatMap((dir) => sources(join(ROOT, dir)))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\benv\.((?:PLAYGROUND|NO)_[A-Z_]+)/g)) read.add(m[1]!);
+    }
+    assert.ok(read.size >= 5, [...read].join(' '));
+    for (const name of read) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'), `${name} missing from --help`);
+    assert.equal(Object.keys(ENVIRONMENT).sort(), [...read].sort());
+  }));
+
+test("Erlang's -sname, -name and -setcookie work; a flag where a value should be, or a value with a dash, is said plainly", () =>
+  withCluster(async (c) => {
+    const erlang = await script(c, ['-sname', 'dave', '-setcookie', 'crumbs', '--discovery', 'none'], 'node()\n');
+    assert.is(erlang.stdout, `playground(dave@${HOST})1> 'dave@${HOST}'\nplayground(dave@${HOST})2> `);
+    assert.is(erlang.code, 0);
+    const cases: Array<[string[], RegExp]> = [
+      [['--sname', '--cookie', 'x'], /^playground: --sname needs a value, but --cookie follows it \(see --help\)\n$/],
+      [['--tick-time', '-5'], /^playground: --tick-time expects a whole number >= 100\. Got: "-5"\n$/],
+      [['-cookie', 'x'], /^playground: unknown flag -cookie: flags start with two dashes, as in --cookie \(see --help\)\n$/],
+    ];
+    for (const [args, expected] of cases) {
+      const { code, output, stdout } = await c.run(args);
+      assert.is(code, 2, args.join(' '));
+      assert.is(stdout, '', args.join(' '));
+      assert.match(output, expected);
     }
   }));
 

@@ -8,9 +8,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { HOST, ROOT, startCluster } from './support/cluster.ts';
+import { sources } from './support/sources.ts';
 
 interface Example {
   input: string;
@@ -18,13 +19,6 @@ interface Example {
   line: number;
 }
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 /** The transcripts of one file, in order; null when it has examples that need other nodes. */
 function examples(text: string): Example[] | null {
