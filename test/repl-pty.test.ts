@@ -226,6 +226,54 @@ if (libs instanceof Error) {
     }
   });
 
+  test('two prompts at once both keep their history; a multi-line input comes back whole with one up arrow', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'playground-pty-'));
+    const env = { PLAYGROUND_HOME: home };
+    const unnamed = (n: number) => (lines: string[]) => lines.some((l) => l.startsWith(`playground(${n})> `));
+    const type = async (s: Screen, line: string, result: string) => {
+      s.type(`${line}\r`);
+      await s.waitFor((l) => l.includes(result), result);
+    };
+    try {
+      await withPty(c, [], env, (a) =>
+        withPty(c, [], env, async (b) => {
+          await a.waitFor(unnamed(1), 'the first prompt of a');
+          await b.waitFor(unnamed(1), 'the first prompt of b');
+          await type(a, "'a1'", "'a1'");
+          await type(b, "'b1'", "'b1'");
+          await type(a, "'a2'", "'a2'");
+          await type(b, "'b2'", "'b2'");
+          a.type('function twice(n) {\r');
+          a.type('  return n * 2\r');
+          a.type('}\r');
+          await a.waitFor(unnamed(4), 'the prompt after the function');
+          b.type('\x04');
+          a.type('\x04');
+          assert.is(await b.exit(), 0);
+          assert.is(await a.exit(), 0);
+        }),
+      );
+      const entries = readFileSync(join(home, 'history'), 'utf8').split('\n').filter(Boolean);
+      assert.equal(entries.filter((e) => e.startsWith("'a")), ["'a1'", "'a2'"]);
+      assert.equal(entries.filter((e) => e.startsWith("'b")), ["'b1'", "'b2'"]);
+      assert.is(entries.at(-1), 'function twice(n) {\r  return n * 2\r}', 'one entry, its lines joined');
+      assert.is(entries.length, 5);
+
+      await withPty(c, [], env, async (s) => {
+        await s.waitFor(unnamed(1), 'the first prompt');
+        s.type('\x1b[A');
+        await s.waitFor((l) => l.some((x) => x.endsWith('return n * 2')) && l.some((x) => /^(\| )?}$/.test(x)), 'the whole function back');
+        s.type('\r');
+        await s.waitFor(unnamed(2), 'the function evaluated as one input');
+        await type(s, 'twice(21)', '42');
+        s.type('\x04');
+        assert.is(await s.exit(), 0);
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   const historySession = (home: string) =>
     withPty(c, ['--sname', 'tty', '--discovery', 'none'], { NO_COLOR: '1', PLAYGROUND_HOME: home }, async (s) => {
       await s.waitFor(showsPrompt(1), 'the first prompt');
@@ -238,7 +286,7 @@ if (libs instanceof Error) {
       assert.is(await s.exit(), 0);
       const file = join(home, 'history');
       assert.ok(existsSync(file));
-      assert.equal(readFileSync(file, 'utf8').split('\n').filter(Boolean), ['nope', "'remember me'"]);
+      assert.equal(readFileSync(file, 'utf8').split('\n').filter(Boolean), ["'remember me'", 'nope']);
     });
 }
 

@@ -17,8 +17,9 @@
  * | `server.history` entries               | one history shared by concurrent nodes, multi-line entries whole (history.ts) |
  *
  * Where the versions differ, the difference is named here: from Node 24 readline edits a
- * multi-line input as one line (and keeps it whole in its history, with `\r` for each line
- * break); 20 and 22 see one line at a time, so the history is mended after the input.
+ * multi-line input as one line (and keeps it whole in its history, its lines in reverse
+ * order joined by `\r`); 20 and 22 see one line at a time, so the history is mended after
+ * the input.
  *
  * Node's SIGINT watchdog (`breakEvalOnSigint`, which lets Ctrl+C break `while (true) {}`)
  * is documented, but how it ends is not: it leaves SIGINT to Node's own handler, which
@@ -102,9 +103,10 @@ export function adapt(server: REPLServer): Adapted {
 
   server.removeListener('line', onLine);
   server.removeListener('close', emitExit);
-  // Node 24 keeps its history in a manager, with '\r' for the line breaks of an entry.
+  // Node 24 keeps its history in a manager, an entry's lines reversed and joined by '\r'.
   const multilineEditing = s.historyManager !== undefined;
-  const breakChar = multilineEditing ? '\r' : '\n';
+  const fromNode = (e: string) => (multilineEditing ? e.split('\r').reverse().join('\n') : e);
+  const toNode = (e: string) => (multilineEditing ? e.split('\n').reverse().join('\r') : e);
   const parts: ReplParts = {
     domain,
     onLine,
@@ -126,9 +128,9 @@ export function adapt(server: REPLServer): Adapted {
         if (!route(data, key ?? {}, own)) replWrite.call(server, data, key);
       };
     },
-    history: () => s.history!.map((e) => (breakChar === '\n' ? e : e.split(breakChar).join('\n'))),
+    history: () => s.history!.map(fromNode),
     setHistory(entries) {
-      s.history = entries.map((e) => (breakChar === '\n' ? e : e.split('\n').join(breakChar)));
+      s.history = entries.map(toNode);
     },
   };
   return { ok: true, parts };

@@ -27,7 +27,7 @@ import { adapt } from './adapter.ts';
 import { formatError } from './errors.ts';
 import { Evaluator, type EvalEvent, type EvalHook } from './evaluator.ts';
 import type { HelpDoc } from './help.ts';
-import { openHistory } from './history.ts';
+import { History, HISTORY_SIZE } from './history.ts';
 import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
 import { InputQueue } from './input.ts';
 import { Screen } from './screen.ts';
@@ -36,6 +36,9 @@ import { Shell } from './shell.ts';
 export type { EvalEvent, EvalHook } from './evaluator.ts';
 export type { HelpDoc } from './help.ts';
 export type { Helpers } from './helpers.ts';
+
+/** Node passes `historySize` on to readline, though its types do not list it. */
+type ReplStartOptions = import('node:repl').ReplOptions & { historySize: number };
 
 /** A dot command, as `REPLServer.defineCommand` takes it. */
 export interface ReplCommand {
@@ -104,7 +107,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const colors = makeColors(colorsOn);
   const prompt = (n: number) => (rt.node === NO_NODE ? `playground(${n})> ` : `playground(${rt.node})${n}> `);
 
-  const server = repl.start({
+  const server = repl.start(<ReplStartOptions>{
     input,
     output,
     terminal,
@@ -112,6 +115,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     useGlobal: true,
     ignoreUndefined: true,
     breakEvalOnSigint: true,
+    historySize: HISTORY_SIZE,
     useColors: colorsOn,
     writer: (value: unknown) => inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }),
   });
@@ -147,7 +151,8 @@ export function startRepl(options: ReplOptions = {}): Repl {
     sigint: ownsSignals ? onSigint : null,
   });
   evaluator?.install();
-  const queue = parts && evaluator && new InputQueue(server, parts, evaluator, screen);
+  const history = parts && terminal && options.historyFile !== null ? new History(parts, (text) => screen.print(text), options.historyFile) : null;
+  const queue = parts && evaluator && new InputQueue(server, parts, evaluator, screen, (input) => history?.record(input));
   queue?.install();
   if (ownsSignals) process.on('SIGINT', onSigint);
   const close = () => (queue ? queue.leave() : server.close());
@@ -193,8 +198,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     resolveClosed();
   });
 
-  // At once, not later: loading the file replaces the history, lines typed before included.
-  if (terminal && options.historyFile !== null) openHistory(server, options.historyFile);
+  history?.load();
   const ready = Promise.all([
     import('./later.ts')
       .then((later) => later.loadLater({ ...env, allHelpers: helpers, allDocs: docs }))

@@ -41,6 +41,8 @@ export class InputQueue {
     private readonly parts: ReplParts,
     private readonly evaluator: Evaluator,
     private readonly screen: Screen,
+    /** Called with each input typed at the prompt (not by a program) once it has been evaluated. */
+    private readonly entered: (input: string) => void = () => {},
   ) {}
 
   install(): void {
@@ -127,11 +129,15 @@ export class InputQueue {
     this.screen.atPrompt = false;
     this.parts.onLine.call(this.server, entry.line);
     // A REPL command (.help, .exit) or a line the REPL answered itself: no evaluation.
-    if (!this.evaluator.started && this.busy) this.settled();
+    if (!this.evaluator.started && this.busy) {
+      if (!entry.typed) this.entered(entry.line);
+      this.settled();
+    }
   }
 
   private settled(): void {
     this.busy = false;
+    if (this.last !== null && this.waiting && !this.waiting.typed) this.entered(this.last.input);
     this.finishEntry();
     this.schedule();
   }
