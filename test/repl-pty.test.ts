@@ -186,6 +186,33 @@ if (libs instanceof Error) {
       assert.not.ok(reply.names.some(([n]) => n === `tty@${HOST}`));
     }));
 
+  test('keys typed while an await is pending show as typed, then run after it, in order', () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt');
+      // The await ends when the test says so (a signal), not after some time.
+      s.type("await new Promise((r) => process.once('SIGUSR2', () => r('released')))\r");
+      await s.waitFor((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(l[l.length - 1] ?? ''), 'the spinner');
+      s.type('1 + 1\r');
+      s.type('send(self(), 7)\r');
+      s.type('v(');
+      await s.waitFor((l) => l.slice(-3).join('\n') === '… 1 + 1\n… send(self(), 7)\n… v(', 'the lines typed ahead, as typed');
+      process.kill(s.pty.pid, 'SIGUSR2');
+      await s.waitFor((l) => l[l.length - 1] === `${prompt(4)}v(`, 'the queued lines run, and the line begun comes back');
+      s.type('2)\r');
+      await s.waitFor(showsPrompt(5), 'prompt 5');
+      const lines = s.lines();
+      assert.equal(lines.slice(lines.indexOf("'released'")), [
+        "'released'",
+        `${prompt(2)}1 + 1`,
+        '2',
+        `${prompt(3)}send(self(), 7)`,
+        '7',
+        `${prompt(4)}v(2)`,
+        '2',
+        prompt(5),
+      ]);
+    }));
+
   test('Ctrl+C breaks a runaway loop and the node goes on', () =>
     withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
       await s.waitFor(showsPrompt(1), 'the first prompt');

@@ -298,7 +298,7 @@ test('h() lists every helper by group, h(fn) and h(name) show one with an exampl
   withRepl(async (r) => {
     const all = await r.eval('h()');
     for (const group of ['Nodes', 'Processes', 'Names', 'Looking around', 'Sockets', 'Patterns']) assert.match(all, new RegExp(`^${group}$`, 'm'));
-    for (const name of ['node()', 'list()', 'connect(node)', 'names()', 'send(dest, msg)', 'flush()', 'i(pid?)', 'h(helper?)']) {
+    for (const name of ['node(pid?)', 'list()', 'connect(node)', 'names()', 'send(dest, msg)', 'flush()', 'i(pid?)', 'h(helper?)']) {
       assert.ok(all.includes(`  ${name}`), name);
     }
     const one = await r.eval('h(send)');

@@ -139,7 +139,8 @@ export class Evaluator {
         Interface.prototype.setPrompt.call(server, CONTINUE);
         server.prompt(preserveCursor);
       } else {
-        displayPrompt.call(server, preserveCursor);
+        // A line begun while the last input ran keeps its cursor where it was.
+        displayPrompt.call(server, preserveCursor || (server as { line?: string }).line !== '');
       }
       evaluator.prompted = true;
       evaluator.screen.atPrompt = true;
@@ -163,6 +164,11 @@ export class Evaluator {
     return this.current !== null;
   }
 
+  /** The prompt the next input is typed at. */
+  get prompt(): string {
+    return this.opts.prompt(this.count);
+  }
+
   // Internals
 
   private evaluate(defaultEval: EvalFn, code: string, context: Context, file: string, cb: Callback): void {
@@ -183,7 +189,7 @@ export class Evaluator {
     }
     if (js.kind === 'refused') return this.failed(js.error);
     defaultEval(js.code, context, file, (err, value) => this.evaluated(token, err, value, defaultEval, context, file, cb));
-    if (this.current?.token === token) this.screen.startSpinner();
+    if (this.current?.token === token) this.screen.startWait();
   }
 
   private evaluated(
@@ -212,7 +218,7 @@ export class Evaluator {
         this.evaluated(token, err2, value2, defaultEval, context, file, cb);
       });
     }
-    this.screen.stopSpinner();
+    this.screen.endWait();
     this.current = null;
     const event: EvalEvent = { input: current.input, ok: true, value, count: this.count };
     this.results.set(this.count, value);
@@ -245,7 +251,7 @@ export class Evaluator {
       return;
     }
     this.current = null;
-    this.screen.stopSpinner();
+    this.screen.endWait();
     delete (this.server.context as Record<string, unknown>)[PENDING];
     this.server.output.write(text + '\n');
     if (err instanceof ExitSignal) this.opts.onExit(err.reason);

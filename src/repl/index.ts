@@ -32,6 +32,7 @@ import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
 import { InputQueue } from './input.ts';
 import { Screen } from './screen.ts';
 import { Shell } from './shell.ts';
+import { TypeAhead } from './typeahead.ts';
 
 export type { EvalEvent, EvalHook } from './evaluator.ts';
 export type { HelpDoc } from './help.ts';
@@ -154,6 +155,10 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const history = parts && terminal && options.historyFile !== null ? new History(parts, (text) => screen.print(text), options.historyFile) : null;
   const queue = parts && evaluator && new InputQueue(server, parts, evaluator, screen, (input) => history?.record(input));
   queue?.install();
+  if (parts && queue && terminal) {
+    screen.typeAhead = new TypeAhead(server as REPLServer & { line: string }, parts, colors.dim('… '));
+    screen.typeAhead.install(queue);
+  }
   if (ownsSignals) process.on('SIGINT', onSigint);
   const close = () => (queue ? queue.leave() : server.close());
 

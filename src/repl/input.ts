@@ -20,6 +20,8 @@ interface Entry {
   line: string;
   /** Typed by a program (`type`), not read from the input: echoed after the prompt. */
   typed?: boolean;
+  /** Entered while something ran (typed ahead): echoed after its prompt when it runs. */
+  ahead?: boolean;
   /** Set on the last line of a typed input: resolved with its evaluation. */
   done?: (event: EvalEvent | null) => void;
 }
@@ -50,7 +52,8 @@ export class InputQueue {
     const queue = this;
     server.on('line', function queueLine(line: string) {
       queue.screen.atPrompt = false;
-      queue.entries.push({ line });
+      // Only a terminal shows keys typed ahead (piped lines are not echoed at all).
+      queue.entries.push({ line, ahead: server.terminal && queue.pending() });
       queue.schedule();
     });
     server.on('close', function queueClose() {
@@ -61,6 +64,16 @@ export class InputQueue {
       if (event !== null) this.last = event;
       if (this.busy) this.settled();
     };
+  }
+
+  /** True while an input runs, or lines wait to run: a key typed now is typed ahead. */
+  pending(): boolean {
+    return this.busy || this.entries.length > 0 || !this.ready;
+  }
+
+  /** The lines typed ahead that wait to run, oldest first. */
+  queued(): string[] {
+    return this.entries.filter((e) => e.ahead).map((e) => e.line);
   }
 
   /** Lets queued lines through: the REPL is ready to evaluate. */
@@ -113,7 +126,7 @@ export class InputQueue {
    */
   private feed(): void {
     if (this.busy || !this.ready || this.exited) return;
-    const entry = this.entries.shift();
+    const entry = this.entries[0];
     if (entry === undefined) {
       if (this.closing && this.holds === 0) {
         this.exited = true;
@@ -121,7 +134,9 @@ export class InputQueue {
       }
       return;
     }
-    if (entry.typed) this.server.output.write(entry.line + '\n');
+    // Echoed while still queued: the lines typed ahead on screen include it until then.
+    if (entry.typed || entry.ahead) this.screen.echo(this.evaluator.prompt, entry.line);
+    this.entries.shift();
     this.busy = true;
     this.waiting = entry;
     this.last = null;
