@@ -110,7 +110,7 @@ test('piped input: each line in order, awaits included, exit 0 at the end', () =
     assert.is(
       stdout,
       'playground(1)> 2\n' +
-        'playground(2)> playground(3)> 40\n' +
+        'playground(2)> undefined\nplayground(3)> 40\n' +
         "playground(4)> 'slow'\n" +
         "playground(5)> 'hi'\n" +
         "playground(6)> 'hi'\n'ok'\n" +

@@ -64,6 +64,8 @@ test("a pid of the other node: node(pid) names its node, isAlive, processInfo an
   await ask(bob, `send(['ashell', '${ALICE}'], worker)`);
   await ask(alice, 'const cp = await receive()');
   assert.is(await ask(alice, 'node(cp)'), `'${BOB}'\n`);
+  const printed = (await ask(alice, 'cp')).trim();
+  assert.is(await ask(alice, `pid('${printed}').equals(cp)`), 'true\n', 'a pid seen on screen can be named');
   assert.is(await ask(alice, 'node()'), `'${ALICE}'\n`);
   assert.is(await ask(alice, 'isAlive(cp)'), 'true\n');
   assert.is(await ask(alice, 'processInfo(cp).then((info) => info.registeredName)'), "'worker'\n");

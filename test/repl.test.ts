@@ -17,12 +17,13 @@ test('the prompt shows the node name and counts evaluated inputs as iex does', (
     assert.ok(r.output.endsWith('playground(bob@vm)1> '), r.output);
     assert.is(await r.eval('1 + 1'), '2\n');
     assert.ok(r.output.endsWith('playground(bob@vm)2> '));
-    await r.eval('const x = 1'); // a value (undefined) counts, and prints nothing
-    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    assert.is(await r.eval('const x = 1'), 'undefined\n'); // a value (undefined) counts, and shows, dim
+    assert.is(await r.eval("h('node')").then((out) => out.endsWith('undefined\n')), false); // a helper that printed shows only that
+    assert.ok(r.output.endsWith('playground(bob@vm)4> '));
     await r.eval('nope()'); // an error does not count
-    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    assert.ok(r.output.endsWith('playground(bob@vm)4> '));
     await r.eval(''); // neither does an empty line
-    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    assert.ok(r.output.endsWith('playground(bob@vm)4> '));
   }, { node: 'bob@vm' }));
 
 test('without a name the prompt is playground(n)>', () =>
@@ -37,7 +38,7 @@ test('multi-line input continues until it is complete, and counts once', () =>
     const since = r.mark();
     r.input.write('function twice(n) {\n');
     await r.waitFor('... ', since);
-    assert.is(await r.eval('  return n * 2 }'), '');
+    assert.is(await r.eval('  return n * 2 }'), 'undefined\n');
     assert.is(await r.eval('twice(21)'), '42\n');
     assert.ok(r.output.endsWith('playground(3)> '));
   }));
@@ -46,7 +47,7 @@ test('a promise result is awaited and its value printed; explicit await works to
   withRepl(async (r) => {
     assert.is(await r.eval('Promise.resolve(5)'), '5\n');
     assert.is(await r.eval("new Promise((resolve) => setTimeout(resolve, 30, 'late'))"), "'late'\n");
-    assert.is(await r.eval('const y = await Promise.resolve(7)'), '');
+    assert.is(await r.eval('const y = await Promise.resolve(7)'), 'undefined\n');
     assert.is(await r.eval('y * 6'), '42\n');
     assert.is(await r.eval('v(2)'), "'late'\n");
     assert.is(await r.eval('v()'), "'late'\n");
@@ -61,19 +62,19 @@ test('a rejected promise prints as an error and the prompt goes on', () =>
 
 test('TypeScript input: annotations, interfaces, implements, enums, generics, as', () =>
   withRepl(async (r) => {
-    assert.is(await r.eval('const n: number = 41'), '');
-    assert.is(await r.eval('interface Named { name: string }'), '');
-    assert.is(await r.eval("class Dog implements Named { name = 'rex'; bark(): string { return 'woof' } }"), '');
+    assert.is(await r.eval('const n: number = 41'), 'undefined\n');
+    assert.is(await r.eval('interface Named { name: string }'), 'undefined\n');
+    assert.is(await r.eval("class Dog implements Named { name = 'rex'; bark(): string { return 'woof' } }"), 'undefined\n');
     assert.is(await r.eval('new Dog().bark()'), "'woof'\n");
-    assert.is(await r.eval('enum Color { Red, Green }'), '');
+    assert.is(await r.eval('enum Color { Red, Green }'), 'undefined\n');
     assert.is(await r.eval('Color.Green'), '1\n');
-    assert.is(await r.eval('const id = <T,>(x: T): T => x'), '');
+    assert.is(await r.eval('const id = <T,>(x: T): T => x'), 'undefined\n');
     assert.is(await r.eval('id<number>(n + 1)'), '42\n');
     assert.is(await r.eval('(n as unknown as string)'), '41\n');
     const since = r.mark();
     r.input.write('type Pair = {\n');
     await r.waitFor('... ', since);
-    assert.is(await r.eval('  a: number }'), '');
+    assert.is(await r.eval('  a: number }'), 'undefined\n');
   }));
 
 test('a declaration can be typed again, also one whose right-hand side threw, as in a browser console', () =>
@@ -103,6 +104,17 @@ test('the wildcard cannot be lost: a pattern binds nothing to _, declaring _ is 
     for (const line of ['let _ = 1', 'class _ {}', 'function _() {}']) assert.match(await r.eval(line), /_ is the pattern wildcard here/, line);
     await r.eval('_ = 5');
     assert.is(await r.eval("match(['a', _], ['a', 2])"), 'true\n');
+  }));
+
+test("pid('0.16.0') names a pid seen on screen, as IEx's pid/1 and pid/3 do", () =>
+  withRepl(async (r) => {
+    const shown = (await r.eval('self()')).trim();
+    const [, id] = /^#PID<0\.(\d+)\.0>$/.exec(shown)!;
+    assert.is(await r.eval(`pid('0.${id}.0').equals(self())`), 'true\n');
+    assert.is(await r.eval(`pid('${shown}').equals(self())`), 'true\n');
+    assert.is(await r.eval(`pid(0, ${id}, 0).equals(self())`), 'true\n');
+    assert.match(await r.eval("pid('0.16')"), /^\*\* \(ProcessError\) expected pid\('0\.16\.0'\), pid\('#PID<0\.16\.0>'\) or pid\(0, 16, 0\), as a pid prints\. Got: '0\.16'\n$/);
+    assert.match(await r.eval("pid('977.1.0')"), /^\*\* \(ProcessError\) no node is printed as 977 here yet/);
   }));
 
 test('an object literal prints as an object', () =>
@@ -272,7 +284,7 @@ test('type() enters code as if typed: echoed, evaluated, its result returned', (
     assert.is(event?.value, 42);
     assert.is(event?.input, 'z + 22\n');
     await r.waitFor(/playground\(3\)> $/, since);
-    assert.is(r.output.slice(since), 'const z = 20\nplayground(2)> z + 22\n42\nplayground(3)> ');
+    assert.is(r.output.slice(since), 'const z = 20\nundefined\nplayground(2)> z + 22\n42\nplayground(3)> ');
   }));
 
 test('extra helpers, docs and commands can be passed in', () =>

@@ -168,6 +168,12 @@ export const CORE_DOCS: HelpDoc[] = [
     example: '> processInfo(self()).messageQueueLen\n0',
   },
   {
+    name: 'pid', group: LOOKING, signature: "pid('0.16.0')",
+    summary: "The pid printed as #PID<0.16.0>, to use one seen on screen (also pid(0, 16, 0), pid('#PID<12.98.0>')).",
+    details: 'The first number is the node as this prompt prints it: 0 is this node, others are numbered as first seen.',
+    example: "> pid('0.16.0')\n#PID<0.16.0>\n> i(pid('#PID<0.16.0>'))",
+  },
+  {
     name: 'v', group: LOOKING, signature: 'v(n?)',
     summary: 'The result of input n (v() the last one, v(-2) the one before), as in iex.',
     example: '> 6 * 7\n42\n> v() + 1\n43',

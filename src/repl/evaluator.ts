@@ -11,6 +11,9 @@
  * - The prompt counter counts evaluated inputs as iex does: a value (even `undefined`)
  *   moves it on; an error, an empty line or a line that continues an input does not.
  * - Errors print short and red (`errors.ts`) and the prompt comes back.
+ * - An input whose value is undefined and that printed nothing itself (`const x = 1`)
+ *   shows a dim `undefined`, so that a learner sees it ran; one that printed (`flush()`,
+ *   `h()`) shows only what it printed.
  * - Hooks (`onEval`) see every finished evaluation just before the next prompt is drawn,
  *   so a lesson can print its step text between the result and the prompt.
  *
@@ -54,6 +57,9 @@ type Server = Omit<REPLServer, 'completer'> & {
 /** How many results `v(n)` can reach back (iex keeps a history of the same kind). */
 const KEPT_RESULTS = 100;
 
+/** Handed to the REPL's writer in place of undefined when the input showed nothing at all. */
+export const NOTHING_SHOWN: unique symbol = Symbol('nothing shown');
+
 /** The prompt of a line that continues an unfinished input. */
 const CONTINUE = '... ';
 
@@ -81,7 +87,8 @@ export class Evaluator {
   started = false;
   /** Called when an evaluation ends (`null`: it asked for more input or was empty). */
   onSettled: (event: EvalEvent | null) => void = () => {};
-  private current: { input: string; token: number } | null = null;
+  /** The input being evaluated, and how many lines the screen had printed when it began. */
+  private current: { input: string; token: number; printed: number } | null = null;
   private seq = 0;
   private completing = false;
   /** Set when the prompt is drawn, so a result the REPL did not follow with a prompt gets one. */
@@ -179,7 +186,7 @@ export class Evaluator {
       return cb(null);
     }
     const token = ++this.seq;
-    this.current = { input: code, token };
+    this.current = { input: code, token, printed: this.screen.printed };
     const js: Transformed = this.transform?.(code) ?? { kind: 'code', code };
     this.continuing = js.kind === 'unfinished';
     if (js.kind === 'unfinished') {
@@ -228,7 +235,7 @@ export class Evaluator {
     this.finished.push(event);
     this.onSettled(event);
     this.prompted = false;
-    cb(null, value);
+    cb(null, value === undefined && this.screen.printed === current.printed ? NOTHING_SHOWN : value);
     // Node 24 draws no prompt after a result once the input has ended (piped input that
     // the queue still feeds): draw it, as 20 and 22 do.
     if (!this.prompted && this.server.closed) this.server.displayPrompt();

@@ -14,7 +14,7 @@ import { names as epmdNames } from '../node/epmd-client.ts';
 import * as pg from '../pg.ts';
 import * as proc from '../process/index.ts';
 import { remoteProcessInfo } from '../node/info-server.ts';
-import { _, Pid, format, match } from '../term.ts';
+import { _, Pid, format, match, printedNode } from '../term.ts';
 import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -85,6 +85,9 @@ export function coreHelpers(env: HelperEnv): Helpers {
       const info = infoOf(pid);
       return info instanceof Promise ? info.then(show) : show(info);
     },
+    pid: function pid(...parts: unknown[]): Pid {
+      return pidOf(parts);
+    },
     v: function v(n?: number): unknown {
       const last = env.lastCount();
       const at = n === undefined ? last : n < 0 ? last + 1 + n : n;
@@ -111,6 +114,23 @@ export function coreHelpers(env: HelperEnv): Helpers {
 }
 
 // Internals
+
+const PRINTED_PID = /^\s*(?:#PID)?<?(\d+)\.(\d+)\.0>?\s*$/;
+
+/** `pid('0.16.0')`, `pid('#PID<12.98.0>')` or `pid(0, 16, 0)`: the pid printed that way, as IEx's `pid/1,3`. */
+function pidOf(parts: unknown[]): Pid {
+  const expected = "pid('0.16.0'), pid('#PID<0.16.0>') or pid(0, 16, 0)";
+  const text = parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : parts.length === 3 ? parts.join('.') : null;
+  const m = text === null ? null : PRINTED_PID.exec(text);
+  if (m === null) throw new proc.ProcessError('ERR_BAD_ARG', `expected ${expected}, as a pid prints. Got: ${parts.map((p) => format(p)).join(', ')}`);
+  const n = Number(m[1]);
+  const rt = proc.currentRuntime();
+  const known = printedNode(n);
+  if (known === undefined) {
+    throw new proc.ProcessError('ERR_BAD_ARG', `no node is printed as ${n} here yet: pids of another node print with its number once one has been seen`);
+  }
+  return new Pid(known.node, Number(m[2]), n === 0 ? rt.creation : (known.creation ?? 0));
+}
 
 /** What `pid` is doing: at once for this node's processes, from its own node for another's. */
 function infoOf(pid: Pid): proc.ProcessInfo | undefined | Promise<proc.ProcessInfo | undefined> {

@@ -25,7 +25,7 @@ import { NO_NODE, setPrintedLocalNode, type Pid } from '../term.ts';
 import { makeColors, wantsColors, type Colors } from './colors.ts';
 import { adapt } from './adapter.ts';
 import { formatError } from './errors.ts';
-import { Evaluator, type EvalEvent, type EvalHook } from './evaluator.ts';
+import { Evaluator, NOTHING_SHOWN, type EvalEvent, type EvalHook } from './evaluator.ts';
 import type { HelpDoc } from './help.ts';
 import { History, HISTORY_SIZE } from './history.ts';
 import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
@@ -118,7 +118,8 @@ export function startRepl(options: ReplOptions = {}): Repl {
     breakEvalOnSigint: true,
     historySize: HISTORY_SIZE,
     useColors: colorsOn,
-    writer: (value: unknown) => inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }),
+    writer: (value: unknown) =>
+      value === NOTHING_SHOWN ? colors.dim('undefined') : inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }),
   });
   const adapted = adapt(server);
   const parts = adapted.ok ? adapted.parts : null;

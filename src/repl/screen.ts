@@ -26,6 +26,8 @@ export class Screen {
   atPrompt = false;
   /** The keys typed while an input runs (terminal only), drawn below everything else. */
   typeAhead: TypeAhead | null = null;
+  /** How many times `print` was called: an input that printed shows no `undefined` after. */
+  printed = 0;
   private spinnerTimer: NodeJS.Timeout | null = null;
   private spinnerShown = false;
   private frame = 0;
@@ -40,6 +42,7 @@ export class Screen {
 
   /** Prints `text` (one or more lines) without disturbing the prompt or the input being typed. */
   print(text: string): void {
+    this.printed++;
     const out = this.server.output;
     const lines = text.endsWith('\n') ? text : text + '\n';
     if (!this.terminal || this.parts === null) {
