@@ -155,6 +155,22 @@ test('a script that connected leaves without a word after its last prompt; the p
     assert.is(alice.count(`Node bob@${HOST} is down`), 1);
   }));
 
+test('two nodes that gossip with different cookies each say so once, above the prompt', () =>
+  withCluster(async (c) => {
+    const gossip = ['--discovery', 'gossip', '--heartbeat', '100', '--no-greet'];
+    const alice = await c.start(['--sname', 'alice', '--cookie', 'one', ...gossip]);
+    const bob = await c.start(['--sname', 'bob', '--cookie', 'two', ...gossip]);
+    const warning = (name: string) => `[warning] ${name}@${HOST} announces itself with another cookie: the two nodes will not connect.`;
+    await alice.waitFor(warning('bob'));
+    await bob.waitFor(warning('alice'));
+    // A quiet window of many heartbeats: each hears the other again and again, and says nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.is(alice.count(warning('bob')), 1);
+    assert.is(bob.count(warning('alice')), 1);
+    alice.send('list()');
+    await alice.waitFor(/\[\]\n/);
+  }));
+
 test('.exit stops the node at once: a peer sees it go, its name is freed', () =>
   withCluster(async (c) => {
     const peer = await c.local('watcher');

@@ -11,7 +11,9 @@
  * "PLGD" | version u8 (1) | tag (8 bytes) | port u16be | name length u8 | name (utf8)
  * ```
  * The tag is derived from the cookie (`cookieTag`), so clusters with other cookies
- * ignore each other without learning anything about the cookie. Every socket binds with
+ * ignore each other without learning anything about the cookie; since a node started
+ * with the wrong cookie is the commonest mistake of a workshop, each node says once,
+ * per node it hears, that it heard one with another cookie. Every socket binds with
  * address reuse so all nodes on a machine share the port, and each hears its own
  * announcements too: those are skipped. Anything that does not parse is counted and
  * ignored, never fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing).
@@ -42,6 +44,8 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
   const stats = statsOf(node);
   const tag = cookieTag(cfg.cookie);
   const loopbackOnly = cfg.broadcast.startsWith('127.');
+  /** The nodes with another cookie that this node has said it heard. */
+  const foreign = new Set<string>();
   trapExit(true);
   const socket = createSocket({ type: 'udp4', reuseAddr: true });
   socket.on('message', (buf, rinfo) => rt.deliver(me, ['udp', buf, rinfo.address]));
@@ -60,7 +64,7 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
         if (!Array.isArray(msg)) continue;
         if (msg[0] === 'EXIT') exit(msg[2]);
         if (msg[0] === 'udp_error') throw msg[1];
-        if (msg[0] === 'udp') heard(node, msg[1] as Buffer, msg[2] as string, tag, loopbackOnly);
+        if (msg[0] === 'udp') heard(node, msg[1] as Buffer, msg[2] as string, tag, loopbackOnly, foreign);
       }
     }
   } finally {
@@ -96,7 +100,10 @@ export function parseAnnouncement(buf: Buffer): { tag: Buffer; port: number; nam
 
 // Internals
 
-function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean): void {
+/** How many nodes with another cookie are named in a warning; more are only counted. */
+const FOREIGN_NAMED = 32;
+
+function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean, foreign: Set<string>): void {
   const stats = statsOf(node);
   const a = parseAnnouncement(buf);
   if (a === null || (loopbackOnly && !host.startsWith('127.'))) {
@@ -112,6 +119,13 @@ function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly:
   if (a.name === node.name) return;
   if (!a.tag.equals(tag)) {
     stats.foreign++;
+    if (!foreign.has(a.name) && foreign.size < FOREIGN_NAMED) {
+      foreign.add(a.name);
+      node.runtime.log(
+        'warning',
+        `${a.name} announces itself with another cookie: the two nodes will not connect. Start both with the same --cookie (or PLAYGROUND_COOKIE).`,
+      );
+    }
     return;
   }
   stats.heard++;
