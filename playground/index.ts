@@ -82,6 +82,7 @@ async function run(flags: Values): Promise<void> {
       lesson: flags.lesson as string | undefined,
       auto: Boolean(flags.auto),
       autoDelay: flags['auto-delay'] === undefined ? undefined : Number(flags['auto-delay']),
+      cookie: flags.cookie as string | undefined,
     });
     await repl.closed;
     status = lessons.exitCode();

@@ -22,6 +22,8 @@ export interface HelperEnv {
   colors: Colors;
   /** Prints whole lines (above the prompt when one is showing). */
   print(text: string): void;
+  /** `flush()` took these messages from the shell's mailbox. */
+  flushed(messages: readonly unknown[]): void;
   /** The value of input `n`. */
   result(n: number): unknown;
   /** The number of the last evaluated input. */
@@ -51,6 +53,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
     receive: proc.receive,
     flush: function flush(): string {
       const messages = proc.flush();
+      env.flushed(messages);
       if (messages.length > 0) env.print(messages.map((m) => format(m, env.colors.isColorSupported)).join('\n'));
       return 'ok';
     },

@@ -9,7 +9,8 @@
  * the helpers with their docs (`helpers.ts`, `docs.ts`, `help.ts`).
  *
  * Whoever starts the REPL can add helpers (`context`), docs for them (`docs`) and dot
- * commands (`commands`), watch every evaluation (`onEval`), print above the prompt
+ * commands (`commands`), watch every evaluation (`onEval`), every line logged above the
+ * prompt (`onLog`) and every message `flush()` takes (`onFlush`), print above the prompt
  * (`print`) and type into it as a user would (`type`): that is how lessons plug in.
  *
  * @example
@@ -84,6 +85,10 @@ export interface Repl {
   shellPid(): Pid;
   /** Calls `hook` after every evaluation, before the next prompt; returns an unsubscribe. */
   onEval(hook: EvalHook): () => void;
+  /** Calls `hook` with every line logged above the prompt (not debug lines); returns an unsubscribe. */
+  onLog(hook: (level: LogLevel, text: string) => void): () => void;
+  /** Calls `hook` with the messages `flush()` takes from the shell's mailbox; returns an unsubscribe. */
+  onFlush(hook: (messages: readonly unknown[]) => void): () => void;
   /** Types `code` as the user would; resolves with its evaluation. */
   type(code: string): Promise<EvalEvent | null>;
   /** Prints lines without disturbing the prompt. */
@@ -164,9 +169,13 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const close = () => (queue ? queue.leave() : server.close());
 
   const print = (text: string) => screen.print(text);
+  const logHooks = new Set<(level: LogLevel, text: string) => void>();
+  const flushHooks = new Set<(messages: readonly unknown[]) => void>();
+  const subscribe = <H>(hooks: Set<H>, hook: H) => (hooks.add(hook), () => hooks.delete(hook));
   const env: HelperEnv = {
     colors,
     print,
+    flushed: (messages) => flushHooks.forEach((hook) => hook(messages)),
     result: (n) => evaluator?.results.get(n),
     lastCount: () => (evaluator?.count ?? 1) - 1,
   };
@@ -182,7 +191,9 @@ export function startRepl(options: ReplOptions = {}): Repl {
   for (const [name, command] of Object.entries(options.commands ?? {})) server.defineCommand(name, command);
 
   const previousLogger = rt.setLogger((level, text) => {
-    if (level !== 'debug') print(formatLog(level, text, colors));
+    if (level === 'debug') return;
+    print(formatLog(level, text, colors));
+    logHooks.forEach((hook) => hook(level, text));
   });
   // On a terminal, what processes print with console.log goes above the prompt too.
   const releaseConsole = terminal && output === process.stdout ? screen.captureConsole() : null;
@@ -228,6 +239,8 @@ export function startRepl(options: ReplOptions = {}): Repl {
     closed,
     shellPid: () => shell.pid,
     onEval: (hook) => evaluator?.onEval(hook) ?? (() => false),
+    onLog: (hook) => subscribe(logHooks, hook),
+    onFlush: (hook) => subscribe(flushHooks, hook),
     type: (code) => queue?.type(code) ?? Promise.reject(new Error('a plain prompt cannot type by itself')),
     print,
     keepOpen: (until) => queue?.keepOpen(until),
