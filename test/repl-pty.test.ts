@@ -216,8 +216,8 @@ if (libs instanceof Error) {
   test('Ctrl+C breaks a runaway loop and the node goes on', () =>
     withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
       await s.waitFor(showsPrompt(1), 'the first prompt');
-      s.type('while (true) {}\r');
-      await sleep(300);
+      s.type("console.log('looping'); while (true) {}\r");
+      await s.waitFor((l) => l.includes('looping'), 'the loop running');
       s.type('\x03');
       await s.waitFor((l) => l.some((x) => x.includes('** (interrupted) the evaluation was cancelled')), 'the interrupted loop');
       s.type('node()\r');

@@ -23,10 +23,14 @@
  *
  * Node's SIGINT watchdog (`breakEvalOnSigint`, which lets Ctrl+C break `while (true) {}`)
  * is documented, but how it ends is not: it leaves SIGINT to Node's own handler, which
- * exits at the next signal. Under `npx tsx` that next signal always comes, since tsx
- * passes the Ctrl+C on to the node 30 ms later. `guardEval` puts the process's own
- * SIGINT listener back after every evaluation, and keeps it away during one (a listener
- * present while the watchdog runs would make Node drop the watchdog's handler).
+ * exits at the next signal. Under `npx tsx` that next signal always comes: tsx's
+ * launcher waits 30 ms for the node to report a Ctrl+C, passes it on when it did not
+ * (the watchdog took it), and kills the node when that one goes unreported too (the
+ * watchdog of a new evaluation took it). `guardEval` puts the process's own SIGINT
+ * listener back after every evaluation, and keeps it away during one (a listener present
+ * while the watchdog runs would make Node drop the watchdog's handler); after Ctrl+C
+ * broke an evaluation, `reportInterrupt` raises SIGINT once more, so that the launcher
+ * hears of it at once and passes nothing on.
  *
  * When a part is missing the prompt runs plain: Node's own REPL with the helpers, and one
  * warning naming what is off.
@@ -149,6 +153,14 @@ export function guardEval(listener: () => void, run: () => void): void {
     process.removeListener('SIGINT', listener);
     process.on('SIGINT', listener);
   }
+}
+
+/**
+ * An evaluation was broken by Ctrl+C: raises SIGINT again, after the listener is back
+ * (see the module doc), for a launcher that waits to hear of it. Harmless without one.
+ */
+export function reportInterrupt(): void {
+  process.nextTick(() => process.kill(process.pid, 'SIGINT'));
 }
 
 function listenerNamed(server: REPLServer, event: string, name: string): Listener | undefined {

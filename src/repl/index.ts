@@ -24,7 +24,7 @@ import { currentRuntime, setDefaultRuntime, type LogLevel, type Runtime } from '
 import { inspect } from 'node:util';
 import { NO_NODE, setPrintedLocalNode, type Pid } from '../term.ts';
 import { makeColors, wantsColors, type Colors } from './colors.ts';
-import { adapt } from './adapter.ts';
+import { adapt, reportInterrupt } from './adapter.ts';
 import { formatError } from './errors.ts';
 import { Evaluator, NOTHING_SHOWN, type EvalEvent, type EvalHook } from './evaluator.ts';
 import type { HelpDoc } from './help.ts';
@@ -154,7 +154,10 @@ export function startRepl(options: ReplOptions = {}): Repl {
     colors,
     prompt,
     onExit: (reason) => shell.exitFromPrompt(reason),
-    onInterrupt: () => shell.cancelReceive(),
+    onInterrupt: () => {
+      shell.cancelReceive();
+      if (terminal && ownsSignals) reportInterrupt();
+    },
     sigint: ownsSignals ? onSigint : null,
   });
   evaluator?.install();

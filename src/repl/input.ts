@@ -52,9 +52,13 @@ export class InputQueue {
     const queue = this;
     server.on('line', function queueLine(line: string) {
       queue.screen.atPrompt = false;
+      const pending = queue.pending();
       // Only a terminal shows keys typed ahead (piped lines are not echoed at all).
-      queue.entries.push({ line, ahead: server.terminal && queue.pending() });
-      queue.schedule();
+      queue.entries.push({ line, ahead: server.terminal && pending });
+      // A line typed at an idle prompt runs at once, as in Node's own REPL: the keys
+      // after it (a pasted function's next lines) then continue it, not queue behind it.
+      if (server.terminal && !pending) queue.feed();
+      else queue.schedule();
     });
     server.on('close', function queueClose() {
       queue.closing = true;
