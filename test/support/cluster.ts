@@ -51,6 +51,8 @@ export interface StartOptions {
   wrap?: string[];
   /** The entry to run instead of `playground`, relative to the repository root (e.g. `PEER`). */
   script?: string;
+  /** The `node` binary to run it with (default: this test's). */
+  node?: string;
   /** What "started" means: output matching this, or (default for named nodes) its name at the port mapper. */
   ready?: RegExp | string | null;
   timeout?: number;
@@ -192,7 +194,7 @@ export class Cluster {
   // Internals
 
   private spawn(args: string[], opts: StartOptions): ChildProcess {
-    const argv = [...(opts.wrap ?? []), process.execPath, '--import', 'tsx', opts.script ?? 'playground', ...args];
+    const argv = [...(opts.wrap ?? []), opts.node ?? process.execPath, '--import', 'tsx', opts.script ?? 'playground', ...args];
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: ROOT,
       env: { ...process.env, ...this.env, ...opts.env },
