@@ -2,8 +2,7 @@
  * GenServer call latency: 20k sequential calls from one process to a local server,
  * each timed on its own. Prints `local_call_p50_us` and `local_call_p99_us`.
  */
-import { Runtime, setDefaultRuntime, spawn } from '../src/process/index.ts';
-import * as GenServer from '../src/genserver.ts';
+import { GenServer, Runtime, setDefaultRuntime, spawn } from '../src/index.ts';
 import { percentile, report } from './report.ts';
 
 setDefaultRuntime(new Runtime());

@@ -4,8 +4,7 @@
  * Five rounds with a fresh peer each; prints the median as `nodedown_ms`.
  */
 import { startCluster, inProcess, PEER } from '../test/support/cluster.ts';
-import { monitorNodes } from '../src/node/index.ts';
-import { receive, TIMEOUT } from '../src/process/index.ts';
+import { monitorNodes, receive, TIMEOUT } from '../src/index.ts';
 import { percentile, report } from './report.ts';
 
 const ROUNDS = 5;

@@ -2,7 +2,7 @@
  * Local process figures: message passing, spawning, and memory per idle process.
  * Prints one JSON line per metric.
  */
-import { Runtime, setDefaultRuntime, spawn, send, receive } from '../src/process/index.ts';
+import { Runtime, setDefaultRuntime, spawn, send, receive } from '../src/index.ts';
 import { report } from './report.ts';
 
 setDefaultRuntime(new Runtime());

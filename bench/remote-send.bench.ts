@@ -8,8 +8,7 @@
  * Each is the median of three bursts.
  */
 import { startCluster, inProcess, PEER } from '../test/support/cluster.ts';
-import { receive, send, self, TIMEOUT } from '../src/process/index.ts';
-import { _ } from '../src/term.ts';
+import { _, receive, send, self, TIMEOUT } from '../src/index.ts';
 import { percentile, report } from './report.ts';
 
 const c = await startCluster();

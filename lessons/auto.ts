@@ -11,6 +11,7 @@
  * Every node started is stopped at the end, pass or fail, and the services the lesson
  * paused (`Lesson.quiet`) run again.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import pc from 'picocolors';
 import type { Action, Evaluation, Lesson } from './index.ts';
 import { actionsOf, lessonEnv } from './index.ts';
@@ -38,8 +39,6 @@ export interface Player {
   /** Resolves when the lesson has played to its end or failed. */
   readonly done: Promise<PlayResult>;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Plays lesson `id` at `host`'s prompt; its progress is kept in memory, never saved. */
 export function play(host: Host, id: string, opts: PlayOptions = {}): Player {

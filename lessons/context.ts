@@ -4,7 +4,7 @@
  * current step and the live node, and how a check runs: bounded in time, and a check
  * that throws is a check that did not pass.
  */
-import { match, node, processInfo, spawn, type Pid } from '../src/index.ts';
+import { inProcess, match, node, processInfo, type Pid } from '../src/index.ts';
 import type { CheckContext, Evaluation, Lesson, LessonEnv, Step } from './index.ts';
 
 /** The current step and what happened since it began. */
@@ -41,7 +41,7 @@ export function checkContext(a: Active, prompt: Prompt, env: LessonEnv, timeoutM
       a.taken.some((m) => match(pattern, m)) ||
       a.inputs.some((ev) => ev.ok && inResult(pattern, ev.value)),
     evaluated: (re) => lastOf(a.inputs, (ev) => ev.ok && re.test(ev.code)),
-    inProcess: (fn) => inProcess(fn, timeoutMs),
+    inProcess: (fn) => inProcess(fn, { timeout: timeoutMs }),
   };
 }
 
@@ -61,20 +61,4 @@ export async function runCheck(step: Step, ctx: CheckContext, ms: number): Promi
 function lastOf<T>(items: readonly T[], ok: (item: T) => boolean): T | undefined {
   for (let i = items.length - 1; i >= 0; i--) if (ok(items[i]!)) return items[i];
   return undefined;
-}
-
-/** Runs `fn` inside a fresh process (so a check may call servers without touching the shell). */
-function inProcess<T>(fn: () => T | Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`check did not finish within ${ms} ms`)), ms);
-    spawn(async function lessonCheck() {
-      try {
-        resolve(await fn());
-      } catch (err) {
-        reject(err);
-      } finally {
-        clearTimeout(timer);
-      }
-    });
-  });
 }

@@ -9,7 +9,7 @@
  * them up there (`ctx.lookup`) and then looks at the processes they started.
  */
 import { GenServer, isAlive, processInfo, processes, whereis, Pid } from '../src/index.ts';
-import type { CheckContext, Lesson } from './index.ts';
+import type { CheckContext, Lesson } from './lesson.ts';
 
 /** Live processes whose function is named `name`. */
 function running(name: string): Pid[] {

@@ -13,7 +13,7 @@
  * answers `{:nodeup, node}` with `GenServer.cast({Greeter, node}, {:greet, node()})`.)
  */
 import { GenServer, NO_NODE, _, equal, isAlive, list, node, whereis, type Pid } from '../src/index.ts';
-import type { CheckContext, Lesson } from './index.ts';
+import type { CheckContext, Lesson } from './lesson.ts';
 
 /** The nodes connected now that were not when the step began. */
 function newNodes(ctx: CheckContext): string[] {
@@ -169,7 +169,7 @@ export const helloWorld: Lesson = {
       title: 'Only packets that are ours',
       explain: [
         'The fix is to scope the packets: announcements start with `node::`, and anything',
-        'else is ignored (and counted, as the playground\'s own discovery does). Stop the',
+        'else is ignored and counted (the playground\'s own discovery ignores it too). Stop the',
         'old supervisor and start one with the fixed server; it answers a call with the',
         'number of packets it ignored.',
       ].join('\n'),

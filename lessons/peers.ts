@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CodedError } from '../src/index.ts';
 
 /** The playground's entry file, for `node --import tsx <entry>`. */
 export const PLAYGROUND_ENTRY = fileURLToPath(new URL('../playground/index.ts', import.meta.url));
@@ -28,15 +29,7 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-export class PeerError extends Error {
-  constructor(
-    readonly code: 'ERR_PEER_START' | 'ERR_PEER_TIMEOUT' | 'ERR_PEER_EXIT',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PeerError';
-  }
-}
+export class PeerError extends CodedError<'ERR_PEER_START' | 'ERR_PEER_TIMEOUT' | 'ERR_PEER_EXIT'> {}
 
 export interface PeerOptions {
   /** Short name, as the lesson calls it ('bob'). */

@@ -13,8 +13,8 @@
  * //=> { "current": "pubsub", "lessons": { "pubsub": { "step": 4, "passed": [0, 1, 2, 3] } } }
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { playgroundHome } from '../src/env.ts';
 
 export interface LessonProgress {
   /** Index of the current step; equal to the number of steps once the lesson is done. */
@@ -30,7 +30,7 @@ export interface Progress {
 
 /** The progress file of this OS process. */
 export function progressFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.PLAYGROUND_HOME || join(homedir(), '.playground'), 'progress.json');
+  return join(playgroundHome(env), 'progress.json');
 }
 
 export function loadProgress(file: string): Progress {

@@ -9,7 +9,7 @@
  * All three nodes run the playground's own discovery, so they connect by themselves.
  */
 import { GenServer, NO_NODE, Registry, getMembers, isAlive, list, node, pg, whereis, type Pid } from '../src/index.ts';
-import type { CheckContext, Lesson } from './index.ts';
+import type { CheckContext, Lesson } from './lesson.ts';
 
 function rememberNodes(ctx: CheckContext): void {
   ctx.memo.nodes = list();

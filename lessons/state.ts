@@ -8,20 +8,14 @@
  * Progress is saved after every change when a file is given (see `progress.ts`);
  * `--auto` keeps its own in memory so that playing a lesson never moves the learner.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
+import { CodedError } from '../src/index.ts';
 import { checkContext, runCheck, type Active, type Prompt } from './context.ts';
 import { actionsOf, LESSONS, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step } from './index.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
 
-export class LessonError extends Error {
-  constructor(
-    readonly code: 'ERR_NO_LESSON' | 'ERR_NO_AUTO',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LessonError';
-  }
-}
+export class LessonError extends CodedError<'ERR_NO_LESSON' | 'ERR_NO_AUTO'> {}
 
 export interface StateOptions {
   lessons?: readonly Lesson[];
@@ -31,8 +25,6 @@ export interface StateOptions {
   /** Longest a single check may take (ms). */
   checkTimeoutMs?: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class LessonState {
   readonly lessons: readonly Lesson[];

@@ -8,14 +8,11 @@
  */
 import { parseArgs } from 'node:util';
 import { LESSON_IDS } from '../lessons/ids.ts';
+import type { BootOptions } from '../src/app/boot.ts';
+import { STRATEGIES, type Strategy } from '../src/discovery/strategies.ts';
+import { CodedError } from '../src/errors.ts';
 
-export class UsageError extends Error {
-  readonly code = 'ERR_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export class UsageError extends CodedError<'ERR_USAGE'> {}
 
 interface Flag {
   type: 'string' | 'boolean';
@@ -31,7 +28,6 @@ interface Flag {
   check?: (value: string) => string | undefined;
 }
 
-const STRATEGIES = ['gossip', 'lan', 'epmd', 'static', 'none'];
 const NAME = /^[A-Za-z0-9_.-]+(@[A-Za-z0-9_.-]+)?$/;
 
 const wholeNumber = (min: number) => (v: string) =>
@@ -60,7 +56,7 @@ export const FLAGS: Record<string, Flag> = {
     type: 'string', value: STRATEGIES.join('|'),
     description: 'How nodes find each other: UDP broadcast on this machine (gossip) or the LAN (lan), the port mapper (epmd), the --connect list (static), or not at all.',
     fallback: 'gossip', example: '--discovery epmd',
-    check: (v) => (STRATEGIES.includes(v) ? undefined : `expects one of ${STRATEGIES.join(', ')}`),
+    check: (v) => ((STRATEGIES as readonly string[]).includes(v) ? undefined : `expects one of ${STRATEGIES.join(', ')}`),
   },
   heartbeat: {
     type: 'string', value: 'ms',
@@ -143,17 +139,20 @@ export function parseFlags(argv: string[]): Values {
   try {
     values = parseArgs({ args: normalize(argv), options: parserOptions(), strict: true, allowPositionals: false }).values as Values;
   } catch (err) {
-    throw new UsageError(describeParseError(err as Error & { code?: string }));
+    throw new UsageError('ERR_USAGE', describeParseError(err as Error & { code?: string }));
   }
   for (const [name, value] of Object.entries(values)) {
     const check = FLAGS[name]?.check;
     for (const v of Array.isArray(value) ? value : [value]) {
       const problem = typeof v === 'string' ? check?.(v) : undefined;
-      if (problem) throw new UsageError(`--${name} ${problem}. Got: ${JSON.stringify(v)}`);
+      if (problem) throw new UsageError('ERR_USAGE', `--${name} ${problem}. Got: ${JSON.stringify(v)}`);
     }
   }
-  if (values.sname !== undefined && values.name !== undefined) throw new UsageError('give either --sname or --name, not both');
-  if (values.auto && values.lesson === undefined) throw new UsageError('--auto plays a lesson: give one with --lesson ID');
+  if (values.sname !== undefined && values.name !== undefined) throw new UsageError('ERR_USAGE', 'give either --sname or --name, not both');
+  if (values.auto && values.lesson === undefined) throw new UsageError('ERR_USAGE', '--auto plays a lesson: give one with --lesson ID');
+  if (values.discovery === 'static' && values.connect === undefined) {
+    throw new UsageError('ERR_USAGE', '--discovery static connects to the --connect list: give one, e.g. --connect alice@vm,bob@vm');
+  }
   return values;
 }
 
@@ -169,12 +168,12 @@ function normalize(argv: string[]): string[] {
     const flag = FLAGS[arg.replace(/^--/, '')];
     const next = argv[i + 1];
     if (arg.startsWith('--') && !arg.includes('=') && flag?.type === 'string' && next?.startsWith('-')) {
-      if (isFlag(next)) throw new UsageError(`${arg} needs a value, but ${next} follows it (see --help)`);
+      if (isFlag(next)) throw new UsageError('ERR_USAGE', `${arg} needs a value, but ${next} follows it (see --help)`);
       out.push(`${arg}=${next}`);
       i++;
       continue;
     }
-    if (/^-[A-Za-z][\w-]+$/.test(arg) && FLAGS[arg.slice(1)]) throw new UsageError(`unknown flag ${arg}: flags start with two dashes, as in -${arg} (see --help)`);
+    if (/^-[A-Za-z][\w-]+$/.test(arg) && FLAGS[arg.slice(1)]) throw new UsageError('ERR_USAGE', `unknown flag ${arg}: flags start with two dashes, as in -${arg} (see --help)`);
     out.push(arg);
   }
   return out;
@@ -184,6 +183,24 @@ function isFlag(arg: string): boolean {
   if (ERLANG_SPELLINGS[arg]) return true;
   const name = arg.replace(/^--?/, '').split('=')[0]!;
   return arg.startsWith('--') ? FLAGS[name] !== undefined : Object.values(FLAGS).some((f) => f.short === name) || FLAGS[name] !== undefined;
+}
+
+/** The node's options from checked flags: numbers as numbers, `--connect` lists as one list of names. */
+export function bootOptions(values: Values): BootOptions {
+  const text = (flag: string) => values[flag] as string | undefined;
+  const whole = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
+  const connect = (values.connect as string[] | undefined)?.flatMap((list) => list.split(',')).map((n) => n.trim()).filter(Boolean);
+  return {
+    sname: text('sname'),
+    name: text('name'),
+    cookie: text('cookie'),
+    discovery: text('discovery') as Strategy | undefined,
+    heartbeat: whole('heartbeat'),
+    connect,
+    greet: !values['no-greet'],
+    port: whole('port'),
+    tickTime: whole('tick-time'),
+  };
 }
 
 function parserOptions() {

@@ -7,9 +7,12 @@
  * process exits 0.
  */
 import { readFileSync } from 'node:fs';
-import type { Booted } from '../src/node/boot.ts';
+import type { Booted } from '../src/app/boot.ts';
 import type { Repl } from '../src/repl/index.ts';
-import { helpText, parseFlags, UsageError, type Values } from './flags.ts';
+import { bootOptions, helpText, parseFlags, UsageError, type Values } from './flags.ts';
+
+/** The codes of errors that mean a bad flag value (exit status 2, as a usage error). */
+const BAD_VALUE = new Set<unknown>(['ERR_BAD_NAME']);
 
 /** How long the node may take to stop before the process exits anyway. */
 const STOP_TIMEOUT_MS = 2000;
@@ -28,7 +31,7 @@ if (flags.help) {
 } else if (flags.version) {
   process.stdout.write(`otp-playground ${version}\n`);
 } else if (flags.names) {
-  const { printNames } = await import('../src/node/boot.ts');
+  const { printNames } = await import('../src/app/boot.ts');
   process.exitCode = await printNames();
 } else {
   await run(flags);
@@ -37,7 +40,7 @@ if (flags.help) {
 async function run(flags: Values): Promise<void> {
   // Loaded here, not at the top, so that --help, --version and a bad flag answer at once.
   // The REPL's modules load while the node boots (it waits on sockets meanwhile).
-  const [{ bootNode, BootError }, { NodeError }] = await Promise.all([import('../src/node/boot.ts'), import('../src/node/index.ts')]);
+  const { bootNode } = await import('../src/app/boot.ts');
   const replModule = Promise.all([import('../src/repl/index.ts'), import('./lessons.ts')]);
   replModule.catch(() => {});
   // Signals are taken from the start: one that arrives while the node boots stops it after.
@@ -53,20 +56,9 @@ async function run(flags: Values): Promise<void> {
   if (!process.stdin.isTTY) process.once('SIGINT', leave);
   let booted: Booted;
   try {
-    booted = await bootNode({
-      sname: flags.sname as string | undefined,
-      name: flags.name as string | undefined,
-      cookie: flags.cookie as string | undefined,
-      discovery: flags.discovery as string | undefined,
-      heartbeat: flags.heartbeat as string | undefined,
-      connect: flags.connect as string[] | undefined,
-      greet: !flags['no-greet'],
-      port: flags.port as string | undefined,
-      tickTime: flags['tick-time'] as string | undefined,
-    });
+    booted = await bootNode(bootOptions(flags));
   } catch (err) {
-    const badValue = err instanceof BootError || (err instanceof NodeError && err.code === 'ERR_BAD_NAME');
-    fail(err, badValue ? 2 : 1);
+    fail(err, BAD_VALUE.has((err as { code?: unknown }).code) ? 2 : 1);
   }
   if (process.stdout.isTTY) {
     process.stdout.write(`otp-playground ${version} on Node ${process.version}. h() for help; .exit or Ctrl+D to leave.\n`);

@@ -16,8 +16,7 @@
  * prompt awaits.
  */
 import { runInThisContext } from 'node:vm';
-import { Supervisor, node } from '../src/index.ts';
-import type { LogLevel, Runtime } from '../src/process/index.ts';
+import { Supervisor, node, type LogLevel, type Runtime } from '../src/index.ts';
 import type { HelpDoc, Repl } from '../src/repl/index.ts';
 import type { Host, NodeCommand, Note, Tutor } from '../lessons/runner.ts';
 import type { Player } from '../lessons/auto.ts';

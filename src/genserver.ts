@@ -51,49 +51,15 @@
  * iex(bob)> await GenServer.call('stack', 'pop')
  * 'world'
  */
-import { Pid, Ref, _, equal, type NodeName } from './term.ts';
-import { currentProcess, currentRuntime, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
-import { GenServerError, exitError, short } from './genserver/errors.ts';
+import { Pid, Ref, _, equal, isNameAtNode, short, type NodeName } from './term.ts';
+import { currentProcess, currentRuntime, inProcess, isServiceName, nameService, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
+import { GenServerError, exitError } from './genserver/errors.ts';
 import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
-import { doStart, onTempProcess } from './genserver/start.ts';
+import { doStart } from './genserver/start.ts';
+import type { From, GenServerModule, ServerRef, StartOptions } from './genserver/types.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
-
-/** Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`. */
-export type From = readonly [Pid, Ref];
-/** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
-export type Action = number | 'hibernate' | { readonly continue: unknown };
-type Awaitable<T> = T | Promise<T>;
-
-export type InitResult<S> = readonly ['ok', S] | readonly ['ok', S, Action] | readonly ['stop', unknown];
-export type CallResult<S> =
-  | readonly ['reply', unknown, S]
-  | readonly ['reply', unknown, S, Action]
-  | readonly ['noreply', S]
-  | readonly ['noreply', S, Action]
-  | readonly ['stop', unknown, unknown, S]
-  | readonly ['stop', unknown, S];
-export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['noreply', S, Action] | readonly ['stop', unknown, S];
-
-/** A callback module: a plain object, a class instance or a class with static methods. */
-export interface GenServerModule<S = any> {
-  init(arg: any): Awaitable<InitResult<S>>;
-  handleCall?(request: any, from: From, state: S): Awaitable<CallResult<S>>;
-  handleCast?(request: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleInfo?(msg: any, state: S): Awaitable<NoReplyResult<S>>;
-  handleContinue?(arg: any, state: S): Awaitable<NoReplyResult<S>>;
-  terminate?(reason: unknown, state: S): unknown;
-}
-
-/** A server to talk to: its pid, its registered name, or `[name, node]`. */
-export type ServerRef = Pid | string | readonly [string, NodeName];
-
-export interface StartOptions {
-  /** Registers the server under this name before init runs. */
-  name?: string;
-  /** How long init may take, in ms (default: no limit); then the server is killed. */
-  timeout?: number;
-}
+export type { Action, CallResult, From, GenServerModule, InitResult, NoReplyResult, ServerRef, StartOptions } from './genserver/types.ts';
 
 // Client API
 
@@ -141,7 +107,7 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
  */
 export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => call(server, request, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => call(server, request, timeout));
   return callFrom(p, server, request, timeout) as Promise<T>;
 }
 
@@ -155,8 +121,10 @@ export function call<T = any>(server: ServerRef, request: unknown, timeout: numb
  */
 export function cast(server: ServerRef, request: unknown): 'ok' {
   checkServer(server, 'cast');
+  const target = isServiceName(server) ? nameService(server[0]).whereis(server[1]) : server;
+  if (target === undefined) return 'ok';
   try {
-    currentRuntime().send(server, ['$gen_cast', request], currentProcess());
+    currentRuntime().send(target, ['$gen_cast', request], currentProcess());
   } catch (err) {
     if (!(err instanceof ProcessError) || (err.code !== 'ERR_NOT_REGISTERED' && err.code !== 'ERR_NOT_DISTRIBUTED')) throw err;
   }
@@ -176,8 +144,8 @@ export function cast(server: ServerRef, request: unknown): 'ok' {
  * 42
  */
 export function reply(from: From, value: unknown): 'ok' {
-  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || !(from[1] instanceof Ref)) {
-    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, ref] that handleCall got as from, got: ${short(from)}`);
+  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || from[1] === undefined) {
+    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, tag] that handleCall got as from, got: ${short(from)}`);
   }
   currentRuntime().send(from[0], [from[1], value], currentProcess());
   return 'ok';
@@ -194,7 +162,7 @@ export function reply(from: From, value: unknown): 'ok' {
  */
 export function stop(server: ServerRef, reason: unknown = 'normal', timeout: number = Infinity): Promise<'ok'> {
   const p = currentProcess();
-  if (p === null || p === p.rt.defaultProcess) return onTempProcess(currentRuntime(), () => stop(server, reason, timeout));
+  if (p === null || p === p.rt.defaultProcess) return inProcess(() => stop(server, reason, timeout));
   return stopFrom(p, server, reason, timeout);
 }
 
@@ -266,7 +234,7 @@ function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, numbe
   const target = resolve(p.rt, server);
   if (target === undefined) throw exitError('noproc', fn, args);
   if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
-  if (p.wResolve !== null) throw new ReceiveError(BUSY);
+  if (p.waiting) throw new ReceiveError('ERR_ALREADY_RECEIVING', BUSY);
   return [target, monitorServer(p, target, fn, args)];
 }
 
@@ -312,13 +280,14 @@ function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn
 function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeName] | undefined {
   if (server instanceof Pid) return server;
   if (typeof server === 'string') return rt.whereis(server);
+  if (isServiceName(server)) return nameService(server[0]).whereis(server[1]);
   return server[1] === rt.node ? rt.whereis(server[0]) : server;
 }
 
 function checkServer(server: unknown, fn: string): asserts server is ServerRef {
   if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
-  if (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') return;
-  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
+  if (isNameAtNode(server)) return;
+  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name, [name, node] or ['global', name]. Got: ${short(server)}`);
 }
 
 function checkTimeout(timeout: unknown, fn: string): void {

@@ -11,8 +11,8 @@
  * undefined when every key is known.
  *
  * @example
- * iex(bob)> GenServer.start({ init: () => ['ok', 0] }, null, { nmae: 'x' }).catch((e) => e.message)
- * "expected start options { name?: non-empty string, timeout?: ms >= 0 }: unknown key 'nmae' (did you mean 'name'?)"
+ * iex(bob)> Registry.start({ keys: 'unique', nmae: 'x' }).catch((e) => e.message)
+ * "expected { keys: 'unique' | 'duplicate', name: non-empty string }: unknown key 'nmae' (did you mean 'name'?)"
  */
 export function unknownKey(value: object, known: readonly string[]): string | undefined {
   const key = Object.keys(value).find((k) => !known.includes(k));

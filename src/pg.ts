@@ -14,22 +14,28 @@
  * scopes in the order they happen.
  *
  * Protocol (between the scope processes of one scope, one per node; messages are
- * small tagged arrays, `scope` is the sender's scope pid):
+ * small tagged arrays, `scope` is the sender's scope pid). They are OTP 25's own, so a
+ * scope on a BEAM node (`:pg.start_link()`) is a peer like any other; lists are Lists,
+ * since Erlang's pg reads them as lists:
  * - `['discover', scope]`: sent to `[name, node]` when this scope starts and on each
- *   nodeup. The receiver monitors the sender, answers `['sync', scope, groups]` with
- *   all its local memberships, and, if the sender was new to it, discovers it back.
- * - `['sync', scope, groups]`: the sender's complete local memberships, which replace
- *   whatever the receiver knew of them (`groups` is an array of `[group, pids]`).
- * - `['join', scope, group, pids]` and `['leave', scope, group, pids]`: changes to the
- *   sender's local memberships. Ignored from a scope not yet discovered: its sync will
+ *   nodeup. The receiver monitors the sender, answers with a sync of all its local
+ *   memberships, and, if the sender was new to it, discovers it back.
+ * - `['$gen_cast', ['sync', scope, groups]]`: the sender's complete local memberships,
+ *   which replace whatever the receiver knew of them (`groups` is a List of
+ *   `[group, List of pids]`).
+ * - `['join', scope, group, pids]` and `['leave', scope, pids, groups]`: changes to the
+ *   sender's local memberships (`pids` one pid or a List of them; `groups` a List, each
+ *   group losing each pid once). Ignored from a scope not yet discovered: its sync will
  *   carry them.
  * - A 'DOWN' of a peer scope (its node went away or the scope stopped) drops all of
  *   that peer's members. Visibility is per direct connection.
+ * - Anything else a scope receives (another shape, a pid that is not a pid) is logged
+ *   as a warning and dropped: a stray or hostile message never costs the table.
  *
  * Subscribers (`monitor(group)`, `monitorScope()`) receive `[ref, 'join', group, pids]`
  * and `[ref, 'leave', group, pids]` for every change they can see.
  */
-import { Pid, Ref, termKey, type NodeName } from './term.ts';
+import { List, Pid, Ref, short, termKey, type NodeName } from './term.ts';
 import {
   Process, ProcessError, Runtime, currentProcess, currentRuntime, receive, self,
 } from './process/index.ts';
@@ -51,8 +57,8 @@ class Scope {
   readonly joined = new Map<string, { ref: Ref; keys: string[] }>();
   /** Peer scope pid key to its pid, monitor and memberships (group key to pids). */
   readonly peers = new Map<string, { pid: Pid; ref: Ref; groups: Map<string, Pid[]> }>();
-  /** Subscribers: subscription ref key to [ref, subscriber, group key or null for the scope]. */
-  readonly watchers = new Map<string, [Ref, Pid, string | null]>();
+  /** Subscriptions by ref key: the subscriber, its group (key, or null for the whole scope) and the scope's monitor on it. */
+  readonly watchers = new Map<string, { ref: Ref; pid: Pid; key: string | null; monitor: Ref }>();
   /** The scope's monitor on each subscriber (its ref key) to the subscription's ref key. */
   readonly watcherMonitors = new Map<string, string>();
 
@@ -91,7 +97,7 @@ export function join(group: Group, pids: Pid | Pid[], scope = DEFAULT_SCOPE): 'o
   }
   add(s.local, key, list);
   add(s.members, key, list);
-  broadcast(s, ['join', s.proc.pid, group, list]);
+  broadcast(s, ['join', s.proc.pid, group, onWire(list)]);
   notify(s, key, group, 'join', list);
   return 'ok';
 }
@@ -119,11 +125,17 @@ export function leave(group: Group, pids: Pid | Pid[], scope = DEFAULT_SCOPE): '
 }
 
 /**
- * Every member of `group` this node can see, local and remote.
+ * Every member of `group` this node can see, local and remote. A join on another node
+ * shows here once its message has arrived (`monitor` tells when).
  *
  * @example
- * iex(alice)> pg.getMembers(['hermes', 'PubSub'])
- * [ #PID<0.95.0>, #PID<12.96.0> ]
+ * iex(alice)> const [ref] = pg.monitor('crew')
+ * iex(bob)> pg.join('crew', self())
+ * 'ok'
+ * iex(alice)> await receive([ref, 'join', 'crew', _])
+ * [ #Reference<0.0.0.130>, 'join', 'crew', [ #PID<12.110.0> ] ]
+ * iex(alice)> pg.getMembers('crew')
+ * [ #PID<12.110.0> ]
  */
 export function getMembers(group: Group, scope = DEFAULT_SCOPE): Pid[] {
   return [...(scopeFor(scope).members.get(termKey(group)) ?? [])];
@@ -161,11 +173,15 @@ export function monitorScope(scope = DEFAULT_SCOPE): [Ref, Array<[Group, Pid[]]>
   return [subscribe(s, null), [...s.members].map(([k, pids]) => [s.groups.get(k), [...pids]])];
 }
 
-/** Stops a `monitor` or `monitorScope` subscription. */
+/** Stops a `monitor` or `monitorScope` subscription; false when there is none under `ref`. */
 export function demonitor(ref: Ref, scope = DEFAULT_SCOPE): boolean {
   const s = scopeFor(scope);
-  for (const [monitorKey, key] of s.watcherMonitors) if (key === ref.key) s.watcherMonitors.delete(monitorKey);
-  return s.watchers.delete(ref.key);
+  const w = ref instanceof Ref ? s.watchers.get(ref.key) : undefined;
+  if (!w) return false;
+  s.watchers.delete(ref.key);
+  s.watcherMonitors.delete(w.monitor.key);
+  s.rt.demonitor(s.proc, w.monitor, true);
+  return true;
 }
 
 /**
@@ -194,29 +210,39 @@ async function scopeLoop(name: string): Promise<void> {
 }
 
 function handleInfo(s: Scope, msg: unknown): void {
-  if (!Array.isArray(msg)) return;
+  if (!wellFormed(msg)) {
+    s.rt.log('warning', `pg scope ${JSON.stringify(s.name)} ignored a malformed message: ${short(msg)}`);
+    return;
+  }
   switch (msg[0]) {
     case 'discover':
       return onDiscover(s, msg[1] as Pid);
-    case 'sync':
-      return onSync(s, msg[1] as Pid, msg[2] as Array<[Group, Pid[]]>);
+    case '$gen_cast': {
+      const [, peer, groups] = msg[1] as [string, Pid, Array<[Group, Pid[]]>];
+      return onSync(s, peer, groups);
+    }
     case 'join': {
       // A join from a peer not yet discovered: its sync will carry the membership.
       const peer = s.peers.get((msg[1] as Pid).key);
       if (!peer) return;
       const key = termKey(msg[2]);
+      const pids = pidList(msg[3]);
       s.groups.set(key, msg[2]);
-      add(peer.groups, key, msg[3] as Pid[]);
-      add(s.members, key, msg[3] as Pid[]);
-      return notify(s, key, msg[2], 'join', msg[3] as Pid[]);
+      add(peer.groups, key, pids);
+      add(s.members, key, pids);
+      return notify(s, key, msg[2], 'join', pids);
     }
     case 'leave': {
       const peer = s.peers.get((msg[1] as Pid).key);
       if (!peer) return;
-      const key = termKey(msg[2]);
-      remove(peer.groups, key, msg[3] as Pid[]);
-      remove(s.members, key, msg[3] as Pid[]);
-      return notify(s, key, msg[2], 'leave', msg[3] as Pid[]);
+      const pids = pidList(msg[2]);
+      for (const group of msg[3] as Group[]) {
+        const key = termKey(group);
+        remove(peer.groups, key, pids);
+        remove(s.members, key, pids);
+        notify(s, key, group, 'leave', pids);
+      }
+      return;
     }
     case 'nodeup':
       return discover(s, msg[1] as NodeName);
@@ -225,8 +251,43 @@ function handleInfo(s: Scope, msg: unknown): void {
   }
 }
 
+/**
+ * True for the messages a scope understands, in their exact shapes: anything else (from
+ * a buggy or hostile peer, or a stray send) is logged and dropped, never a crash that
+ * would lose the scope's table.
+ */
+function wellFormed(msg: unknown): msg is unknown[] {
+  if (!Array.isArray(msg)) return false;
+  switch (msg[0]) {
+    case 'discover':
+      return msg.length === 2 && msg[1] instanceof Pid;
+    case '$gen_cast': {
+      const sync = msg[1];
+      return (
+        msg.length === 2 && Array.isArray(sync) && sync.length === 3 && sync[0] === 'sync' && sync[1] instanceof Pid &&
+        Array.isArray(sync[2]) && sync[2].every((g) => Array.isArray(g) && g.length === 2 && isPids(g[1]))
+      );
+    }
+    case 'join':
+      return msg.length === 4 && msg[1] instanceof Pid && (msg[3] instanceof Pid || isPids(msg[3]));
+    case 'leave':
+      return msg.length === 4 && msg[1] instanceof Pid && (msg[2] instanceof Pid || isPids(msg[2])) && Array.isArray(msg[3]);
+    case 'nodeup':
+    case 'nodedown':
+      return msg.length === 2 && typeof msg[1] === 'string';
+    case 'DOWN':
+      return msg.length === 5 && msg[1] instanceof Ref && msg[3] instanceof Pid;
+    default:
+      return false;
+  }
+}
+
+function isPids(value: unknown): value is Pid[] {
+  return Array.isArray(value) && value.every((p) => p instanceof Pid);
+}
+
 function onDiscover(s: Scope, peer: Pid): void {
-  s.rt.send(peer, ['sync', s.proc.pid, localGroups(s)], s.proc);
+  s.rt.send(peer, ['$gen_cast', ['sync', s.proc.pid, localGroups(s)]], s.proc);
   if (s.peers.has(peer.key)) return;
   s.peers.set(peer.key, { pid: peer, ref: s.rt.monitor(s.proc, peer), groups: new Map() });
   s.rt.send(peer, ['discover', s.proc.pid], s.proc);
@@ -304,10 +365,11 @@ function checkLocal(s: Scope, pids: Pid | Pid[], what: string): Pid[] {
 /** Subscribes the caller to changes of one group (a key) or of the whole scope (null). */
 function subscribe(s: Scope, key: string | null): Ref {
   const ref = s.rt.makeRef();
-  const subscriber = self();
-  s.watchers.set(ref.key, [ref, subscriber, key]);
+  const pid = self();
   // The scope watches the subscriber, so a subscription ends with its process.
-  s.watcherMonitors.set(s.rt.monitor(s.proc, subscriber).key, ref.key);
+  const monitor = s.rt.monitor(s.proc, pid);
+  s.watchers.set(ref.key, { ref, pid, key, monitor });
+  s.watcherMonitors.set(monitor.key, ref.key);
   return ref;
 }
 
@@ -322,18 +384,28 @@ function broadcast(s: Scope, msg: unknown): void {
 function removeLocal(s: Scope, key: string, group: Group, pids: Pid[]): void {
   remove(s.local, key, pids);
   remove(s.members, key, pids);
-  broadcast(s, ['leave', s.proc.pid, group, pids]);
+  broadcast(s, ['leave', s.proc.pid, onWire(pids), List.of(group)]);
   notify(s, key, group, 'leave', pids);
 }
 
-function localGroups(s: Scope): Array<[Group, Pid[]]> {
-  return [...s.local].map(([key, pids]) => [s.groups.get(key), pids]);
+function localGroups(s: Scope): List<[Group, List<Pid>]> {
+  return List.from([...s.local].map(([key, pids]): [Group, List<Pid>] => [s.groups.get(key), List.from(pids)]));
+}
+
+/** Pids as a peer reads them: one pid alone, more as a List. */
+function onWire(pids: Pid[]): Pid | List<Pid> {
+  return pids.length === 1 ? pids[0]! : List.from(pids);
+}
+
+/** One pid or a list of them, from a peer, as an array. */
+function pidList(x: unknown): Pid[] {
+  return x instanceof Pid ? [x] : (x as Pid[]);
 }
 
 function notify(s: Scope, key: string, group: Group, event: 'join' | 'leave', pids: Pid[]): void {
   if (s.watchers.size === 0 || pids.length === 0) return;
-  for (const [ref, pid, watched] of s.watchers.values()) {
-    if (watched === null || watched === key) s.rt.send(pid, [ref, event, group, pids], s.proc);
+  for (const w of s.watchers.values()) {
+    if (w.key === null || w.key === key) s.rt.send(w.pid, [w.ref, event, group, pids], s.proc);
   }
 }
 

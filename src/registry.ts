@@ -27,10 +27,10 @@
  * iex(bob)> Registry.lookup('names', 'bob')
  * [ [ #PID<0.100.0>, { role: 'admin' } ] ]
  */
-import { Pid, termKey, type Ref } from './term.ts';
+import { Pid, short, termKey, type Ref } from './term.ts';
 import { currentProcess, currentRuntime, type Process, type Runtime } from './process/index.ts';
 import * as GenServer from './genserver.ts';
-import { short } from './genserver/errors.ts';
+import { CodedError } from './errors.ts';
 import { unknownKey } from './keys.ts';
 
 export type Keys = 'unique' | 'duplicate';
@@ -44,17 +44,8 @@ export interface RegistryOptions {
 /** One registration: the process and its value. */
 export type Entry = [Pid, unknown];
 
-export class RegistryError extends Error {
-  constructor(
-    readonly code: 'ERR_UNKNOWN_REGISTRY' | 'ERR_ALREADY_REGISTERED' | 'ERR_NO_PROCESS' | 'ERR_BAD_ARG',
-    message: string,
-    /** For ERR_ALREADY_REGISTERED: `['already_registered', pid]`. */
-    readonly reason: unknown = undefined,
-  ) {
-    super(message);
-    this.name = 'RegistryError';
-  }
-}
+/** `reason`, for ERR_ALREADY_REGISTERED: `['already_registered', pid]`. */
+export class RegistryError extends CodedError<'ERR_UNKNOWN_REGISTRY' | 'ERR_ALREADY_REGISTERED' | 'ERR_NO_PROCESS' | 'ERR_BAD_ARG'> {}
 
 /** One registry's table (this node's only). */
 class Table {

@@ -34,12 +34,11 @@
  * iex(bob)> await Supervisor.whichChildren(sup)
  * [ [ 'stack', #PID<0.121.0>, 'worker' ] ]
  */
-import { Pid, equal } from './term.ts';
+import { Pid, equal, moduleName, short } from './term.ts';
 import * as GenServer from './genserver.ts';
 import { unknownKey } from './keys.ts';
-import { short } from './genserver/errors.ts';
-import { moduleName } from './genserver/server.ts';
 import { SupervisorServer, type Spec, type Strategy, type SupFlags } from './supervisor/server.ts';
+import { CodedError } from './errors.ts';
 
 export type { Strategy } from './supervisor/server.ts';
 
@@ -67,25 +66,16 @@ export interface SupervisorOptions {
   intensity?: number;
   /** ms (default 5000). */
   period?: number;
-  /** A name to register the supervisor under. */
-  name?: string;
+  /** A name to register the supervisor under (`['global', name]`: cluster-wide). */
+  name?: GenServer.StartOptions['name'];
 }
 
 export type SupervisorErrorCode =
   | 'ERR_NOT_FOUND' | 'ERR_RUNNING' | 'ERR_RESTARTING' | 'ERR_ALREADY_PRESENT' | 'ERR_ALREADY_STARTED'
   | 'ERR_START_CHILD' | 'ERR_BAD_ARG';
 
-export class SupervisorError extends Error {
-  constructor(
-    readonly code: SupervisorErrorCode,
-    message: string,
-    /** The reason as data: 'not_found', ['already_started', pid], the child's start error, ... */
-    readonly reason: unknown = undefined,
-  ) {
-    super(message);
-    this.name = 'SupervisorError';
-  }
-}
+/** `reason` as data: 'not_found', `['already_started', pid]`, the child's start error, ... */
+export class SupervisorError extends CodedError<SupervisorErrorCode> {}
 
 // Client API
 

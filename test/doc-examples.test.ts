@@ -1,27 +1,31 @@
 /**
- * The `iex(bob)> ...` transcripts in the JSDoc of src/ are run at the real prompt, as
- * Elixir runs its doctests: each file's examples in order, typed into a fresh
- * `playground --sname bob` process, each printed result compared with the lines under
- * it (pids, references and ports compare by shape, since their numbers depend on what
- * ran before). Examples that need several nodes (iex(alice), iex(carol)) are narrative
- * and skipped.
+ * The `iex(name)> ...` transcripts in the JSDoc of src/ are run at real prompts, as
+ * Elixir runs its doctests: each file's examples in order, each typed at the prompt of
+ * the node it names (`iex(bob)>` at a fresh `playground --sname bob`, `iex(alice)>` at
+ * alice, ...), and each printed result compared with the lines under it (pids,
+ * references and ports compare by shape, since their numbers depend on what ran before;
+ * `@vm` stands for this host). The nodes of one file are connected to each other, and
+ * their pg and PubSub have met, before the first example: as a reader's would be by the
+ * time they type. Examples that cannot run say so in their doc and are written as
+ * narrative (`//=>`), which this runner does not read.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { HOST, ROOT, startCluster } from './support/cluster.ts';
-import { sources } from './support/sources.ts';
+import { tsFiles } from './support/files.ts';
+import { HOST, ROOT, startCluster, type NodeProcess } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
 
 interface Example {
+  node: string;
   input: string;
   expected: string[];
   line: number;
 }
 
-
-/** The transcripts of one file, in order; null when it has examples that need other nodes. */
-function examples(text: string): Example[] | null {
+/** The transcripts of one file, in order. */
+function examples(text: string): Example[] {
   const out: Example[] = [];
   const lines = text.split('\n');
   let inDoc = false;
@@ -34,8 +38,7 @@ function examples(text: string): Example[] | null {
     const line = raw.replace(/^\s*\/?\*+\/?\s?/, '').replace(/\s*\*\/\s*$/, '');
     const prompt = /^iex\((\w+)\)> ?(.*)$/.exec(line);
     if (prompt) {
-      if (prompt[1] !== 'bob') return null;
-      current = { input: prompt[2]!, expected: [], line: i + 1 };
+      current = { node: prompt[1]!, input: prompt[2]!, expected: [], line: i + 1 };
       out.push(current);
     } else if (current && /^\.\.\.\s/.test(line)) {
       current.input += '\n' + line.replace(/^\.\.\.\s+/, '');
@@ -61,32 +64,55 @@ const normalise = (text: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-const PROMPT = /playground\(bob@[^)]*\)\d+> /;
+const prompt = (node: NodeProcess) => new RegExp(`playground\\(${node.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\\d+> `);
+
+/** Types `input` at `node` and resolves with what it printed before its next prompt. */
+async function evaluate(node: NodeProcess, input: string): Promise<string> {
+  const since = node.stdout.length;
+  node.send(input.replace(/@vm\b/g, `@${HOST}`));
+  const end = prompt(node);
+  await eventually(() => assert.match(node.stdout.slice(since), end, `no prompt after ${input}`), { timeout: 20_000, interval: 10 });
+  const shown = node.stdout.slice(since);
+  return shown.slice(0, shown.search(end)).replace(/^(\.\.\. )+/, '');
+}
 
 let total = 0;
-for (const file of sources(join(ROOT, 'src'))) {
+for (const file of tsFiles(join(ROOT, 'src'))) {
   const found = examples(readFileSync(file, 'utf8'));
-  if (!found || found.length === 0) continue;
+  if (found.length === 0) continue;
   total += found.length;
   const name = relative(ROOT, file);
-  test(`the examples in ${name} run as shown`, async () => {
+  const names = [...new Set(found.map((ex) => ex.node))];
+  test(`the examples in ${name} run as shown (${names.join(', ')})`, async () => {
     const c = await startCluster();
     try {
-      const bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet']);
-      for (const ex of found) bob.send(ex.input);
-      bob.child.stdin!.end();
-      const { code } = await Promise.race([
-        bob.exited,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit:\n${bob.output}`)), 20_000)),
-      ]);
-      assert.is(code, 0, bob.output);
-      // One segment per input: what it printed, up to the next prompt.
-      const segments = bob.stdout.split(PROMPT).slice(1);
-      for (const [i, ex] of found.entries()) {
-        const shown = (segments[i] ?? '').replace(/^(\.\.\. )+/, '');
-        const where = `${name}:${ex.line}: ${ex.input}`;
+      const nodes = new Map<string, NodeProcess>();
+      for (const n of names) {
+        const connect = nodes.size === 0 ? [] : ['--connect', `${names[0]}@${HOST}`];
+        const node = await c.start(['--sname', n, '--discovery', 'none', '--no-greet', ...connect]);
+        await node.waitFor(prompt(node));
+        nodes.set(n, node);
+      }
+      if (nodes.size > 1) {
+        for (const node of nodes.values()) {
+          await eventually(async () => assert.is((await evaluate(node, "getMembers(['PubSub', 'PubSub']).length")).trim(), String(nodes.size)), {
+            timeout: 10_000, interval: 100,
+          });
+        }
+      }
+      for (const ex of found) {
+        const shown = await evaluate(nodes.get(ex.node)!, ex.input);
+        const where = `${name}:${ex.line}: iex(${ex.node})> ${ex.input}`;
         assert.not.match(shown, /^\*\* \(/m, `${where}\nfailed with:\n${shown}`);
         if (ex.expected.length > 0) assert.is(normalise(shown), normalise(ex.expected.join('\n')), where);
+      }
+      for (const node of nodes.values()) node.child.stdin!.end();
+      for (const node of nodes.values()) {
+        const { code } = await Promise.race([
+          node.exited,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit:\n${node.output}`)), 20_000)),
+        ]);
+        assert.is(code, 0, node.output);
       }
     } finally {
       await c.stop();
@@ -95,7 +121,7 @@ for (const file of sources(join(ROOT, 'src'))) {
 }
 
 test('the runner finds the examples', () => {
-  assert.ok(total >= 50, `only ${total} examples found`);
+  assert.ok(total >= 60, `only ${total} examples found`);
 });
 
 test.run();

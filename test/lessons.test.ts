@@ -158,8 +158,11 @@ test('a check compares against the state when its step began', async () => {
   try {
     await tutor.lesson('toy');
     await eventually(() => assert.match(host.text(), '✔ Light it'));
-    // count is already 5, but the step wants one more from here.
-    await quietWindow();
+    // count is already 5, but the step wants one more from here: its code typed while
+    // count did not move makes the runner check at once, and the check must say not yet.
+    const mark = host.printed.length;
+    tutor.observe({ code: 'count++ // again', ok: true, value: 5 });
+    await eventually(() => assert.match(host.printed.slice(mark).join('\n'), 'not done yet'));
     assert.not.match(host.text(), '✔ Count to two');
     world.count += 1;
     await eventually(() => assert.match(host.text(), '✔ Count to two'));
@@ -342,6 +345,19 @@ test('pubsub plays by itself, with the three-node demo\'s exact counts', async (
   assert.is(output.split(jadyline).length - 1, 3, 'user.updated: 1 on alice and 2 on carol');
   assert.is(lines(output, 'carol│', jadyline), 2);
   assert.is(lines(output, 'bob│', jadyline), 0);
+});
+
+test('netsplit plays by itself: a cut, its effects on every side, a heal and one conflict resolved', async () => {
+  const { code, output } = await play('netsplit');
+  assert.match(output, /✔ netsplit: all 10 steps passed/, output);
+  assert.is(code, 0);
+  assert.match(output, /bob│ hello from bob@/);
+  // Each of the three nodes prints the cut and the heal once.
+  for (const prefix of ['bob│', 'carol│']) {
+    assert.is(lines(output, prefix, 'netsplit by alice@'), 1);
+    assert.is(lines(output, prefix, 'network healed by alice@'), 1);
+  }
+  assert.match(output, /global: name conflict for "counter" after a netsplit, .*: keeping #PID<[\d.]+>, killing #PID<[\d.]+>/);
 });
 
 test('--auto names the step that failed and exits 1', async () => {

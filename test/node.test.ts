@@ -5,9 +5,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startPortMapper, type PortMapper } from '../src/node/epmd.ts';
+import { startPortMapper, type PortMapper } from '../src/erlang/epmd/index.ts';
 import { startNode, stopNode, connect, list, isAlive, node, fullName, NodeError, monitorNodes, type Node } from '../src/node/index.ts';
-import { Runtime, setDefaultRuntime, receive, send, self, spawn, register, monitor, link, trapExit, exit, TIMEOUT } from '../src/process/index.ts';
+import { Runtime, setDefaultRuntime, receive, send, self, spawn, monitor, link, trapExit, exit, processInfo, TIMEOUT } from '../src/process/index.ts';
 import { Pid, Ref, equal, _ } from '../src/term.ts';
 import * as GenServer from '../src/genserver.ts';
 import { GenServerError } from '../src/genserver.ts';
@@ -179,7 +179,7 @@ test('remote monitors: DOWN with the real reason, noproc for a dead pid or unkno
   const got = await inProcess(a.runtime, async () => {
     const none = await receive(['DOWN', monitor(['nobody', 'b@127.0.0.1']), 'process', _, _], { after: 2000 });
     const ref = monitor(victim);
-    await receive(undefined, { after: 50 });
+    // The monitor and the exit signal travel the same connection, in this order.
     exit(victim, 'boom');
     const down = await receive(['DOWN', ref, 'process', victim, _], { after: 2000 });
     const late = await receive(['DOWN', monitor(victim), 'process', victim, _], { after: 2000 });
@@ -190,31 +190,41 @@ test('remote monitors: DOWN with the real reason, noproc for a dead pid or unkno
   assert.is((got[2] as unknown[])[4], 'noproc');
 });
 
-test('remote links carry exits both ways; linking to a dead pid gives noproc', async () => {
+test('remote links carry exit signals both ways; linking to a dead pid gives noproc', async () => {
   const a = await start('a');
   const b = await start('b');
+  const [dead] = b.runtime.spawn(() => {}, [], null);
+  const [crasher] = b.runtime.spawn(async () => {
+    await receive('go');
+    throw new Error('crashed on b');
+  }, [], null);
+  // A trapping process on b that reports the exit signal it gets to whoever asks.
   const [partner] = b.runtime.spawn(async () => {
     trapExit(true);
-    const msg = await receive(['EXIT', _, _]);
-    send(['collector', 'b@127.0.0.1'], msg);
+    const [, to] = (await receive(['report to', _])) as [string, Pid];
+    send(to, ['partner saw', await receive(['EXIT', _, _])]);
   }, [], null);
-  const [collector] = b.runtime.spawn(() => receive(), [], null, { name: 'collector' });
-  const [dead] = b.runtime.spawn(() => {}, [], null);
   const got = await inProcess(a.runtime, async () => {
     trapExit(true);
     link(dead);
     const noproc = await receive(['EXIT', dead, _], { after: 2000 });
-    link(partner);
-    await receive(undefined, { after: 50 });
-    return noproc;
+    // b to a: a linked process on b crashes.
+    link(crasher);
+    send(crasher, 'go');
+    const fromB = await receive(['EXIT', crasher, _], { after: 2000 });
+    // a to b: a process on a links to the partner, then exits. Link and exit signal
+    // travel the same connection, in this order.
+    send(partner, ['report to', self()]);
+    const child = spawn(() => {
+      link(partner);
+      exit('bye');
+    });
+    const fromA = await receive(['partner saw', _], { after: 2000 });
+    return { noproc, fromB, fromA, child };
   });
-  assert.equal(got, ['EXIT', dead, 'noproc']);
-  // The linking process has ended normally on a: with trap_exit the partner sees it.
-  const seen = await inProcess(b.runtime, async () => {
-    const m = monitor(collector);
-    return receive(['DOWN', m, _, _, _], { after: 2000 });
-  });
-  assert.is.not(seen, TIMEOUT);
+  assert.equal(got.noproc, ['EXIT', dead, 'noproc']);
+  assert.is(((got.fromB as unknown[])[2] as Error).message, 'crashed on b');
+  assert.equal(got.fromA, ['partner saw', ['EXIT', got.child, 'bye']]);
 });
 
 test('100k messages from one process to another arrive in send order', async () => {
@@ -259,8 +269,8 @@ test('GenServer.call and cast reach a server by [name, node] and by remote pid',
   assert.is((missing as GenServerError).code, 'ERR_NOPROC');
   // A call still waiting when the server's node goes away rejects with a nodedown error.
   const pending = inProcess(a.runtime, () => GenServer.call(['counter', 'b@127.0.0.1'], 'never', 10_000).catch((e: unknown) => e));
-  await eventually(() => assert.ok(b.list().length === 1));
-  await new Promise((r) => setTimeout(r, 50));
+  // The call has reached the server once its caller's monitor is there.
+  await eventually(async () => assert.is(await inProcess(b.runtime, () => processInfo(pid)!.monitoredBy.length), 1));
   await stopNode(b);
   const err = (await pending) as GenServerError;
   assert.instance(err, GenServerError);

@@ -1,11 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as pg from '../src/pg.ts';
-import { exit, processInfo, receive, spawn, whereis } from '../src/process/index.ts';
+import { exit, processInfo, receive, self, send, spawn, whereis, TIMEOUT } from '../src/process/index.ts';
 import type { Node } from '../src/node/index.ts';
 import { Pid, _ } from '../src/term.ts';
 import { inProcess, startCluster, type Cluster } from './support/cluster.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, exactly } from './support/eventually.ts';
 
 /** Runs `fn` in a process of `node` and gives back its result. */
 const on = <T>(node: Node, fn: () => T | Promise<T>): Promise<T> => inProcess(node.runtime, fn);
@@ -98,6 +98,62 @@ Local('a subscription ends with its subscriber', async ({ a }) => {
   await eventually(async () => assert.is(await scopeInfo(), before + 1));
   await on(a, () => exit(subscriber, 'kill'));
   await eventually(async () => assert.is(await scopeInfo(), before));
+});
+
+Local('demonitor ends the subscription and the scope\'s monitor on the subscriber: nothing leaks', async ({ a }) => {
+  const scopeMonitors = () => on(a, () => processInfo(whereis('pg')!)!.monitors.length);
+  const before = await scopeMonitors();
+  const got = await on(a, async () => {
+    const member = spawn(() => receive('never'));
+    for (let i = 0; i < 3; i++) {
+      const [ref] = pg.monitor('churn');
+      assert.is(pg.demonitor(ref), true);
+      assert.is(pg.demonitor(ref), false, 'a second demonitor finds nothing');
+    }
+    const [kept] = pg.monitor('churn');
+    const [dropped] = pg.monitor('churn');
+    pg.demonitor(dropped);
+    pg.join('churn', member);
+    const joined = await receive([kept, 'join', 'churn', _], { after: 2000 });
+    // Only the live subscription hears of the join: none for the dropped one.
+    const stray = await receive([dropped, _, _, _], { after: 200 });
+    pg.demonitor(kept);
+    exit(member, 'kill');
+    return { joined, stray, monitoredBy: processInfo(self())!.monitoredBy.length };
+  });
+  assert.is.not(got.joined, TIMEOUT);
+  assert.is(got.stray, TIMEOUT);
+  assert.is(got.monitoredBy, 0, 'the scope no longer monitors the subscriber');
+  assert.is(await scopeMonitors(), before, "the scope's monitors are back where they were");
+});
+
+Local('malformed messages to a scope, local or from another node, are logged and change nothing', async ({ a, b }) => {
+  const pid = await idle(a);
+  await on(a, () => pg.join('steady', pid));
+  await eventually(async () => assert.equal(await members(b, 'steady'), [String(pid)]));
+  const scope = await on(a, () => whereis('pg')!);
+  const warnings: string[] = [];
+  a.runtime.setLogger((level, text) => void (level === 'warning' && text.startsWith('pg scope') && warnings.push(text)));
+  const garbage: unknown[] = [
+    'hello', 42, null, [], ['join'], ['join', 'not a pid', 'steady', []], ['sync', scope, 'not groups'],
+    ['sync', scope, [['steady', ['not a pid']]]], ['leave', scope, 'steady', [1, 2]], ['discover', 'x'],
+    ['DOWN', 'not a ref', 'process', scope, 'normal'], ['nodeup', 7], ['unknown', 1],
+  ];
+  try {
+    await on(b, () => garbage.forEach((m) => send(['pg', a.name], m)));
+    await on(a, () => garbage.forEach((m) => send('pg', m)));
+    await exactly(() => warnings.length, garbage.length * 2, { what: 'warnings of the scope' });
+  } finally {
+    a.runtime.setLogger((level, text) => console.log(`[${level}] ${text}`));
+  }
+  assert.match(warnings[0]!, /^pg scope "pg" ignored a malformed message: 'hello'$/);
+  assert.ok(await on(a, () => whereis('pg')!.equals(scope)), 'the same scope process runs on');
+  assert.equal(await members(a, 'steady'), [String(pid)]);
+  assert.equal(await members(b, 'steady'), [String(pid)]);
+  // And it still works: a new member shows on the other node.
+  const next = await idle(a);
+  await on(a, () => pg.join('steady', next));
+  await eventually(async () => assert.equal(await members(b, 'steady'), [String(pid), String(next)].sort()));
 });
 
 Local('a node connecting late sees existing members', async ({ c, a }) => {

@@ -4,10 +4,11 @@ import { inspect } from 'node:util';
 import {
   spawn, spawnLink, spawnMonitor, self, send, receive, flush, link, unlink, monitor, demonitor, exit,
   trapExit, register, unregister, whereis, registered, processInfo, processes, isAlive, makeRef,
-  TIMEOUT, ProcessError, ReceiveError,
+  TIMEOUT, ProcessError, ReceiveError, inProcess,
 } from '../src/process/index.ts';
-import { Pid, _ } from '../src/term.ts';
-import { testRuntime, sleep } from './support/runtime.ts';
+import { Pid, Ref, _ } from '../src/term.ts';
+import { testRuntime } from './support/runtime.ts';
+import { exactly } from './support/eventually.ts';
 
 test('spawn returns a pid and self() is that pid, also after awaits of foreign promises', async () => {
   const { run } = testRuntime();
@@ -59,15 +60,18 @@ test('a waiting receive completes only on a matching message', async () => {
   const { run } = testRuntime();
   const got = await run(async () => {
     const me = self();
-    spawn(async () => {
+    const sender = spawn(async () => {
+      await receive('go');
+      const whileWaiting = processInfo(me)!.status;
       send(me, 'noise');
-      await sleep(5);
-      send(me, { type: 'join', who: 'ann', extra: 1 });
+      send(me, { type: 'join', who: 'ann', extra: whileWaiting });
     });
+    send(sender, 'go');
     const msg = await receive({ type: 'join', who: (w: string) => w.startsWith('a') });
     return [msg, flush()];
   });
-  assert.equal(got, [{ type: 'join', who: 'ann', extra: 1 }, ['noise']]);
+  // The receiver was already waiting when 'noise' came, and let it pass.
+  assert.equal(got, [{ type: 'join', who: 'ann', extra: 'waiting' }, ['noise']]);
 });
 
 test('receive with after gives TIMEOUT and leaves the mailbox alone', async () => {
@@ -112,9 +116,8 @@ test('a crash is reported once with the user frame and the node keeps running', 
   const pid = spawn(function crasher() {
     throw new Error('boom');
   });
-  await sleep(5);
   assert.not.ok(isAlive(pid));
-  assert.is(logs.length, 1);
+  await exactly(() => logs.length, 1, { what: 'crash reports' });
   const [level, text] = logs[0]!;
   assert.is(level, 'error');
   assert.match(text, `Process ${pid} raised an exception`);
@@ -124,14 +127,18 @@ test('a crash is reported once with the user frame and the node keeps running', 
 });
 
 test('an async crash is reported with the registered name', async () => {
-  const { logs } = testRuntime();
-  spawn(async () => {
-    register('worker', self());
-    await sleep(1);
-    throw new TypeError('bad input');
+  const { run, logs } = testRuntime();
+  const reason = await run(async () => {
+    const [pid, ref] = spawnMonitor(async () => {
+      register('worker', self());
+      await receive('go');
+      throw new TypeError('bad input');
+    });
+    send(pid, 'go');
+    return (await receive(['DOWN', ref, 'process', pid, _]))[4];
   });
-  await sleep(20);
-  assert.is(logs.length, 1);
+  assert.instance(reason, TypeError);
+  await exactly(() => logs.length, 1, { what: 'crash reports' });
   assert.match(logs[0]![1], '(worker) raised an exception');
   assert.match(logs[0]![1], '** (TypeError) bad input');
 });
@@ -154,14 +161,15 @@ test('an async body that settles before spawn returns still ends the process', a
 test('exit(reason) ends the process quietly with that reason', async () => {
   const { run, logs } = testRuntime();
   const got = await run(async () => {
-    const [, ref] = spawnMonitor(async () => {
-      await sleep(1);
+    const [pid, ref] = spawnMonitor(async () => {
+      await receive('go');
       exit('done');
     });
+    send(pid, 'go');
     return receive(['DOWN', ref, 'process', _, _]);
   });
   assert.is(got[4], 'done');
-  assert.is(logs.length, 0);
+  await exactly(() => logs.length, 0, { what: 'crash reports' });
 });
 
 test('monitor gives DOWN with the reason; a dead pid gives noproc at once', async () => {
@@ -186,18 +194,22 @@ test('demonitor stops DOWN messages and flush drops a queued one', async () => {
   await run(async () => {
     const a = spawn(() => receive());
     const ra = monitor(a);
-    demonitor(ra);
+    assert.is(demonitor(ra), true);
+    assert.is(demonitor(ra), false, 'a second demonitor finds nothing');
     exit(a, 'kill');
+    assert.equal(processInfo(a), undefined);
     const b = spawn(() => receive());
     const rb = monitor(b);
     exit(b, 'kill');
-    assert.is(flush().length, 1);
+    // Only b's DOWN: a was demonitored before it died.
+    assert.equal(flush(), [['DOWN', rb, 'process', b, 'killed']]);
     const c = spawn(() => receive());
     const rc = monitor(c);
     exit(c, 'kill');
-    assert.ok(demonitor(rc, { flush: true }) === false);
+    // The DOWN is queued already; demonitor finds no monitor (false) and flush drops the DOWN.
+    assert.is(demonitor(rc, { flush: true }), false);
     assert.equal(flush(), []);
-    assert.ok(rb);
+    assert.equal(processInfo(self())!.monitors, []);
   });
 });
 
@@ -205,10 +217,11 @@ test('a linked crash takes the linked process down with the same reason', async 
   const { run } = testRuntime();
   const got = await run(async () => {
     const [watcher, ref] = spawnMonitor(async () => {
-      spawnLink(async () => {
-        await sleep(1);
+      const child = spawnLink(async () => {
+        await receive('go');
         throw new Error('child failed');
       });
+      send(child, 'go');
       await receive();
     });
     const down = await receive(['DOWN', ref, 'process', watcher, _]);
@@ -229,10 +242,15 @@ test('trapExit turns exit signals into EXIT messages; normal exits do not kill l
     send(child, 'go');
     assert.equal(await receive(['EXIT', child, _]), ['EXIT', child, 'custom']);
     trapExit(false);
-    const normal = spawnLink(() => 'fine');
-    await sleep(5);
-    assert.not.ok(isAlive(normal));
+    const normal = spawnLink(async () => {
+      await receive('go');
+      return 'fine';
+    });
+    const ref = monitor(normal);
+    send(normal, 'go');
+    assert.equal(await receive(['DOWN', ref, 'process', normal, _]), ['DOWN', ref, 'process', normal, 'normal']);
     assert.ok(isAlive(self()));
+    assert.equal(flush(), [], 'no EXIT message either: the exit was normal and exits are not trapped');
   });
 });
 
@@ -264,9 +282,12 @@ test('unlink stops propagation', async () => {
       throw new Error('x');
     });
     unlink(child);
+    const ref = monitor(child);
     send(child, 'go');
-    await sleep(5);
+    const down = await receive(['DOWN', ref, 'process', child, _]);
+    assert.is((down[4] as Error).message, 'x');
     assert.ok(isAlive(self()));
+    assert.equal(processInfo(self())!.links, []);
   });
 });
 
@@ -293,9 +314,11 @@ test('registered names: send by name, taken names refused, freed on exit', async
     assert.throws(() => register('echo', self()), /already registered/);
     assert.throws(() => register('other', pid), /already registered as "echo"/);
     assert.throws(() => send('nobody', 1), /no process is registered as "nobody"/);
+    const ref = monitor(pid);
     send('echo', [self(), 'hi']);
-    assert.equal(await receive(), ['echo', 'hi']);
-    await sleep(1);
+    assert.equal(await receive(['echo', _]), ['echo', 'hi']);
+    await receive(['DOWN', ref, 'process', pid, 'normal']);
+    // The name is free by the time anyone hears of the death.
     assert.is(whereis('echo'), undefined);
     register('echo', self());
     assert.ok(unregister('echo'));
@@ -303,17 +326,23 @@ test('registered names: send by name, taken names refused, freed on exit', async
   });
 });
 
-test('sending to [name, node] on the local node and to a dead pid', async () => {
-  const { run, rt } = testRuntime('solo@host');
+test('sending to [name, node] on the local node, to a dead pid, to a pid of an earlier run', async () => {
+  const { run } = testRuntime('solo@host');
   await run(async () => {
     register('me', self());
     send(['me', 'solo@host'], 'local');
     assert.is(await receive(), 'local');
+    send(['nobody', 'solo@host'], 'to nobody');
     const dead = spawn(() => 1);
-    send(dead, 'dropped');
+    assert.not.ok(isAlive(dead));
+    assert.is(send(dead, 'dropped'), 'dropped', 'send gives the message back, as Erlang does');
+    // Same node and number as this process, another creation: a process of an earlier run.
+    const stale = new Pid('solo@host', self().id, self().creation + 1);
+    send(stale, 'stale');
     assert.throws(() => send(['me', 'other@host'], 'x'), /not distributed/);
     assert.throws(() => send(42 as never, 'x'), /send expects a pid/);
-    assert.ok(rt);
+    assert.equal(flush(), [], 'nothing sent to the dead, the nameless or the stale reached anyone');
+    assert.equal(processes(), [self()], 'the sends started nothing');
   });
 });
 
@@ -341,13 +370,33 @@ test('processInfo and processes describe live processes', async () => {
   });
 });
 
-test('pids and refs print as Elixir does', () => {
+test('pids and refs print as Elixir does: the local node is 0, each other node its own number', () => {
   testRuntime();
   const pid = spawn(() => receive());
   assert.match(inspect(pid), /^#PID<0\.\d+\.0>$/);
   assert.match(String(makeRef()), /^#Reference<0\.0\.\d+\.\d+>$/);
-  assert.is(inspect(new Pid('far@away', 7)), `#PID<${inspect(new Pid('far@away', 7)).split('<')[1]!.split('.')[0]}.7.0>`);
+  const nodeNumber = (p: Pid) => Number(/^#PID<(\d+)\.(\d+)\.0>$/.exec(inspect(p))?.[1]);
+  const far = new Pid('far@away', 7);
+  assert.match(inspect(far), /^#PID<[1-9]\d*\.7\.0>$/);
+  assert.is(nodeNumber(new Pid('far@away', 9)), nodeNumber(far), 'one node, one number');
+  assert.is.not(nodeNumber(new Pid('farther@away', 7)), nodeNumber(far), 'another node, another number');
+  assert.is(inspect(new Ref('far@away', 65536 * 3 + 5, 2)), `#Reference<${nodeNumber(far)}.2.3.5>`);
   exit(pid, 'kill');
+});
+
+test('inProcess settles with the body; a body that outlives its timeout is killed, and the test bound holds', async () => {
+  const { rt, run } = testRuntime();
+  assert.is(await inProcess(async () => { send(self(), 'hi'); return receive(); }), 'hi');
+  const thrown = await inProcess(() => { throw new Error('inside'); }).catch((e: Error) => e.message);
+  assert.is(thrown, 'inside');
+  const before = rt.processes().length;
+  const stuck = await inProcess(() => receive('never'), { timeout: 30 }).catch((e: ProcessError) => e);
+  assert.instance(stuck, ProcessError);
+  assert.is((stuck as ProcessError).code, 'ERR_TIMEOUT');
+  assert.is(rt.processes().length, before, 'the stuck process was killed');
+  // test/support/runtime.ts run(): a receive without after cannot hang the run.
+  const bounded = await run(() => receive('never'), 30).catch((e: ProcessError) => e.code);
+  assert.is(bounded, 'ERR_TIMEOUT');
 });
 
 test('calls that need a process fail clearly outside one', () => {

@@ -6,7 +6,7 @@ import { exit, flush, receive, self, send, spawn, TIMEOUT } from '../src/process
 import type { Node } from '../src/node/index.ts';
 import { _, type Pid } from '../src/term.ts';
 import { inProcess, startCluster, type Cluster, type NodeProcess } from './support/cluster.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, exactly } from './support/eventually.ts';
 
 /** Runs `fn` in a process of `node` and gives back its result. */
 const on = <T>(node: Node, fn: () => T | Promise<T>): Promise<T> => inProcess(node.runtime, fn);
@@ -22,14 +22,21 @@ function subscriber(node: Node, to: Pid, topic: string, pubsub = 'PubSub'): Prom
   );
 }
 
-/** Collects every `['got', node, msg]` that arrives within `ms`, as "node msg" strings. */
-async function collect(ms = 150): Promise<string[]> {
+/**
+ * Takes exactly `n` deliveries `['got', node, msg]`, as sorted "node msg" strings: fails
+ * if they do not all come, or if one more comes within `quiet` ms after the last.
+ */
+async function collect(n: number, quiet = 300): Promise<string[]> {
   const got: string[] = [];
-  for (;;) {
-    const m = await receive(['got', _, _], { after: ms });
-    if (m === TIMEOUT) return got.sort();
-    got.push(`${m[1].split('@')[0]} ${JSON.stringify(m[2])}`);
+  const text = (m: [string, string, unknown]) => `${m[1].split('@')[0]} ${JSON.stringify(m[2])}`;
+  while (got.length < n) {
+    const m = await receive(['got', _, _], { after: 5000 });
+    if (m === TIMEOUT) throw new Error(`expected ${n} deliveries, got ${got.length}: ${got.join(', ')}`);
+    got.push(text(m));
   }
+  const extra = await receive(['got', _, _], { after: quiet });
+  if (extra !== TIMEOUT) throw new Error(`a delivery more than the ${n} expected: ${text(extra)} after ${got.join(', ')}`);
+  return got.sort();
 }
 
 const Local = suite<{ c: Cluster; a: Node; b: Node; d: Node; test: Node }>('PubSub on in-process nodes');
@@ -66,7 +73,7 @@ Local('publish reaches subscribers on every node, once each', async ({ a, b, d }
     await subscriber(d, me, 'sport');
     for (let i = 0; i < 4; i++) await receive(['subscribed', _]);
     PubSub.publish('news', 'hello');
-    return collect();
+    return collect(3);
   });
   assert.equal(got, ['psa "hello"', 'psb "hello"', 'psb "hello"']);
 });
@@ -77,14 +84,13 @@ Local('a publish sends exactly one message to each other node', async ({ a, b, d
     for (let i = 0; i < 20; i++) await subscriber(b, me, 'fan');
     for (let i = 0; i < 20; i++) await subscriber(d, me, 'fan');
     for (let i = 0; i < 40; i++) await receive(['subscribed', _]);
-    await collect(50);
     const before = a.stats();
     PubSub.publish('fan', 1);
     PubSub.publish('fan', 2);
     const after = a.stats();
     assert.is(after[b.name]!.sent - before[b.name]!.sent, 2);
     assert.is(after[d.name]!.sent - before[d.name]!.sent, 2);
-    assert.is((await collect()).length, 80);
+    assert.is((await collect(80)).length, 80);
   });
 });
 
@@ -98,7 +104,7 @@ Local('broadcastFrom skips the sender; localBroadcast and directBroadcast stay o
     PubSub.broadcastFrom(local, 'room', 'from-a');
     PubSub.localBroadcast('room', 'only-a');
     PubSub.directBroadcast(d.name, 'room', 'only-d');
-    return collect();
+    return collect(4);
   });
   assert.equal(got, ['psa "only-a"', 'psb "from-a"', 'psd "from-a"', 'psd "only-d"']);
 });
@@ -113,7 +119,7 @@ Local('unsubscribe removes every subscription of the caller to that topic', asyn
     PubSub.unsubscribe('twice');
     PubSub.publish('twice', 'gone');
     PubSub.publish('kept', 'k');
-    await receive('never', { after: 30 });
+    assert.is(await receive('gone', { after: 200 }), TIMEOUT);
     assert.equal(flush(), ['k']);
   });
 });
@@ -136,7 +142,7 @@ Local('instances are independent', async ({ a, b }) => {
     await subscriber(b, me, 't');
     for (let i = 0; i < 2; i++) await receive(['subscribed', _]);
     PubSub.instance('other').publish('t', 'other-only');
-    return collect();
+    return collect(1);
   });
   assert.equal(got, ['psb "other-only"']);
 });
@@ -184,17 +190,20 @@ Demo('alice, bob and carol get exactly their share', async ({ c }) => {
       assert.match(n.output.slice(since), /^3$/m);
     }, { timeout: 10_000, interval: 50 });
   }
+  const john = 'got ["user",{"id":1,"name":"John"}]';
+  const johnny = 'got ["user",{"id":1,"name":"Johnny"}]';
   alice.send(`PubSub.publish('user.created', ['user', { id: 1, name: 'John' }])`);
-  await eventually(() => assert.is(bob.count('got ["user",{"id":1,"name":"John"}]'), 5));
   bob.send(`PubSub.publish('user.updated', ['user', { id: 1, name: 'Johnny' }])`);
-  await eventually(() => assert.is(carol.count('got ["user",{"id":1,"name":"Johnny"}]'), 2));
-  await new Promise((r) => setTimeout(r, 300));
-  assert.is(alice.count('got ["user",{"id":1,"name":"John"}]'), 1);
-  assert.is(alice.count('got ["user",{"id":1,"name":"Johnny"}]'), 1);
-  assert.is(bob.count('got ["user",{"id":1,"name":"John"}]'), 5);
+  // Each count waits for its share, then must hold still: an extra delivery fails.
+  await Promise.all([
+    exactly(() => alice.count(john), 1, { what: 'John on alice' }),
+    exactly(() => alice.count(johnny), 1, { what: 'Johnny on alice' }),
+    exactly(() => bob.count(john), 5, { what: 'John on bob' }),
+    exactly(() => carol.count(johnny), 2, { what: 'Johnny on carol' }),
+  ]);
+  // By now a message sent to the wrong node would have come by the same way.
   assert.is(bob.count('Johnny'), 0);
   assert.is(carol.count('"John"'), 0);
-  assert.is(carol.count('got ["user",{"id":1,"name":"Johnny"}]'), 2);
 });
 
 Demo.run();

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRepl, type Harness } from './support/repl.ts';
-import { sleep } from './support/eventually.ts';
+import { eventually, sleep } from './support/eventually.ts';
 
 async function withTerminal(body: (r: Harness) => Promise<void>, opts: Parameters<typeof openRepl>[0] = {}): Promise<void> {
   const r = await openRepl({ terminal: true, ...opts });
@@ -62,7 +62,7 @@ test('Ctrl+C cancels a pending await, and the prompt comes back', () =>
   withTerminal(async (r) => {
     const since = r.mark();
     r.input.write('await receive()\r');
-    await sleep(50);
+    await eventually(() => assert.ok(r.runtime.local(r.repl.shellPid())?.waiting, 'the shell waits in receive'));
     r.input.write('\x03');
     await r.waitFor('** (interrupted) the evaluation was cancelled', since);
     const after = r.mark();
@@ -74,22 +74,31 @@ test('Ctrl+C cancels a pending await, and the prompt comes back', () =>
     await r.waitFor("\n'one'\n", next);
   }));
 
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+
+/** Evaluates a promise that the test settles: `settle(value)` once the spinner turns. */
+async function pending(r: Harness): Promise<(value: string) => void> {
+  const since = r.mark();
+  r.input.write('new Promise((resolve) => { globalThis.settleTestPromise = resolve })\r');
+  await r.waitFor(SPINNER, since);
+  return (value) => (globalThis as { settleTestPromise?: (v: string) => void }).settleTestPromise!(value);
+}
+
 test('a spinner turns while a promise is pending, and is wiped before the result', () =>
   withTerminal(async (r) => {
     const since = r.mark();
-    r.input.write("new Promise((resolve) => setTimeout(resolve, 400, 'done'))\r");
+    const settle = await pending(r);
+    settle('done');
     await r.waitFor('playground(2)> ', since);
-    const out = r.output.slice(since);
-    assert.match(out, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
-    assert.match(out, new RegExp(`${escaped(`\r${ESC}K`)}'done'`));
+    assert.match(r.output.slice(since), new RegExp(`${escaped(`\r${ESC}K`)}'done'`));
   }));
 
 test('a line printed while a promise is pending replaces the spinner', () =>
   withTerminal(async (r) => {
     const since = r.mark();
-    r.input.write("new Promise((resolve) => setTimeout(resolve, 400, 'done'))\r");
-    await sleep(250);
+    const settle = await pending(r);
     r.repl.print('[info] meanwhile');
+    settle('done');
     await r.waitFor('playground(2)> ', since);
     assert.match(r.output.slice(since), new RegExp(escaped(`\r${ESC}K[info] meanwhile\n`)));
   }));

@@ -192,7 +192,7 @@ test('a misspelled option key is an error that names it and the key it was meant
     await r.eval("const Stack = { init: (s) => ['ok', s] }");
     assert.is(
       await r.eval("await GenServer.start(Stack, [], { nmae: 'stack' })"),
-      "** (GenServerError) expected start options { name?: non-empty string, timeout?: ms >= 0 }: unknown key 'nmae' (did you mean 'name'?)\n",
+      "** (GenServerError) expected start options { name?: non-empty string or ['global', name], timeout?: ms >= 0 }: unknown key 'nmae' (did you mean 'name'?)\n",
     );
     assert.match(
       await r.eval("await Supervisor.start([{ id: 'a', start: () => GenServer.startLink(Stack, []), restrat: 'temporary' }], { strategy: 'one_for_one' })"),

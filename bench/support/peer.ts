@@ -7,15 +7,11 @@
  *   they are subscribed, `['ready', node]` goes to `from`, and once all of them have
  *   received `expected` messages, `['done', node]`.
  */
-import { parseArgs } from 'node:util';
-import { bootNode } from '../../src/node/boot.ts';
-import { receive, register, self, send, spawn } from '../../src/process/index.ts';
-import * as pg from '../../src/pg.ts';
-import * as PubSub from '../../src/pubsub/index.ts';
-import type { Pid } from '../../src/term.ts';
+import { bootNode } from '../../src/app/boot.ts';
+import { pg, PubSub, receive, register, self, send, spawn, type Pid } from '../../src/index.ts';
+import { bootOptions, parseFlags } from '../../playground/flags.ts';
 
-const { values } = parseArgs({ options: { sname: { type: 'string' } } });
-const booted = await bootNode({ sname: values.sname, discovery: 'none', greet: false });
+const booted = await bootNode({ ...bootOptions(parseFlags(process.argv.slice(2))), discovery: 'none', greet: false });
 await PubSub.start();
 
 spawn(async function bench() {

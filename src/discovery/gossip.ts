@@ -15,14 +15,14 @@
  * with the wrong cookie is the commonest mistake of a workshop, each node says once,
  * per node it hears, that it heard one with another cookie. Every socket binds with
  * address reuse so all nodes on a machine share the port, and each hears its own
- * announcements too: those are skipped. Anything that does not parse is counted and
- * ignored, never fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing).
+ * announcements too: those are skipped. Anything that does not parse is ignored, never
+ * fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing; the first such packet is
+ * logged).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { receive, self, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node } from '../node/index.ts';
 import { cookieTag, isNodeName } from '../node/handshake.ts';
-import { statsOf } from './stats.ts';
 
 const MAGIC = Buffer.from('PLGD');
 const VERSION = 1;
@@ -41,9 +41,9 @@ export interface GossipConfig {
 export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
   const me = self();
   const rt = node.runtime;
-  const stats = statsOf(node);
   const tag = cookieTag(cfg.cookie);
   const loopbackOnly = cfg.broadcast.startsWith('127.');
+  let warned = false;
   /** The nodes with another cookie that this node has said it heard. */
   const foreign = new Set<string>();
   trapExit(true);
@@ -56,7 +56,6 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
     const packet = announcement(node.name, node.port, tag);
     for (;;) {
       socket.send(packet, cfg.port, cfg.broadcast);
-      stats.sent++;
       const deadline = Date.now() + cfg.heartbeat;
       for (let left = cfg.heartbeat; left > 0; left = deadline - Date.now()) {
         const msg: unknown = await receive(undefined, { after: left });
@@ -64,7 +63,12 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
         if (!Array.isArray(msg)) continue;
         if (msg[0] === 'EXIT') exit(msg[2]);
         if (msg[0] === 'udp_error') throw msg[1];
-        if (msg[0] === 'udp') heard(node, msg[1] as Buffer, msg[2] as string, tag, loopbackOnly, foreign);
+        if (msg[0] !== 'udp') continue;
+        const host = msg[2] as string;
+        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly, foreign) && !warned) {
+          warned = true;
+          rt.log('warning', `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are never acted on`);
+        }
       }
     }
   } finally {
@@ -100,25 +104,18 @@ export function parseAnnouncement(buf: Buffer): { tag: Buffer; port: number; nam
 
 // Internals
 
-/** How many nodes with another cookie are named in a warning; more are only counted. */
+/** How many nodes with another cookie are named in a warning; any more are ignored in silence. */
 const FOREIGN_NAMED = 32;
 
-function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean, foreign: Set<string>): void {
-  const stats = statsOf(node);
+/**
+ * Acts on a datagram: connects to a new node of this cluster, and says once per node
+ * that one with another cookie was heard. False when it is not an announcement.
+ */
+function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean, foreign: Set<string>): boolean {
   const a = parseAnnouncement(buf);
-  if (a === null || (loopbackOnly && !host.startsWith('127.'))) {
-    stats.garbage++;
-    if (stats.garbage === 1) {
-      node.runtime.log(
-        'warning',
-        `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are counted, never acted on`,
-      );
-    }
-    return;
-  }
-  if (a.name === node.name) return;
+  if (a === null || (loopbackOnly && !host.startsWith('127.'))) return false;
+  if (a.name === node.name) return true;
   if (!a.tag.equals(tag)) {
-    stats.foreign++;
     if (!foreign.has(a.name) && foreign.size < FOREIGN_NAMED) {
       foreign.add(a.name);
       node.runtime.log(
@@ -126,10 +123,10 @@ function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly:
         `${a.name} announces itself with another cookie: the two nodes will not connect. Start both with the same --cookie (or PLAYGROUND_COOKIE).`,
       );
     }
-    return;
+    return true;
   }
-  stats.heard++;
   if (!node.list().includes(a.name)) void node.connect(a.name, { host, port: a.port });
+  return true;
 }
 
 function closeQuietly(socket: Socket): void {

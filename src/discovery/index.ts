@@ -14,25 +14,19 @@
 import type { Node } from '../node/index.ts';
 import { gossip } from './gossip.ts';
 import { epmdPoll, staticList } from './poll.ts';
+import type { Strategy } from './strategies.ts';
+import { CodedError } from '../errors.ts';
+import { portFromEnv } from '../env.ts';
 
-export { statsOf, type DiscoveryStats } from './stats.ts';
 export { announcement, parseAnnouncement } from './gossip.ts';
-
-export const STRATEGIES = ['gossip', 'lan', 'epmd', 'static', 'none'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+export { STRATEGIES, type Strategy } from './strategies.ts';
 
 /** The UDP port gossip uses unless PLAYGROUND_DISCOVERY_PORT says otherwise. */
 export const DEFAULT_DISCOVERY_PORT = 45892;
 /** ms between announcements (or polls) unless `--heartbeat` says otherwise. */
 export const DEFAULT_HEARTBEAT = 2000;
 
-export class DiscoveryError extends Error {
-  readonly code = 'ERR_BAD_DISCOVERY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DiscoveryError';
-  }
-}
+export class DiscoveryError extends CodedError<'ERR_BAD_DISCOVERY'> {}
 
 export interface DiscoveryOptions {
   strategy: Strategy;
@@ -42,21 +36,14 @@ export interface DiscoveryOptions {
   cookie: string;
   epmdPort: number;
   /** Nodes for `static`. */
-  hosts: string[];
+  hosts: readonly string[];
 }
 
 // Client API
 
-/** Checks a `--discovery` value. */
-export function parseStrategy(value: string): Strategy {
-  if ((STRATEGIES as readonly string[]).includes(value)) return value as Strategy;
-  throw new DiscoveryError(`--discovery must be one of ${STRATEGIES.join(', ')}. Got: ${JSON.stringify(value)}`);
-}
-
 /** The discovery port: PLAYGROUND_DISCOVERY_PORT, else 45892. */
 export function discoveryPort(env: NodeJS.ProcessEnv = process.env): number {
-  const port = Number(env.PLAYGROUND_DISCOVERY_PORT);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : DEFAULT_DISCOVERY_PORT;
+  return portFromEnv('PLAYGROUND_DISCOVERY_PORT', DEFAULT_DISCOVERY_PORT, env);
 }
 
 /**
@@ -77,7 +64,7 @@ export function discovery(node: Node, opts: DiscoveryOptions): (() => Promise<vo
     case 'epmd':
       return () => epmdPoll(node, opts.heartbeat, opts.epmdPort);
     case 'static':
-      if (opts.hosts.length === 0) throw new DiscoveryError('--discovery static needs --connect a@host,b@host');
+      if (opts.hosts.length === 0) throw new DiscoveryError('ERR_BAD_DISCOVERY', '--discovery static needs --connect a@host,b@host');
       return () => staticList(node, opts.heartbeat, opts.hosts);
     case 'none':
       return null;

@@ -1,7 +1,7 @@
 /**
  * @module genserver/errors
- * What a failed `GenServer` operation rejects with: one Error class with a stable
- * `code` and the Erlang exit reason as data in `reason`.
+ * What a failed `GenServer` operation rejects with: one coded error class, with the
+ * Erlang exit reason as data in `reason`.
  *
  * A failed `call` reads like Elixir's exit of the same name:
  *
@@ -11,8 +11,9 @@
  * and its `reason` is `[why, ['GenServer', 'call', [server, request, timeout]]]`, as in
  * `exit({Reason, {gen_server, call, [Server, Request, Timeout]}})`.
  */
-import { inspect } from 'node:util';
+import { short } from '../term.ts';
 import { formatReason } from '../process/index.ts';
+import { CodedError } from '../errors.ts';
 
 export type GenServerErrorCode =
   /** call/stop: the server is not alive, or no process has that name. */
@@ -34,30 +35,13 @@ export type GenServerErrorCode =
   /** A bad argument: not a callback module, a malformed option, server or `from`. */
   | 'ERR_BAD_ARG';
 
-export class GenServerError extends Error {
-  constructor(
-    readonly code: GenServerErrorCode,
-    message: string,
-    /** The exit reason as data (Erlang's `Reason` in `{error, Reason}` or the call's exit). */
-    readonly reason: unknown = undefined,
-    /** The server's error, when the reason holds one. */
-    cause: unknown = reason instanceof Error ? reason : undefined,
-  ) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'GenServerError';
-  }
-}
+/** `reason` is the exit reason as data (Erlang's `Reason` in `{error, Reason}`, or the call's exit). */
+export class GenServerError extends CodedError<GenServerErrorCode> {}
 
 /** The error of a `call` or `stop` that did not get its answer because of `why`. */
 export function exitError(why: unknown, fn: 'call' | 'stop', args: readonly unknown[]): GenServerError {
   const message = `exited in: GenServer.${fn}(${args.map(short).join(', ')})\n    ** (EXIT) ${describeExit(why)}`;
   return new GenServerError(exitCode(why), message, [why, ['GenServer', fn, args]], why instanceof Error ? why : undefined);
-}
-
-/** A term printed on one short line, for error messages and crash reports. */
-export function short(term: unknown): string {
-  const text = inspect(term, { depth: 3, maxArrayLength: 10, maxStringLength: 120, breakLength: Infinity });
-  return text.length > 300 ? text.slice(0, 297) + '...' : text;
 }
 
 // Internals

@@ -18,10 +18,9 @@
  *   'already_started', or be taken down by an exit signal for an error that `start`
  *   already reports.
  */
-import { Pid, Ref } from '../term.ts';
-import { currentProcess, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
-import { short } from './errors.ts';
-import type { GenServerModule, From } from '../genserver.ts';
+import { Pid, moduleName, short } from '../term.ts';
+import { currentProcess, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
+import type { GenServerModule, From } from './types.ts';
 
 /** Why the loop ends: the exit reason, and a reply to send after terminate, if any. */
 interface Stop {
@@ -51,9 +50,18 @@ class Server {
 
 // Callbacks side: the process body
 
-/** The body of every GenServer process: init, tell the starter, then loop. */
-export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null): Promise<void> {
+/**
+ * The body of every GenServer process: take its global name if it has one, init, tell
+ * the starter, then loop.
+ */
+export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null, serviceName?: readonly [string, string]): Promise<void> {
   const s = new Server(mod, currentProcess()!, parent);
+  if (serviceName !== undefined) {
+    const service = nameService(serviceName[0]);
+    if ((await service.register(serviceName[1], s.proc.pid)) === 'no') {
+      return initFailed(s, starter, ['already_started', service.whereis(serviceName[1])], arg);
+    }
+  }
   let result: unknown;
   try {
     result = mod.init(arg);
@@ -207,7 +215,8 @@ function crashReport(s: Server, reason: unknown, msg: unknown): string {
 function isCall(msg: unknown): msg is ['$gen_call', From, unknown] {
   if (!Array.isArray(msg) || msg[0] !== '$gen_call' || msg.length !== 3) return false;
   const from = msg[1];
-  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] instanceof Ref;
+  // The tag is ours (a Ref) from a playground caller, an alias list from a BEAM one.
+  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] !== undefined;
 }
 
 /** An exception becomes the exit reason; `exit(reason)` inside a callback gives `reason`. */
@@ -221,14 +230,4 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 
 function who(s: Server): string {
   return s.proc.name === undefined ? `${s.proc.pid}` : `${s.proc.pid} (${s.proc.name})`;
-}
-
-/** A readable name for a callback module: a class's name, a plain object's `name`, else 'module'. */
-export function moduleName(mod: unknown): string {
-  if (typeof mod === 'function' && mod.name) return mod.name;
-  if (typeof mod !== 'object' || mod === null) return short(mod);
-  const ctor = (mod as object).constructor;
-  if (typeof ctor === 'function' && ctor !== Object && ctor.name) return ctor.name;
-  const name = (mod as { name?: unknown }).name;
-  return typeof name === 'string' ? name : 'module';
 }

@@ -8,12 +8,13 @@
  * during init gives a DOWN instead). Waiting in a process of its own keeps the caller's
  * mailbox untouched, and lets code outside any process start servers too.
  */
-import { Pid, type Ref } from '../term.ts';
-import { currentProcess, currentRuntime, type Runtime } from '../process/index.ts';
+import { Pid, moduleName, short, type Ref } from '../term.ts';
+import { currentProcess, currentRuntime, inProcess } from '../process/index.ts';
 import { unknownKey } from '../keys.ts';
-import { GenServerError, short } from './errors.ts';
-import { serverMain, moduleName } from './server.ts';
-import type { GenServerModule, StartOptions } from '../genserver.ts';
+import { GenServerError } from './errors.ts';
+import { serverMain } from './server.ts';
+import type { GenServerModule, StartOptions } from './types.ts';
+import { isServiceName, nameService } from '../process/index.ts';
 
 /** What `start` and `startLink` do; `link` links the server to the calling process. */
 export async function doStart(module: GenServerModule, arg: unknown, opts: StartOptions, link: boolean): Promise<Pid> {
@@ -21,15 +22,17 @@ export async function doStart(module: GenServerModule, arg: unknown, opts: Start
   checkStartOptions(opts);
   const rt = currentRuntime();
   const parent = link ? currentProcess() : null;
+  const globalName = isServiceName(opts.name) ? opts.name : undefined;
+  const localName = typeof opts.name === 'string' ? opts.name : undefined;
   if (opts.name !== undefined) {
-    const holder = rt.whereis(opts.name);
+    const holder = globalName !== undefined ? nameService(globalName[0]).whereis(globalName[1]) : rt.whereis(localName!);
     if (holder) {
       throw new GenServerError('ERR_ALREADY_STARTED', `a process is already registered as ${short(opts.name)}: ${holder}`, ['already_started', holder]);
     }
   }
-  return onTempProcess(rt, async function awaitInit() {
+  return inProcess(async function awaitInit() {
     const starter = currentProcess()!;
-    const [pid] = rt.spawn(serverMain, [module, arg, starter.pid, parent?.pid ?? null], parent, { link, name: opts.name });
+    const [pid] = rt.spawn(serverMain, [module, arg, starter.pid, parent?.pid ?? null, globalName], parent, { link, name: localName });
     const ref = rt.monitor(starter, pid);
     const ack = (await starter.receive(ackOf(pid, ref), opts.timeout ?? Infinity)) as unknown[] | symbol;
     rt.demonitor(starter, ref, true);
@@ -51,15 +54,6 @@ function ackOf(pid: Pid, ref: Ref): (msg: unknown) => boolean {
   };
 }
 
-/** Runs `fn` in a new process of `rt` and settles with its result: how code outside a process calls. */
-export function onTempProcess<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    rt.spawn(function caller() {
-      return fn().then(resolvePromise, reject);
-    }, [], null);
-  });
-}
-
 function checkModule(module: unknown): asserts module is GenServerModule {
   if ((typeof module === 'object' || typeof module === 'function') && module !== null && typeof (module as GenServerModule).init === 'function') return;
   throw new GenServerError(
@@ -70,10 +64,10 @@ function checkModule(module: unknown): asserts module is GenServerModule {
 
 function checkStartOptions(opts: unknown): asserts opts is StartOptions {
   const o = opts as StartOptions;
-  const expected = 'expected start options { name?: non-empty string, timeout?: ms >= 0 }';
+  const expected = "expected start options { name?: non-empty string or ['global', name], timeout?: ms >= 0 }";
   const ok =
     typeof opts === 'object' && opts !== null &&
-    (o.name === undefined || (typeof o.name === 'string' && o.name !== '')) &&
+    (o.name === undefined || (typeof o.name === 'string' && o.name !== '') || isServiceName(o.name)) &&
     (o.timeout === undefined || (typeof o.timeout === 'number' && o.timeout >= 0));
   if (!ok) throw new GenServerError('ERR_BAD_ARG', `${expected}. Got: ${short(opts)}`);
   const unknown = unknownKey(o, ['name', 'timeout']);

@@ -12,14 +12,20 @@
  * [EXIT, from, to, reason]                a linked process ended
  * [EXIT2, from, to, reason]               exit(to, reason)
  * [MONITOR, watcher, target, ref]         target: a pid or a registered name
- * [DEMONITOR, watcher, ref]
+ * [DEMONITOR, watcher, ref, target]       target: a pid or [name, node]
  * [DOWN, watcher, ref, target, reason]    a monitored process ended (or never was: 'noproc')
- * [PEERS, [[node, host, port], ...]]      the sender's other connections, for the full mesh
+ * [PEERS, [[node, host, port, wire], ...]] the sender's other connections, for the full mesh
+ *                                         (wire 'erlang' for a BEAM node, else absent)
+ * [SPAWN_REQUEST, ref, caller, source, args, link, monitor]   run a function here (spawn.ts)
+ * [SPAWN_REPLY, ref, caller, pid | ['error', text]]
+ * [PARTITION, id, sideA, sideB, by]       cut every link between the sides (cut.ts)
+ * [HEAL, id, by]                          undo every cut; the only frame a cut link carries
+ * [SHAPE, delayMs, dropFraction]          slow down or thin out this link, both ways
  * ```
  * Messages between one pair of processes keep their order because one pair of nodes
  * has exactly one connection and frames are written and read in order.
  */
-import { Pid, Ref, type NodeName } from '../term.ts';
+import { Pid, Ref, isNameAtNode, type NodeName } from '../term.ts';
 import type { RemoteRouter, Runtime } from '../process/index.ts';
 import { isNodeName } from './handshake.ts';
 
@@ -33,11 +39,17 @@ export const MONITOR = 7;
 export const DEMONITOR = 8;
 export const DOWN = 9;
 export const PEERS = 10;
+export const SPAWN_REQUEST = 11;
+export const SPAWN_REPLY = 12;
+export const PARTITION = 13;
+export const HEAL = 14;
+export const SHAPE = 15;
 
-/** Where another node can be reached. */
+/** Where another node can be reached, and what it speaks (default: the playground's wire). */
 export interface Address {
   host: string;
   port: number;
+  wire?: 'playground' | 'erlang';
 }
 
 /** What the node must do for frames that need more than the runtime. */
@@ -47,6 +59,13 @@ export interface FrameContext<C> {
   reply(conn: C, frame: unknown[]): void;
   /** The peer told us of nodes it is connected to. */
   peers(list: [NodeName, Address][]): void;
+  /** The peer asks us to run a function as a process (see `spawn.ts`). */
+  spawnRequest(conn: C, ref: Ref, caller: Pid | null, source: string, args: unknown[], link: boolean, monitor: boolean): void;
+  spawnReply(ref: Ref, result: unknown): void;
+  /** Cluster-wide cuts (see `cut.ts`). */
+  partition(id: string, a: NodeName[], b: NodeName[], by: NodeName): void;
+  heal(conn: C, id: string, by: NodeName): void;
+  shape(conn: C, delay: number, drop: number): void;
 }
 
 /** Where the router's frames go: to `node`, connecting first unless `autoConnect` is false. */
@@ -83,8 +102,8 @@ export class Router implements RemoteRouter {
     else this.outlet.out(target[1], [MONITOR, watcher, target[0], ref]);
   }
 
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void {
-    this.outlet.out(target instanceof Pid ? target.node : target, [DEMONITOR, watcher, ref], false);
+  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void {
+    this.outlet.out(target instanceof Pid ? target.node : target[1], [DEMONITOR, watcher, ref, target], false);
   }
 
   exit(from: Pid, to: Pid, reason: unknown): void {
@@ -95,43 +114,44 @@ export class Router implements RemoteRouter {
     this.outlet.out(to.node, [EXIT, from, to, reason], false);
   }
 
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void {
+  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     this.outlet.out(watcher.node, [DOWN, watcher, ref, target, reason], false);
   }
 }
 
 /**
  * Applies one control message from a peer. Returns false for a frame that is not a
- * control message this version knows (the caller logs it and carries on).
+ * control message this version knows, in its exact shape and length (the caller logs
+ * it and carries on).
  */
 export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boolean {
   if (!Array.isArray(f)) return false;
   const rt = ctx.runtime;
   switch (f[0]) {
     case SEND:
-      if (!(f[1] instanceof Pid)) return false;
+      if (f.length !== 3 || !(f[1] instanceof Pid)) return false;
       rt.deliver(f[1], f[2]);
       return true;
     case REG_SEND:
-      if (typeof f[2] !== 'string') return false;
+      if (f.length !== 4 || typeof f[2] !== 'string') return false;
       rt.deliver(f[2], f[3]);
       return true;
     case LINK:
-      if (!pids(f[1], f[2])) return false;
+      if (f.length !== 3 || !pids(f[1], f[2])) return false;
       if (!rt.remoteLinked(f[2], f[1])) ctx.reply(conn, [EXIT, f[2], f[1], 'noproc']);
       return true;
     case UNLINK:
-      if (!pids(f[1], f[2])) return false;
+      if (f.length !== 3 || !pids(f[1], f[2])) return false;
       rt.remoteUnlinked(f[2], f[1]);
       return true;
     case EXIT:
     case EXIT2:
-      if (!pids(f[1], f[2])) return false;
+      if (f.length !== 4 || !pids(f[1], f[2])) return false;
       rt.exitSignal(f[1], f[2], f[3], f[0] === EXIT);
       return true;
     case MONITOR: {
       const [, watcher, target, ref] = f;
-      if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
+      if (f.length !== 4 || !(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
       if (!(target instanceof Pid) && typeof target !== 'string') return false;
       if (!rt.remoteMonitor(target, watcher, ref)) {
         ctx.reply(conn, [DOWN, watcher, ref, typeof target === 'string' ? [target, rt.node] : target, 'noproc']);
@@ -139,19 +159,41 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
       return true;
     }
     case DEMONITOR:
-      if (!(f[2] instanceof Ref)) return false;
+      if (f.length !== 4 || !(f[2] instanceof Ref)) return false;
       rt.remoteDemonitor(f[2]);
       return true;
     case DOWN: {
       const [, watcher, ref, target] = f;
-      if (!(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
-      if (!(target instanceof Pid) && !isNamedTarget(target)) return false;
+      if (f.length !== 5 || !(watcher instanceof Pid) || !(ref instanceof Ref)) return false;
+      if (!(target instanceof Pid) && !isNameAtNode(target)) return false;
       rt.remoteDown(watcher, ref, target, f[4]);
       return true;
     }
     case PEERS:
-      if (!Array.isArray(f[1])) return false;
-      ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port]) => [node, { host, port }]));
+      if (f.length !== 2 || !Array.isArray(f[1])) return false;
+      ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port, wire]) => [node, { host, port, wire: wire ?? 'playground' }]));
+      return true;
+    case SPAWN_REQUEST: {
+      const [, ref, caller, source, args, link, monitor] = f;
+      if (!(ref instanceof Ref) || !(caller === null || caller instanceof Pid) || typeof source !== 'string' || !Array.isArray(args)) return false;
+      ctx.spawnRequest(conn, ref, caller, source, args, link === true, monitor === true);
+      return true;
+    }
+    case SPAWN_REPLY:
+      if (!(f[1] instanceof Ref)) return false;
+      ctx.spawnReply(f[1], f[3]);
+      return true;
+    case PARTITION:
+      if (typeof f[1] !== 'string' || !nodeList(f[2]) || !nodeList(f[3]) || !isNodeName(f[4])) return false;
+      ctx.partition(f[1], f[2], f[3], f[4]);
+      return true;
+    case HEAL:
+      if (typeof f[1] !== 'string' || !isNodeName(f[2])) return false;
+      ctx.heal(conn, f[1], f[2]);
+      return true;
+    case SHAPE:
+      if (!fraction(f[2]) || typeof f[1] !== 'number' || !(f[1] >= 0)) return false;
+      ctx.shape(conn, f[1], f[2]);
       return true;
     default:
       return false;
@@ -164,10 +206,14 @@ function pids(a: unknown, b: unknown): boolean {
   return a instanceof Pid && b instanceof Pid;
 }
 
-function isNamedTarget(t: unknown): t is [string, NodeName] {
-  return Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string';
+function nodeList(v: unknown): v is NodeName[] {
+  return Array.isArray(v) && v.every((n) => isNodeName(n));
 }
 
-function isPeerEntry(e: unknown): e is [NodeName, string, number] {
-  return Array.isArray(e) && isNodeName(e[0]) && typeof e[1] === 'string' && Number.isInteger(e[2]);
+function fraction(v: unknown): v is number {
+  return typeof v === 'number' && v >= 0 && v <= 1;
+}
+
+function isPeerEntry(e: unknown): e is [NodeName, string, number, 'erlang' | undefined] {
+  return Array.isArray(e) && isNodeName(e[0]) && typeof e[1] === 'string' && Number.isInteger(e[2]) && (e[3] === undefined || e[3] === 'erlang');
 }

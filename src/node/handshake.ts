@@ -21,9 +21,10 @@
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeName } from '../term.ts';
+import { CodedError } from '../errors.ts';
+import { playgroundHome } from '../env.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -46,24 +47,19 @@ export interface PeerInfo {
 /** The acceptor's answer to a dialer's name: go on, or why not. */
 export type Admission = 'ok' | 'nok' | 'alive';
 
-export class HandshakeError extends Error {
+export type HandshakeErrorCode =
+  'ERR_BAD_COOKIE' | 'ERR_VERSION' | 'ERR_REFUSED' | 'ERR_SIMULTANEOUS' | 'ERR_PROTOCOL' | 'ERR_WRONG_NODE' | 'ERR_BAD_NAME';
+
+export class HandshakeError extends CodedError<HandshakeErrorCode> {
   constructor(
-    readonly code:
-      | 'ERR_BAD_COOKIE'
-      | 'ERR_VERSION'
-      | 'ERR_REFUSED'
-      | 'ERR_SIMULTANEOUS'
-      | 'ERR_PROTOCOL'
-      | 'ERR_WRONG_NODE'
-      | 'ERR_BAD_NAME',
+    code: HandshakeErrorCode,
     message: string,
     /** The peer's name, when it told us one. */
     readonly peer?: NodeName,
     /** A last frame to send the peer before closing, if any. */
     readonly reply?: unknown[],
   ) {
-    super(message);
-    this.name = 'HandshakeError';
+    super(code, message);
   }
 }
 
@@ -212,7 +208,7 @@ export function newCreation(): number {
 export function loadCookie(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return explicit;
   if (env.PLAYGROUND_COOKIE) return env.PLAYGROUND_COOKIE;
-  const dir = env.PLAYGROUND_HOME || join(homedir(), '.playground');
+  const dir = playgroundHome(env);
   const file = join(dir, 'cookie');
   try {
     return readCookie(file);

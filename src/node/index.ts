@@ -20,23 +20,15 @@ import { hostname } from 'node:os';
 import { NO_NODE, Pid, Ref, format, type NodeName } from '../term.ts';
 import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
 import { isNodeName, loadCookie, newCreation } from './handshake.ts';
-import { epmdPort } from './epmd.ts';
-import { register, EpmdError, type Registration } from './epmd-client.ts';
+import { epmdPort, names as epmdNames, register, EpmdError, type Registration } from '../erlang/epmd/index.ts';
 import { Node } from './node.ts';
+import { CodedError } from '../errors.ts';
 
 export { Node } from './node.ts';
-export { isLocalHost } from './epmd-client.ts';
+export { isLocalHost } from '../erlang/epmd/index.ts';
 export type { Address } from './dist.ts';
 
-export class NodeError extends Error {
-  constructor(
-    readonly code: 'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE' | 'ERR_BAD_ARG',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'NodeError';
-  }
-}
+export class NodeError extends CodedError<'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE' | 'ERR_BAD_ARG'> {}
 
 export interface StartOptions {
   /** A short name: `bob` becomes `bob@<short host name>`. */
@@ -51,6 +43,8 @@ export interface StartOptions {
   host?: string;
   /** ms of silence before a peer is declared down (default 60 000). */
   tickTime?: number;
+  /** ms a handshake may take before the connection is dropped (default 7000, Erlang's net_setuptime). */
+  setupTime?: number;
   /** The port mapper's port (default PLAYGROUND_EPMD_PORT or 4370). */
   epmdPort?: number;
   /** Register with the port mapper (default true). */
@@ -89,7 +83,7 @@ export async function startNode(opts: StartOptions): Promise<Node> {
     port: opts.port ?? 0,
     epmdPort: mapperPort,
     tickTime: opts.tickTime ?? 60_000,
-    setupTime: 7000,
+    setupTime: opts.setupTime ?? 7000,
   });
   await node.listen();
   if (opts.register !== false) {
@@ -178,11 +172,30 @@ export function list(): NodeName[] {
 }
 
 /**
+ * The connected nodes that are playground nodes, not BEAM ones: those the playground's
+ * own services (global, share) talk to, since a BEAM node has its own `global` and code
+ * server, which speak otherwise.
+ *
+ * @example
+ * playgroundNodes() //=> [ 'carol@vm' ]   (with carol and the iex node alice@vm connected)
+ */
+export function playgroundNodes(): NodeName[] {
+  return currentNode()?.list('playground') ?? [];
+}
+
+/**
  * Subscribes the calling process to `['nodeup', node]` and `['nodedown', node]`
  * messages (`false` unsubscribes). A node that is not distributed sends none.
  *
  * @example
  * iex(alice)> monitorNodes(true)
+ * true
+ * iex(bob)> disconnect('alice@vm')
+ * true
+ * iex(alice)> await receive(['nodedown', _])
+ * [ 'nodedown', 'bob@vm' ]
+ * iex(alice)> await connect('bob@vm')
+ * true
  * iex(alice)> await receive(['nodeup', _])
  * [ 'nodeup', 'bob@vm' ]
  */
@@ -191,6 +204,19 @@ export function monitorNodes(flag: boolean): true {
   if (!self) throw new NodeError('ERR_NOT_ALIVE', 'monitorNodes must be called inside a process');
   currentNode()?.monitorNodes(self.pid, flag);
   return true;
+}
+
+/**
+ * The names registered at this machine's port mapper, with the ports their nodes
+ * listen on: short names, as Erlang's `net_adm:names()` gives them. Rejects when no
+ * port mapper runs.
+ *
+ * @example
+ * iex(alice)> (await names()).map(([name, port]) => [name, typeof port])
+ * [ [ 'alice', 'number' ], [ 'bob', 'number' ] ]
+ */
+export async function names(): Promise<Array<[string, number]>> {
+  return (await epmdNames(epmdPort())).names;
 }
 
 /** The full node name that `sname`/`name` options give; throws `NodeError` when malformed. */

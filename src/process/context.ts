@@ -59,20 +59,9 @@ export function watchBody(owner: Owner, body: Promise<unknown>): void {
   else owner.body = body;
 }
 
-/** Makes `owner` the running process and returns the one it replaced (see `runAs`). */
+/** Makes `owner` the running process and returns the one it replaced. */
 export function swapCurrent(owner: unknown): unknown {
   const previous = current;
   current = owner;
   return previous;
-}
-
-/** Runs `fn` synchronously as `owner`; promises it creates carry `owner` on. */
-export function runAs<T>(owner: unknown, fn: () => T): T {
-  const previous = current;
-  current = owner;
-  try {
-    return fn();
-  } finally {
-    current = previous;
-  }
 }

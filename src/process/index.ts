@@ -15,18 +15,18 @@
  * 42
  */
 import { unknownKey } from '../keys.ts';
-import { Pid, Ref, type NodeName, type Pattern } from '../term.ts';
+import { Pid, Ref, isNameAtNode, type NodeName, type Pattern } from '../term.ts';
 import { current } from './context.ts';
 import { TIMEOUT } from './mailbox.ts';
-import { ExitSignal, Process, ProcessError } from './process.ts';
-import { Runtime } from './runtime.ts';
+import { ExitSignal, ProcessError } from './process.ts';
+import { Process, Runtime } from './runtime.ts';
 
 export { TIMEOUT, ReceiveError } from './mailbox.ts';
-export { ExitSignal, Process, ProcessError, isQuietReason } from './process.ts';
-export { Runtime } from './runtime.ts';
-export type { Logger, LogLevel, SpawnOptions } from './process.ts';
-export type { RemoteRouter } from './runtime.ts';
+export { ExitSignal, ProcessError, isQuietReason } from './process.ts';
+export { Process, Runtime } from './runtime.ts';
+export type { Logger, LogLevel, RemoteRouter, SpawnOptions } from './process.ts';
 export { formatReason, userFrames } from './report.ts';
+export { setNameService, isServiceName, nameService, type NameService } from './name-services.ts';
 
 /** A message destination: a pid, a locally registered name, or `[name, node]`. */
 export type Dest = Pid | string | readonly [string, NodeName];
@@ -136,6 +136,42 @@ export function flush(): unknown[] {
   return requireProcess('flush()').drain();
 }
 
+/**
+ * Runs `fn` in a new process and settles with what it returns or throws: how code
+ * outside any process (a test, a lesson's check, a call made from the prompt) does
+ * what only a process can, such as wait in `receive`. With `timeout` (ms), a process
+ * still running by then is killed and the promise rejects with `ERR_TIMEOUT`.
+ *
+ * @example
+ * await inProcess(async () => { send(self(), 'hi'); return await receive() }) //=> 'hi'
+ * await inProcess(() => receive(), { timeout: 10 }).catch((e) => e.code) //=> 'ERR_TIMEOUT'
+ */
+export function inProcess<T>(fn: () => T | Promise<T>, opts: { timeout?: number; runtime?: Runtime } = {}): Promise<T> {
+  const rt = opts.runtime ?? currentRuntime();
+  const timeout = opts.timeout ?? Infinity;
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const [pid] = rt.spawn(
+      async function inProcessBody() {
+        try {
+          resolve(await fn());
+        } catch (err) {
+          reject(err);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      [],
+      null,
+    );
+    if (timeout === Infinity) return;
+    timer = setTimeout(() => {
+      reject(new ProcessError('ERR_TIMEOUT', `the process ${pid} did not finish within ${timeout} ms`));
+      rt.exit(pid, pid, 'kill');
+    }, timeout);
+  });
+}
+
 /** Links the caller and `pid`: when one ends abnormally, the other gets its exit signal. */
 export function link(pid: Pid): true {
   checkPid(pid, 'link');
@@ -157,7 +193,7 @@ export function unlink(pid: Pid): true {
  */
 export function monitor(target: Dest): Ref {
   const p = requireProcess('monitor');
-  if (!(target instanceof Pid) && typeof target !== 'string' && !isNameNode(target)) {
+  if (!(target instanceof Pid) && typeof target !== 'string' && !isNameAtNode(target)) {
     throw new ProcessError('ERR_BAD_ARG', `monitor expects a pid, a name or [name, node], got: ${String(target)}`);
   }
   return p.rt.monitor(p, target as Pid | string | [string, NodeName]);
@@ -260,7 +296,7 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
   return {
     pid: p.pid,
     registeredName: p.name,
-    status: p.wResolve !== null ? 'waiting' : 'runnable',
+    status: p.waiting ? 'waiting' : 'runnable',
     messageQueueLen: p.size,
     messages: p.peek(),
     links: [...(p.links?.values() ?? [])],
@@ -278,10 +314,6 @@ function isAfterOnly(v: unknown): v is { after: number } {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
   const keys = Object.keys(v);
   return keys.length === 1 && keys[0] === 'after' && typeof (v as { after: unknown }).after === 'number';
-}
-
-function isNameNode(v: unknown): v is [string, NodeName] {
-  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
 }
 
 function checkLocal(rt: Runtime, pid: Pid, what: string): void {

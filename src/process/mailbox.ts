@@ -13,6 +13,7 @@
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { match, type Pattern } from '../term.ts';
+import { CodedError } from '../errors.ts';
 
 class Timeout {
   [inspect.custom](_depth: number, options: InspectOptionsStylized): string {
@@ -29,26 +30,30 @@ export const TIMEOUT: Readonly<Timeout> = Object.freeze(new Timeout());
 /** A receive that never completes: what a dead process waits on. */
 const NEVER = new Promise<never>(() => {});
 
-export class ReceiveError extends Error {
-  readonly code = 'ERR_ALREADY_RECEIVING';
-}
+/** A second receive (or call) while one already waits. */
+export class ReceiveError extends CodedError<'ERR_ALREADY_RECEIVING'> {}
 
 /** The queue of every empty mailbox, shared: most processes wait with nothing queued. */
 const EMPTY: unknown[] = [];
 
 export class Mailbox {
   /** Queued messages; those before `head` have been taken. Never push to EMPTY. */
-  queue: unknown[] = EMPTY;
-  head = 0;
+  private queue: unknown[] = EMPTY;
+  private head = 0;
   /** The waiting receive, if any: its pattern (undefined takes anything), resolver and timer. */
-  wPattern: Pattern = undefined;
-  wResolve: ((msg: unknown) => void) | null = null;
-  wTimer: NodeJS.Timeout | null = null;
+  private wPattern: Pattern = undefined;
+  private wResolve: ((msg: unknown) => void) | null = null;
+  private wTimer: NodeJS.Timeout | null = null;
   alive = true;
 
   /** Number of messages waiting. */
   get size(): number {
     return this.queue.length - this.head;
+  }
+
+  /** True while a receive waits for a message. */
+  get waiting(): boolean {
+    return this.wResolve !== null;
   }
 
   /** Puts `msg` in the mailbox, or hands it straight to a receive that waits for it. */
@@ -75,7 +80,7 @@ export class Mailbox {
     if (after <= 0) return Promise.resolve(TIMEOUT);
     if (this.wResolve !== null) {
       return Promise.reject(
-        new ReceiveError('this process is already waiting in receive; await the first receive before starting another'),
+        new ReceiveError('ERR_ALREADY_RECEIVING', 'this process is already waiting in receive; await the first receive before starting another'),
       );
     }
     return new Promise((resolve) => {
@@ -89,6 +94,17 @@ export class Mailbox {
         }, after);
       }
     });
+  }
+
+  /**
+   * Drops the waiting receive, if any, without completing it: whoever awaited it was
+   * cancelled, so the next message must go to the next receive or stay queued.
+   */
+  cancelReceive(): void {
+    if (this.wTimer !== null) clearTimeout(this.wTimer);
+    this.wResolve = null;
+    this.wTimer = null;
+    this.wPattern = undefined;
   }
 
   /** Takes and returns every queued message. */

@@ -1,65 +1,34 @@
 /**
  * @module process/process
- * One process as the runtime keeps it: a mailbox plus what links, monitors and names
- * need, the body it runs, and the errors and exit signals of the process API.
+ * What the runtime and the callers of the process API share: the errors and exit
+ * signals of the API, the options of spawn, the logger, which exit reasons are quiet,
+ * and the `RemoteRouter` that the distribution layer implements.
+ * (The `Process` class itself lives with the table that owns it, in `runtime.ts`.)
  */
 import type { NodeName, Pid, Ref } from '../term.ts';
-import { Mailbox } from './mailbox.ts';
-import type { Owner } from './context.ts';
-import type { Runtime } from './runtime.ts';
+import { CodedError } from '../errors.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export type Logger = (level: LogLevel, text: string) => void;
 
-/** Errors with a stable code, for bad calls into the runtime. */
-export class ProcessError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProcessError';
-  }
-}
+/** Bad calls into the runtime (and into pg and PubSub, which speak in its terms). */
+export class ProcessError extends CodedError {}
 
 /** Thrown by `exit(reason)` to end the calling process; caught by the runtime. */
 export class ExitSignal {
   constructor(readonly reason: unknown) {}
 }
 
-/** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
-export class Process extends Mailbox implements Owner {
-  /** The promise the process function returned: undefined while it starts, null once done. */
-  body: Promise<unknown> | undefined | null = undefined;
-  links: Map<string, Pid> | null = null;
-  /** Monitors this process holds: ref key to [ref, target]. */
-  monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
-  /** Monitors on this process: ref key to [ref, watcher]. */
-  watchers: Map<string, [Ref, Pid]> | null = null;
-  trap = false;
-  name: string | undefined = undefined;
-
-  constructor(
-    readonly rt: Runtime,
-    readonly pid: Pid,
-    readonly fn: Function,
-  ) {
-    super();
-  }
-
-  bodySettled(body: Promise<unknown>): void {
-    this.body = null;
-    body.then(
-      () => this.rt.terminate(this, 'normal'),
-      (err) => this.rt.ended(this, err),
-    );
-  }
-}
-
 export interface SpawnOptions {
   link?: boolean;
   monitor?: boolean;
   name?: string;
+  /**
+   * A spawn asked for by a process on another node (`spawn('bob@vm', fn)`): it is
+   * linked to that process and/or monitored by it under `monitor` before `fn` runs,
+   * and `created` is told the pid first, so the reply leaves before any exit signal.
+   */
+  remote?: { parent: Pid | null; link: boolean; monitor: Ref | null; created(pid: Pid): void };
 }
 
 /** The reasons that end a process quietly: no crash report, no propagation to non-trapping links. */
@@ -67,4 +36,19 @@ export function isQuietReason(reason: unknown): boolean {
   return (
     reason === 'normal' || reason === 'shutdown' || (Array.isArray(reason) && reason[0] === 'shutdown')
   );
+}
+
+/** Where messages for other nodes go; implemented by the distribution layer. */
+export interface RemoteRouter {
+  send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void;
+  link(from: Pid, to: Pid): void;
+  unlink(from: Pid, to: Pid): void;
+  monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
+  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
+  /** `exit(to, reason)` called by `from` on a remote pid. */
+  exit(from: Pid, to: Pid, reason: unknown): void;
+  /** `from`, linked to the remote `to`, has ended with `reason`. */
+  linkExit(from: Pid, to: Pid, reason: unknown): void;
+  /** `target` (a pid, or `[name, node]` when monitored by name), watched by the remote `watcher` under `ref`, has ended. */
+  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void;
 }

@@ -1,7 +1,9 @@
 /**
  * @module process/runtime
- * One node's process table: the object behind spawn, send, links, monitors and names.
- * A runtime is a value, not a global, so a test can run several nodes in one OS process.
+ * One node's process table and its entries: the object behind spawn, send, links,
+ * monitors and names, and the `Process` each live process is (a mailbox plus the
+ * bookkeeping of its links, monitors and name). A runtime is a value, not a global, so
+ * a test can run several nodes in one OS process.
  *
  * Invariants:
  * - A process is in `procs` exactly while it is alive. Ending removes it first, then
@@ -13,24 +15,39 @@
  *   distribution layer installs; the runtime itself knows nothing of the network.
  *   A pid of this node with another `creation` names a process of an earlier run: dead.
  */
-import { Pid, Ref, NO_NODE, type NodeName } from '../term.ts';
-import { swapCurrent, watchBody } from './context.ts';
-import { Process, ProcessError, ExitSignal, type Logger, type LogLevel, type SpawnOptions } from './process.ts';
+import { Pid, Ref, NO_NODE, isNameAtNode, type NodeName } from '../term.ts';
+import { swapCurrent, watchBody, type Owner } from './context.ts';
+import { Mailbox } from './mailbox.ts';
+import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions } from './process.ts';
 import { crashReport } from './report.ts';
 
-/** Where messages for other nodes go; implemented by the distribution layer. */
-export interface RemoteRouter {
-  send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void;
-  link(from: Pid, to: Pid): void;
-  unlink(from: Pid, to: Pid): void;
-  monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void;
-  /** `exit(to, reason)` called by `from` on a remote pid. */
-  exit(from: Pid, to: Pid, reason: unknown): void;
-  /** `from`, linked to the remote `to`, has ended with `reason`. */
-  linkExit(from: Pid, to: Pid, reason: unknown): void;
-  /** `target`, monitored by the remote `watcher` under `ref`, has ended. */
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void;
+/** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
+export class Process extends Mailbox implements Owner {
+  /** The promise the process function returned: undefined while it starts, null once done. */
+  body: Promise<unknown> | undefined | null = undefined;
+  links: Map<string, Pid> | null = null;
+  /** Monitors this process holds: ref key to [ref, target]. */
+  monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
+  /** Monitors on this process: ref key to [ref, watcher], plus the name a remote watcher monitored it by. */
+  watchers: Map<string, [Ref, Pid, string?]> | null = null;
+  trap = false;
+  name: string | undefined = undefined;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly pid: Pid,
+    readonly fn: Function,
+  ) {
+    super();
+  }
+
+  bodySettled(body: Promise<unknown>): void {
+    this.body = null;
+    body.then(
+      () => this.rt.terminate(this, 'normal'),
+      (err) => this.rt.ended(this, err),
+    );
+  }
 }
 
 export class Runtime {
@@ -65,6 +82,7 @@ export class Runtime {
     if (opts.name !== undefined) this.setName(opts.name, p);
     if (opts.link && parent) this.linkLocal(parent, p);
     const ref = opts.monitor && parent ? this.monitor(parent, p.pid) : undefined;
+    if (opts.remote) this.adoptRemoteParent(p, opts.remote);
     let result: unknown;
     const previous = swapCurrent(p);
     try {
@@ -99,9 +117,9 @@ export class Runtime {
       p.push(msg);
       return msg;
     }
-    if (Array.isArray(dest) && dest.length === 2 && typeof dest[0] === 'string' && typeof dest[1] === 'string') {
+    if (isNameAtNode(dest)) {
       if (dest[1] === this.node) this.names.get(dest[0])?.push(msg);
-      else this.requireRemote('send').send(dest as [string, NodeName], msg, from?.pid ?? null);
+      else this.requireRemote('send').send(dest, msg, from?.pid ?? null);
       return msg;
     }
     throw new ProcessError(
@@ -160,7 +178,7 @@ export class Runtime {
     self.monitors!.delete(ref.key);
     const target = entry[1];
     if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-    else this.remote?.demonitor(self.pid, target instanceof Pid ? target : target[1], ref);
+    else this.remote?.demonitor(self.pid, target, ref);
     return true;
   }
 
@@ -208,20 +226,12 @@ export class Runtime {
     return this.procs.get(pid.id);
   }
 
-  lookup(name: string): Process | undefined {
-    return this.names.get(name);
-  }
-
   isLocalNode(pid: Pid | Ref): boolean {
     return pid.node === this.node;
   }
 
   makeRef(): Ref {
     return new Ref(this.node, this.nextRef++, this.creation);
-  }
-
-  get size(): number {
-    return this.procs.size;
   }
 
   log(level: LogLevel, text: string): void {
@@ -262,7 +272,8 @@ export class Runtime {
     const p = this.local(to);
     if (!p) return;
     if (linked) {
-      p.links?.delete(from.key);
+      // A link gone before its signal came (unlinked while it was on the wire) is no link.
+      if (!p.links?.delete(from.key)) return;
       if (p.trap) return p.push(['EXIT', from, reason]);
       if (reason !== 'normal') this.terminate(p, reason);
       return;
@@ -291,7 +302,8 @@ export class Runtime {
     const p = typeof target === 'string' ? this.names.get(target) : this.local(target);
     if (!p) return false;
     p.watchers ??= new Map();
-    p.watchers.set(ref.key, [ref, watcher]);
+    // Monitored by name, its DOWN names it as Erlang's does: [name, node].
+    p.watchers.set(ref.key, typeof target === 'string' ? [ref, watcher, target] : [ref, watcher]);
     this.remoteTouched.add(p);
     return true;
   }
@@ -303,6 +315,26 @@ export class Runtime {
   /** A remote process that local `watcher` monitored under `ref` has ended (or never was: 'noproc'). */
   remoteDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     this.down(this.local(watcher), ref, target, reason);
+  }
+
+  /**
+   * The local `caller` asked another node to spawn `pid` linked to it and/or monitored
+   * under `monitor`; the peer has set up its half, this is ours. A caller that died
+   * meanwhile unlinks (the new process gets 'noproc') and drops the monitor.
+   */
+  remoteSpawned(caller: Pid, pid: Pid, link: boolean, monitor: Ref | null): void {
+    const p = this.local(caller);
+    if (!p) {
+      if (link) this.remote?.linkExit(caller, pid, 'noproc');
+      if (monitor) this.remote?.demonitor(caller, pid, monitor);
+      return;
+    }
+    if (link) this.remoteLinked(caller, pid);
+    if (monitor) {
+      p.monitors ??= new Map();
+      p.monitors.set(monitor.key, [monitor, pid]);
+      this.remoteTouched.add(p);
+    }
   }
 
   /** Another node went away: every link and monitor that crossed to it fires with 'noconnection'. */
@@ -340,13 +372,13 @@ export class Runtime {
     if (p.monitors) {
       for (const [, [ref, target]] of p.monitors) {
         if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-        else this.remote?.demonitor(p.pid, target instanceof Pid ? target : target[1], ref);
+        else this.remote?.demonitor(p.pid, target, ref);
       }
     }
     if (p.watchers) {
-      for (const [, [ref, watcher]] of p.watchers) {
+      for (const [, [ref, watcher, name]] of p.watchers) {
         if (this.isLocalNode(watcher)) this.down(this.local(watcher), ref, p.pid, signal);
-        else this.remote?.monitorDown(watcher, ref, p.pid, signal);
+        else this.remote?.monitorDown(watcher, ref, name === undefined ? p.pid : [name, this.node], signal);
       }
     }
     if (p.links) {
@@ -361,6 +393,18 @@ export class Runtime {
   down(watcher: Process | undefined, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     if (!watcher?.monitors?.delete(ref.key)) return;
     watcher.push(['DOWN', ref, 'process', target, reason]);
+  }
+
+  private adoptRemoteParent(p: Process, r: NonNullable<SpawnOptions['remote']>): void {
+    if (r.link && r.parent) {
+      p.links = new Map([[r.parent.key, r.parent]]);
+      this.remoteTouched.add(p);
+    }
+    if (r.monitor && r.parent) {
+      p.watchers = new Map([[r.monitor.key, [r.monitor, r.parent]]]);
+      this.remoteTouched.add(p);
+    }
+    r.created(p.pid);
   }
 
   private linkLocal(a: Process, b: Process): void {
@@ -415,7 +459,8 @@ function describe(value: unknown): string {
   }
 }
 
+/** Log lines as `[info] text` on stdout (the REPL puts its own above the prompt); debug lines only with PLAYGROUND_DEBUG set. */
 const defaultLogger: Logger = (level, text) => {
-  if (level === 'debug') return;
-  process.stderr.write(`[${level}] ${text}\n`);
+  if (level === 'debug' && !process.env.PLAYGROUND_DEBUG) return;
+  process.stdout.write(`[${level}] ${text}\n`);
 };

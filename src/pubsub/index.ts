@@ -8,7 +8,9 @@
  *   local subscribers. Subscribing registers the calling process; its entries vanish
  *   when it exits.
  * - one server per node (`pubsub/pg-adapter`), joined to the pg group
- *   `['PubSub', name]`.
+ *   `['PubSub', name]`, or to the `group` it was started with: the pubsub seed's
+ *   Hermes on a BEAM node joins `{:hermes, Hermes.PubSub}`, and an instance started
+ *   with `group: ['hermes', 'Elixir.Hermes.PubSub']` shares its publishes.
  *
  * A publish delivers to this node's subscribers directly and sends exactly one message
  * to each other node's server, which delivers to that node's subscribers. Subscribers
@@ -19,7 +21,7 @@
  * 'ok'
  * iex(bob)> PubSub.publish('user.created', ['user', { id: 1, name: 'Ann' }])
  * 'ok'
- * iex(alice)> flush()
+ * iex(alice)> await receive(['user', _])
  * [ 'user', { id: 1, name: 'Ann' } ]
  */
 import type { NodeName, Pid } from '../term.ts';
@@ -45,6 +47,14 @@ export interface PubSubInstance {
 
 // Client API
 
+/** What a PubSub instance is started with. */
+export interface StartOptions {
+  /** Its name, the same on every node (default 'PubSub'). */
+  name?: string;
+  /** The pg group its servers join (default `['PubSub', name]`). */
+  group?: unknown;
+}
+
 /**
  * Starts instance `name` on this node (do it on every node that takes part) and
  * returns its functions. Starting one that runs already just returns them.
@@ -54,16 +64,16 @@ export interface PubSubInstance {
  * iex(bob)> hermes.subscribe('user.created')
  * 'ok'
  */
-export async function start(opts: { name?: string } = {}): Promise<PubSubInstance> {
+export async function start(opts: StartOptions = {}): Promise<PubSubInstance> {
   const name = checkOptions(opts);
-  if (!Registry.whereis(name)) await Supervisor.start(children(name), supervisorOptions(name));
+  if (!Registry.whereis(name)) await Supervisor.start(children(name, opts.group), supervisorOptions(name));
   return instance(name);
 }
 
 /** Starts instance `name` linked to the caller and returns its supervisor: a child spec's start. */
-export function startLink(opts: { name?: string } = {}): Promise<Pid> {
+export function startLink(opts: StartOptions = {}): Promise<Pid> {
   const name = checkOptions(opts);
-  return Supervisor.startLink(children(name), supervisorOptions(name));
+  return Supervisor.startLink(children(name, opts.group), supervisorOptions(name));
 }
 
 /** The functions of instance `name`, which must be started on this node. */
@@ -123,10 +133,10 @@ export function subscribers(topic: string, pubsub = DEFAULT_PUBSUB): Pid[] {
 // Internals
 
 /** The Registry first: `rest_for_one` restarts the server whenever the Registry restarts. */
-function children(name: string): Supervisor.ChildSpec[] {
+function children(name: string, group: unknown): Supervisor.ChildSpec[] {
   return [
     { id: 'registry', start: () => Registry.startLink({ keys: 'duplicate', name }) },
-    { id: 'server', start: () => adapter.startLink(name, (t, m, except) => dispatch(name, t, m, except)) },
+    { id: 'server', start: () => adapter.startLink(name, (t, m, except) => dispatch(name, t, m, except), group ?? adapter.groupOf(name)) },
   ];
 }
 
@@ -160,9 +170,9 @@ function running(name: string): string {
 }
 
 /** The instance's name from `start`'s options. */
-function checkOptions(opts: { name?: string }): string {
-  const unknown = typeof opts === 'object' && opts !== null ? unknownKey(opts, ['name']) : undefined;
-  if (unknown) throw new ProcessError('ERR_BAD_ARG', `PubSub options are { name?: string }: ${unknown}`);
+function checkOptions(opts: StartOptions): string {
+  const unknown = typeof opts === 'object' && opts !== null ? unknownKey(opts, ['name', 'group']) : undefined;
+  if (unknown) throw new ProcessError('ERR_BAD_ARG', `PubSub options are { name?: string, group?: term }: ${unknown}`);
   return checkName(opts?.name ?? DEFAULT_PUBSUB);
 }
 

@@ -8,13 +8,9 @@
  * Helpers whose modules the prompt does not need to appear are loaded just after it
  * appears (`later.ts`); the REPL holds input until they are there.
  */
-import * as dist from '../node/index.ts';
-import { aliveOf, epmdPort } from '../node/epmd.ts';
-import { names as epmdNames } from '../node/epmd-client.ts';
-import * as pg from '../pg.ts';
-import * as proc from '../process/index.ts';
-import { remoteProcessInfo } from '../node/info-server.ts';
-import { _, Pid, format, match, printedNode } from '../term.ts';
+import * as api from '../index.ts';
+import { Binary, List, Pid, _, format, match, processInfo } from '../index.ts';
+import { printedNode } from '../term.ts';
 import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -36,54 +32,63 @@ export type Helpers = Record<string, unknown>;
 export function coreHelpers(env: HelperEnv): Helpers {
   return {
     // Nodes
-    node: dist.node,
-    list: dist.list,
-    connect: dist.connect,
-    disconnect: dist.disconnect,
-    names: async function names(): Promise<Array<[string, number]>> {
-      return (await epmdNames(epmdPort())).names.map(([name, port]) => [aliveOf(name), port]);
-    },
-    monitorNodes: dist.monitorNodes,
+    node: api.node,
+    list: api.list,
+    connect: api.connect,
+    disconnect: api.disconnect,
+    names: api.names,
+    monitorNodes: api.monitorNodes,
+    // The network, broken on purpose
+    partition: api.partition,
+    heal: api.heal,
+    partitions: api.partitions,
+    delay: api.delay,
+    drop: api.drop,
+    // Running code on other nodes
+    rpc: { call: api.rpc.call, cast: api.rpc.cast, multicall: api.rpc.multicall, timeout: api.rpc.timeout },
+    share: api.share,
+    shared: api.shared,
     // Processes
-    self: proc.self,
-    spawn: proc.spawn,
-    spawnLink: proc.spawnLink,
-    spawnMonitor: proc.spawnMonitor,
-    send: proc.send,
-    receive: proc.receive,
+    self: api.self,
+    spawn: api.spawn,
+    spawnLink: api.spawnLink,
+    spawnMonitor: api.spawnMonitor,
+    send: api.send,
+    receive: api.receive,
     flush: function flush(): string {
-      const messages = proc.flush();
+      const messages = api.flush();
       env.flushed(messages);
       if (messages.length > 0) env.print(messages.map((m) => format(m, env.colors.isColorSupported)).join('\n'));
       return 'ok';
     },
-    link: proc.link,
-    unlink: proc.unlink,
-    monitor: proc.monitor,
-    demonitor: proc.demonitor,
-    exit: proc.exit,
-    trapExit: proc.trapExit,
-    makeRef: proc.makeRef,
+    link: api.link,
+    unlink: api.unlink,
+    monitor: api.monitor,
+    demonitor: api.demonitor,
+    exit: api.exit,
+    trapExit: api.trapExit,
+    makeRef: api.makeRef,
     // Names
-    register: proc.register,
-    unregister: proc.unregister,
-    whereis: proc.whereis,
-    registered: proc.registered,
+    register: api.register,
+    unregister: api.unregister,
+    whereis: api.whereis,
+    registered: api.registered,
+    global: globalHelper(),
     // Looking around: a pid of another node is asked about at its node (a promise, awaited)
-    processes: proc.processes,
+    processes: api.processes,
     isAlive: function isAlive(pid: Pid): boolean | Promise<boolean> {
       const info = infoOf(pid);
       return info instanceof Promise ? info.then((i) => i !== undefined) : info !== undefined;
     },
-    processInfo: function processInfo(pid: Pid): proc.ProcessInfo | undefined | Promise<proc.ProcessInfo | undefined> {
+    processInfo: function processInfo(pid: Pid): api.ProcessInfo | undefined | Promise<api.ProcessInfo | undefined> {
       return infoOf(pid);
     },
     i: function i(pid?: Pid): void | Promise<void> {
       if (pid === undefined) {
-        const infos = proc.processes().flatMap((p) => proc.processInfo(p) ?? []);
+        const infos = api.processes().flatMap((p) => api.processInfo(p) ?? []);
         return env.print(processTable(infos, env.colors));
       }
-      const show = (info: proc.ProcessInfo | undefined) =>
+      const show = (info: api.ProcessInfo | undefined) =>
         env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
       const info = infoOf(pid);
       return info instanceof Promise ? info.then(show) : show(info);
@@ -98,51 +103,86 @@ export function coreHelpers(env: HelperEnv): Helpers {
     },
     // Process groups
     pg: {
-      join: pg.join,
-      leave: pg.leave,
-      getMembers: pg.getMembers,
-      getLocalMembers: pg.getLocalMembers,
-      whichGroups: pg.whichGroups,
-      whichLocalGroups: pg.whichLocalGroups,
-      monitor: pg.monitor,
-      monitorScope: pg.monitorScope,
-      demonitor: pg.demonitor,
+      join: api.pg.join,
+      leave: api.pg.leave,
+      getMembers: api.pg.getMembers,
+      getLocalMembers: api.pg.getLocalMembers,
+      whichGroups: api.pg.whichGroups,
+      whichLocalGroups: api.pg.whichLocalGroups,
+      monitor: api.pg.monitor,
+      monitorScope: api.pg.monitorScope,
+      demonitor: api.pg.demonitor,
     },
-    getMembers: pg.getMembers,
+    getMembers: api.pg.getMembers,
+    // Erlang values
+    Binary,
+    List,
     // Patterns
     _,
     match,
-    TIMEOUT: proc.TIMEOUT,
+    TIMEOUT: api.TIMEOUT,
   };
 }
 
 // Internals
 
-const PRINTED_PID = /^\s*(?:#PID)?<?(\d+)\.(\d+)\.0>?\s*$/;
+/**
+ * What `pid` is doing: at once for this node's processes; for another node's, asked of
+ * that node with rpc, as Erlang's shell does (messages that cannot travel come back
+ * printed).
+ */
+function infoOf(pid: Pid): api.ProcessInfo | undefined | Promise<api.ProcessInfo | undefined> {
+  if (!(pid instanceof Pid) || pid.node === api.node()) return api.processInfo(pid);
+  return api.rpc.call(pid.node, remoteInfo, pid).then((info) => (info ?? undefined) as api.ProcessInfo | undefined);
+}
+
+/** Runs on the pid's node (rpc sends its source): only the public API is in scope there. */
+function remoteInfo(p: Pid): unknown {
+  const info = processInfo(p);
+  if (info === undefined) return null;
+  const travels = (m: unknown) => {
+    try {
+      structuredClone(m);
+      return m;
+    } catch {
+      return format(m);
+    }
+  };
+  return { ...info, messages: info.messages.map(travels) };
+}
+
+const PRINTED_PID = /^\s*(?:#PID)?<?(\d+)\.(\d+)\.(\d+)>?\s*$/;
 
 /** `pid('0.16.0')`, `pid('#PID<12.98.0>')` or `pid(0, 16, 0)`: the pid printed that way, as IEx's `pid/1,3`. */
 function pidOf(parts: unknown[]): Pid {
   const expected = "pid('0.16.0'), pid('#PID<0.16.0>') or pid(0, 16, 0)";
   const text = parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : parts.length === 3 ? parts.join('.') : null;
   const m = text === null ? null : PRINTED_PID.exec(text);
-  if (m === null) throw new proc.ProcessError('ERR_BAD_ARG', `expected ${expected}, as a pid prints. Got: ${parts.map((p) => format(p)).join(', ')}`);
+  if (m === null) throw new api.ProcessError('ERR_BAD_ARG', `expected ${expected}, as a pid prints. Got: ${parts.map((p) => format(p)).join(', ')}`);
   const n = Number(m[1]);
-  const rt = proc.currentRuntime();
   const known = printedNode(n);
   if (known === undefined) {
-    throw new proc.ProcessError('ERR_BAD_ARG', `no node is printed as ${n} here yet: pids of another node print with its number once one has been seen`);
+    throw new api.ProcessError('ERR_BAD_ARG', `no node is printed as ${n} here yet: pids of another node print with its number once one has been seen`);
   }
-  return new Pid(known.node, Number(m[2]), n === 0 ? rt.creation : (known.creation ?? 0));
+  return new Pid(known.node, Number(m[2]), n === 0 ? api.currentRuntime().creation : (known.creation ?? 0), Number(m[3]));
 }
 
-/** What `pid` is doing: at once for this node's processes, from its own node for another's. */
-function infoOf(pid: Pid): proc.ProcessInfo | undefined | Promise<proc.ProcessInfo | undefined> {
-  if (pid instanceof Pid && pid.node !== dist.node()) return remoteProcessInfo(pid);
-  return proc.processInfo(pid);
+/**
+ * `global` at the prompt: Erlang's global names. It stands in for Node's own `global`
+ * (an alias of `globalThis`), so any other property is looked up there.
+ */
+function globalHelper(): object {
+  const g = api.global;
+  const names = { register: g.register, unregister: g.unregister, whereis: g.whereis, send: g.send, registered: g.registered };
+  return new Proxy(names, {
+    get: (target, key) => (key in target ? target[key as keyof typeof names] : Reflect.get(globalThis, key)),
+    has: (target, key) => key in target || key in globalThis,
+    set: (target, key, value) => (key in target ? false : Reflect.set(globalThis, key, value)),
+  });
 }
 
 /** `i(pid)`: one process, a row per property. */
-function infoTable(info: proc.ProcessInfo, c: Colors): string {
+function infoTable(info: api.ProcessInfo, c: Colors): string {
   const rows: Array<[string, string]> = [
     ['Pid', String(info.pid)],
     ['Registered name', info.registeredName ?? '-'],
@@ -160,7 +200,7 @@ function infoTable(info: proc.ProcessInfo, c: Colors): string {
 }
 
 /** `i()`: every process, a row each, as Erlang's `i()` does. */
-function processTable(infos: proc.ProcessInfo[], c: Colors): string {
+function processTable(infos: api.ProcessInfo[], c: Colors): string {
   const header = ['Pid', 'Name', 'Initial call', 'Status', 'Queue'];
   const rows = infos.map((p) => [String(p.pid), p.registeredName ?? '', p.initialCall, p.status, String(p.messageQueueLen)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -17,17 +17,12 @@
  * //=> function twice(n) {\r  return n * 2\r}
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { playgroundHome } from '../env.ts';
 import type { ReplParts } from './adapter.ts';
 
 /** Entries kept in memory, and (at least) in the file. */
 export const HISTORY_SIZE = 1000;
-
-/** The playground's own directory: `$PLAYGROUND_HOME`, else `~/.playground`. */
-function playgroundHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PLAYGROUND_HOME || join(homedir(), '.playground');
-}
 
 export class History {
   private broken = false;

@@ -31,6 +31,7 @@ import type { HelpDoc } from './help.ts';
 import { History, HISTORY_SIZE } from './history.ts';
 import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
 import { InputQueue } from './input.ts';
+import { provide } from '../code.ts';
 import { Screen } from './screen.ts';
 import { Shell } from './shell.ts';
 import { TypeAhead } from './typeahead.ts';
@@ -186,6 +187,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const docs: HelpDoc[] = [];
   const define = (more: Helpers, moreDocs: HelpDoc[] = []) => {
     Object.assign(helpers, more);
+    provide(more);
     docs.push(...moreDocs);
     installGlobals(more);
   };

@@ -8,14 +8,7 @@ import type { Helpers } from './helpers.ts';
 
 /** Loads them as ES modules: the same instances the node runs on. */
 export async function loadModuleHelpers(): Promise<Helpers> {
-  const [GenServer, Supervisor, Registry, BasicServer, PubSub, udp] = await Promise.all([
-    import('../genserver.ts'),
-    import('../supervisor.ts'),
-    import('../registry.ts'),
-    import('../basic-server.ts'),
-    import('../pubsub/index.ts'),
-    import('./udp.ts'),
-  ]);
+  const [{ GenServer, Supervisor, Registry, BasicServer, PubSub }, udp] = await Promise.all([import('../index.ts'), import('./udp.ts')]);
   return { GenServer, Supervisor, Registry, BasicServer, PubSub, udp: udpHelper(udp) };
 }
 

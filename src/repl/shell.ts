@@ -53,12 +53,7 @@ export class Shell {
    * next message must go to the next receive (or stay in the mailbox), not to nobody.
    */
   cancelReceive(): void {
-    const p = this.proc;
-    if (p === null || p.wResolve === null) return;
-    if (p.wTimer !== null) clearTimeout(p.wTimer);
-    p.wResolve = null;
-    p.wTimer = null;
-    p.wPattern = undefined;
+    this.proc?.cancelReceive();
   }
 
   /** Ends the shell normally (the REPL is closing). */

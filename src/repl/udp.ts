@@ -20,6 +20,7 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 import { currentProcess, currentRuntime, monitor, receive, ProcessError } from '../process/index.ts';
 import { unknownKey } from '../keys.ts';
 import type { Pid } from '../term.ts';
+import { CodedError } from '../errors.ts';
 
 export interface OpenOptions {
   /** Address to bind (default '0.0.0.0', which also receives broadcasts). */
@@ -53,15 +54,7 @@ export class UdpSocket {
   }
 }
 
-export class UdpError extends Error {
-  constructor(
-    readonly code: 'ERR_UDP_CLOSED' | 'ERR_UDP_ARG',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'UdpError';
-  }
-}
+export class UdpError extends CodedError<'ERR_UDP_CLOSED' | 'ERR_UDP_ARG'> {}
 
 // Client API
 

@@ -13,11 +13,11 @@
  * Invariant: `children` is in start order; a child's `pid` is its live process, or
  * 'undefined' (stopped) or 'restarting' (a failed restart waits for its retry).
  */
-import { Pid, _, equal } from '../term.ts';
+import { Pid, _, equal, short } from '../term.ts';
 import {
   TIMEOUT, currentProcess, exit, isQuietReason, monitor, receive, self, send, trapExit, unlink, formatReason,
 } from '../process/index.ts';
-import { GenServerError, short } from '../genserver/errors.ts';
+import { GenServerError } from '../genserver.ts';
 import type { GenServerModule } from '../genserver.ts';
 
 export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';

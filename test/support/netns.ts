@@ -2,12 +2,14 @@
  * @module test/support/netns
  * Two "hosts" for LAN tests: two network namespaces joined by a veth pair, each with a
  * default route on its veth end only, so a broadcast to 255.255.255.255 reaches the
- * other namespace and nothing else. Needs root (CAP_NET_ADMIN); `createHosts` returns
- * null with the reason when that is not possible. `remove()` kills every process still
- * inside the namespaces (nodes and the port mappers they started) and deletes them.
+ * other namespace and nothing else. Needs root (CAP_NET_ADMIN) and `ip`:
+ * `namespacesUnavailable()` says, before a test registers, why it cannot make them (for
+ * `testOrSkip`). `remove()` kills every process still inside the namespaces (nodes and
+ * the port mappers they started) and deletes them.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { commandMissing } from './skip.ts';
 
 export interface Host {
   /** The namespace name (pass `['ip', 'netns', 'exec', ns]` as the command prefix). */
@@ -23,8 +25,23 @@ export interface Hosts {
 
 // Client API
 
-/** Creates the pair, or returns the reason it cannot. */
-export function createHosts(): Hosts | { skip: string } {
+/** Why network namespaces cannot be made here, or null when they can (it makes and deletes one). */
+export function namespacesUnavailable(): string | null {
+  const missing = commandMissing('ip');
+  if (missing) return missing;
+  const probe = `pgtest-probe-${randomBytes(3).toString('hex')}`;
+  try {
+    run(['netns', 'add', probe]);
+    return null;
+  } catch (err) {
+    return `cannot create network namespaces here (${(err as Error).message.split('\n')[0]})`;
+  } finally {
+    run(['netns', 'delete', probe], true);
+  }
+}
+
+/** Creates the pair (throws when it cannot: ask `namespacesUnavailable()` first). */
+export function createHosts(): Hosts {
   const id = randomBytes(3).toString('hex');
   const a: Host = { ns: `pgtest-a-${id}`, address: '10.231.0.1' };
   const b: Host = { ns: `pgtest-b-${id}`, address: '10.231.0.2' };
@@ -56,7 +73,7 @@ export function createHosts(): Hosts | { skip: string } {
     }
   } catch (err) {
     remove();
-    return { skip: `cannot create network namespaces here (${(err as Error).message.split('\n')[0]})` };
+    throw err;
   }
   return { a, b, remove };
 }

@@ -1,7 +1,8 @@
 /**
  * @module test/support/peer
  * A node for tests to talk to over the real protocol: it boots like the playground
- * (same flags, through `bootNode`) and adds two registered processes.
+ * (the same flags, checked by `playground/flags.ts`, through `bootNode`; discovery
+ * `none` unless given) and adds two registered processes.
  *
  * - `echo`: `['ping', from]` gets `['pong', echoPid]` back; `['blast', from, n]` sends
  *   `['seq', 0..n-1]` to `from`; `['crash', reason]` makes it throw.
@@ -10,32 +11,13 @@
  *
  * Start it with `cluster.start([...flags], { script: PEER })`.
  */
-import { parseArgs } from 'node:util';
-import { bootNode } from '../../src/node/boot.ts';
-import { receive, register, self, send, spawn } from '../../src/process/index.ts';
-import type { Pid } from '../../src/term.ts';
+import { bootNode } from '../../src/app/boot.ts';
+import { receive, register, self, send, spawn, type Pid } from '../../src/index.ts';
+import { bootOptions, parseFlags } from '../../playground/flags.ts';
 
-const { values } = parseArgs({
-  options: {
-    sname: { type: 'string' },
-    name: { type: 'string' },
-    discovery: { type: 'string' },
-    heartbeat: { type: 'string' },
-    connect: { type: 'string', multiple: true },
-    'no-greet': { type: 'boolean' },
-    'tick-time': { type: 'string' },
-  },
-});
-
-const booted = await bootNode({
-  sname: values.sname,
-  name: values.name,
-  discovery: values.discovery ?? 'none',
-  heartbeat: values.heartbeat,
-  connect: values.connect,
-  greet: !values['no-greet'],
-  tickTime: values['tick-time'],
-});
+// The playground's own flags, checked by the same table; discovery is off unless asked for.
+const opts = bootOptions(parseFlags(process.argv.slice(2)));
+const booted = await bootNode({ ...opts, discovery: opts.discovery ?? 'none' });
 
 spawn(async function echo() {
   register('echo', self());

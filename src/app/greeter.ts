@@ -1,5 +1,5 @@
 /**
- * @module node/greeter
+ * @module app/greeter
  * The hello-world greeter: a GenServer registered as `greeter` on every node that
  * subscribes to nodeup events. When a node comes up, it casts that node's greeter a
  * greeting; each greeting that arrives is logged as `[info] Hello world from alice@vm`.
@@ -10,13 +10,15 @@
  * `'greetings'` answers with the nodes that greeted this one, oldest first.
  *
  * @example
- * iex(carol)> await GenServer.call('greeter', 'greetings')
- * [ 'alice@vm', 'bob@vm' ]
+ * // On carol, started after alice and bob (narrative, not run: the greetings come a
+ * // moment after the nodes connect, with nothing to wait on at the prompt; the
+ * // hello-world test in test/cluster.test.ts checks them):
+ * await GenServer.call('greeter', 'greetings') //=> [ 'alice@vm', 'bob@vm' ]
  */
 import * as GenServer from '../genserver.ts';
 import { currentRuntime } from '../process/index.ts';
 import type { NodeName, Pid } from '../term.ts';
-import { monitorNodes, node } from './index.ts';
+import { monitorNodes, node } from '../node/index.ts';
 
 export const GREETER = 'greeter';
 
