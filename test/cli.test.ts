@@ -43,7 +43,8 @@ test('--help lists every flag with its default and an example, and every environ
     }
     const read = new Set<string>();
     for (const file of ['src', 'lessons', 'playground'].flatMap((dir) => tsFiles(join(ROOT, dir)))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/\benv\.((?:PLAYGROUND|NO)_[A-Z_]+)/g)) read.add(m[1]!);
+      // Read as env.NAME, or named in quotes (portFromEnv('PLAYGROUND_EPMD_PORT', ...)).
+      for (const m of readFileSync(file, 'utf8').matchAll(/\benv\.((?:PLAYGROUND|NO)_[A-Z_]+)|'((?:PLAYGROUND|NO)_[A-Z_]+)'/g)) read.add((m[1] ?? m[2])!);
     }
     assert.ok(read.size >= 5, [...read].join(' '));
     for (const name of read) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'), `${name} missing from --help`);
@@ -111,7 +112,7 @@ test('piped input: each line in order, awaits included, exit 0 at the end', () =
     assert.is(
       stdout,
       'playground(1)> 2\n' +
-        'playground(2)> undefined\nplayground(3)> 40\n' +
+        'playground(2)> 20\nplayground(3)> 40\n' +
         "playground(4)> 'slow'\n" +
         "playground(5)> 'hi'\n" +
         "playground(6)> 'hi'\n'ok'\n" +

@@ -17,13 +17,14 @@ test('the prompt shows the node name and counts evaluated inputs as iex does', (
     assert.ok(r.output.endsWith('playground(bob@vm)1> '), r.output);
     assert.is(await r.eval('1 + 1'), '2\n');
     assert.ok(r.output.endsWith('playground(bob@vm)2> '));
-    assert.is(await r.eval('const x = 1'), 'undefined\n'); // a value (undefined) counts, and shows, dim
+    assert.is(await r.eval('const x = 1'), '1\n'); // a declaration shows the value bound, as iex does
+    assert.is(await r.eval('let y'), 'undefined\n'); // undefined counts, and shows (dim)
     assert.is(await r.eval("h('node')").then((out) => out.endsWith('undefined\n')), false); // a helper that printed shows only that
-    assert.ok(r.output.endsWith('playground(bob@vm)4> '));
+    assert.ok(r.output.endsWith('playground(bob@vm)5> '));
     await r.eval('nope()'); // an error does not count
-    assert.ok(r.output.endsWith('playground(bob@vm)4> '));
+    assert.ok(r.output.endsWith('playground(bob@vm)5> '));
     await r.eval(''); // neither does an empty line
-    assert.ok(r.output.endsWith('playground(bob@vm)4> '));
+    assert.ok(r.output.endsWith('playground(bob@vm)5> '));
   }, { node: 'bob@vm' }));
 
 test('without a name the prompt is playground(n)>', () =>
@@ -47,7 +48,7 @@ test('a promise result is awaited and its value printed; explicit await works to
   withRepl(async (r) => {
     assert.is(await r.eval('Promise.resolve(5)'), '5\n');
     assert.is(await r.eval("new Promise((resolve) => setTimeout(resolve, 30, 'late'))"), "'late'\n");
-    assert.is(await r.eval('const y = await Promise.resolve(7)'), 'undefined\n');
+    assert.is(await r.eval('const y = await Promise.resolve(7)'), '7\n');
     assert.is(await r.eval('y * 6'), '42\n');
     assert.is(await r.eval('v(2)'), "'late'\n");
     assert.is(await r.eval('v()'), "'late'\n");
@@ -62,13 +63,13 @@ test('a rejected promise prints as an error and the prompt goes on', () =>
 
 test('TypeScript input: annotations, interfaces, implements, enums, generics, as', () =>
   withRepl(async (r) => {
-    assert.is(await r.eval('const n: number = 41'), 'undefined\n');
+    assert.is(await r.eval('const n: number = 41'), '41\n');
     assert.is(await r.eval('interface Named { name: string }'), 'undefined\n');
-    assert.is(await r.eval("class Dog implements Named { name = 'rex'; bark(): string { return 'woof' } }"), 'undefined\n');
+    assert.is(await r.eval("class Dog implements Named { name = 'rex'; bark(): string { return 'woof' } }"), '[class Dog]\n');
     assert.is(await r.eval('new Dog().bark()'), "'woof'\n");
     assert.is(await r.eval('enum Color { Red, Green }'), 'undefined\n');
     assert.is(await r.eval('Color.Green'), '1\n');
-    assert.is(await r.eval('const id = <T,>(x: T): T => x'), 'undefined\n');
+    assert.is(await r.eval('const id = <T,>(x: T): T => x'), '[Function: id]\n');
     assert.is(await r.eval('id<number>(n + 1)'), '42\n');
     assert.is(await r.eval('(n as unknown as string)'), '41\n');
     const since = r.mark();
@@ -284,7 +285,7 @@ test('type() enters code as if typed: echoed, evaluated, its result returned', (
     assert.is(event?.value, 42);
     assert.is(event?.input, 'z + 22\n');
     await r.waitFor(/playground\(3\)> $/, since);
-    assert.is(r.output.slice(since), 'const z = 20\nundefined\nplayground(2)> z + 22\n42\nplayground(3)> ');
+    assert.is(r.output.slice(since), 'const z = 20\n20\nplayground(2)> z + 22\n42\nplayground(3)> ');
   }));
 
 test('extra helpers, docs and commands can be passed in', () =>

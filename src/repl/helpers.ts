@@ -136,19 +136,24 @@ function infoOf(pid: Pid): api.ProcessInfo | undefined | Promise<api.ProcessInfo
   return api.rpc.call(pid.node, remoteInfo, pid).then((info) => (info ?? undefined) as api.ProcessInfo | undefined);
 }
 
-/** Runs on the pid's node (rpc sends its source): only the public API is in scope there. */
+/**
+ * Runs on the pid's node (rpc sends its source): only the public API is in scope there,
+ * and no helper of this file (an inner function given a name would bring one along).
+ */
 function remoteInfo(p: Pid): unknown {
   const info = processInfo(p);
   if (info === undefined) return null;
-  const travels = (m: unknown) => {
-    try {
-      structuredClone(m);
-      return m;
-    } catch {
-      return format(m);
-    }
+  return {
+    ...info,
+    messages: info.messages.map((m) => {
+      try {
+        structuredClone(m);
+        return m;
+      } catch {
+        return format(m);
+      }
+    }),
   };
-  return { ...info, messages: info.messages.map(travels) };
 }
 
 const PRINTED_PID = /^\s*(?:#PID)?<?(\d+)\.(\d+)\.(\d+)>?\s*$/;

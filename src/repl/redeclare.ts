@@ -1,22 +1,27 @@
 /**
  * @module repl/redeclare
  * Lines that declare a name can be typed again, as in a browser's console: the top-level
- * `const`, `let` and `class` declarations of an input become `var` declarations before
- * Node evaluates it. Without this a declaration holds its name for good, even one whose
- * right-hand side threw (`const pid = spawn(healthChek)`), so the corrected line says
- * "Identifier 'pid' has already been declared".
+ * `const`, `let` and `class` declarations of an input become assignments to globals
+ * before Node evaluates it. Without this a declaration holds its name for good, even one
+ * whose right-hand side threw (`const pid = spawn(healthChek)`), so the corrected line
+ * says "Identifier 'pid' has already been declared".
  *
- * - `const x = 1`, `let x = 1` → `var x = 1`; `let x` → `var x = void 0` (a fresh `let`
- *   starts undefined again).
- * - `class A {...}` → `var A = class A {...};`
+ * - `const x = 1`, `let x = 1` → `x = 1`, and the prompt shows the value bound, as iex
+ *   does for `x = 1`; `let x` → `x = void 0` (a fresh `let` starts undefined again).
+ * - `const { a, b } = obj` → `({ a, b } = obj)`; `const [a, b] = pair` → `[a, b] = pair`.
+ * - `class A {...}` → `A = class A {...};`
  * - A declaration of the wildcard itself (`const _ = 1`, `class _ {}`, `function _()`)
  *   is refused before it runs (`WildcardError`), since it would hide `_` for the rest of
  *   the session; in a pattern (`const [_, n] = pair`) `_` binds nothing, as in Elixir
  *   (the global `_` is read-only).
  *
+ * Assignments rather than `var`: a name a `var` declares is a global that can never be
+ * redefined, which `share()` and the prompt's helpers need to do.
+ *
  * It works on esbuild's output, where every top-level statement starts at column 0 of a
- * line of its own and nested code is indented; a small scanner finds the lines that
- * start inside a string, a template literal or a comment, which are left alone.
+ * line of its own, nested code is indented and declarations end with `;`; a small
+ * scanner finds the lines that start inside a string, a template literal or a comment,
+ * which are left alone, and where each top-level statement ends.
  */
 
 /** Thrown for an input that declares `_`. */
@@ -29,22 +34,23 @@ export class WildcardError extends SyntaxError {
 }
 
 /**
- * The input with its top-level `const`/`let`/`class` declarations made redeclarable;
+ * The input with its top-level `const`/`let`/`class` declarations made assignments;
  * throws `WildcardError` when one of them declares `_`.
  */
 export function redeclarable(js: string): string {
-  const starts = statementStarts(js);
   let out = '';
   let from = 0;
-  for (const { at, closesClassAt } of starts) {
+  for (const { at, end } of statements(js)) {
     const line = js.slice(at, lineEnd(js, at));
     const rewritten = rewrite(line);
     if (rewritten === null) continue;
     out += js.slice(from, at) + rewritten.head;
     from = at + rewritten.cut;
-    if (rewritten.isClass && closesClassAt !== undefined) {
-      out += js.slice(from, closesClassAt + 1) + ';';
-      from = closesClassAt + 1;
+    if (rewritten.tail !== '' && end !== undefined) {
+      // Before a declaration's `;`, after a class's `}`.
+      const to = js[end] === ';' ? end : end + 1;
+      out += js.slice(from, to) + rewritten.tail;
+      from = to;
     }
   }
   return out + js.slice(from);
@@ -52,42 +58,42 @@ export function redeclarable(js: string): string {
 
 // Internals
 
-interface Start {
-  /** Offset of the first character of the line. */
+interface Statement {
+  /** Offset of its first character, at the start of a line. */
   at: number;
-  /** Offset of the `}` that brings the depth back to 0 after this line, if any. */
-  closesClassAt?: number;
+  /** Offset of its last character at depth 0: the `;` of a declaration, the `}` of a class. */
+  end?: number;
 }
 
 const WILDCARD = /^(?:(?:const|let|class) _\b|(?:async )?function\*? _\()/;
 
-function rewrite(line: string): { head: string; cut: number; isClass: boolean } | null {
+/** How a statement's first line changes: `head` replaces its first `cut` characters, `tail` goes at its end. */
+function rewrite(line: string): { head: string; cut: number; tail: string } | null {
   if (WILDCARD.test(line)) throw new WildcardError();
   const bare = /^let ([\w$]+(?:, [\w$]+)*);$/.exec(line);
-  if (bare) return { head: `var ${bare[1]!.split(', ').map((n) => `${n} = void 0`).join(', ')};`, cut: line.length, isClass: false };
+  if (bare) return { head: `${bare[1]!.split(', ').map((n) => `${n} = void 0`).join(', ')};`, cut: line.length, tail: '' };
   const decl = /^(?:const|let) /.exec(line);
-  if (decl) return { head: 'var ', cut: decl[0].length, isClass: false };
+  if (decl) {
+    // An object pattern at the start of a statement would read as a block: parenthesised.
+    if (line[decl[0].length] === '{') return { head: '(', cut: decl[0].length, tail: ')' };
+    return { head: '', cut: decl[0].length, tail: '' };
+  }
   const cls = /^class ([\w$]+)/.exec(line);
-  if (cls) return { head: `var ${cls[1]} = class ${cls[1]}`, cut: cls[0].length, isClass: true };
+  if (cls) return { head: `${cls[1]} = class ${cls[1]}`, cut: cls[0].length, tail: ';' };
   return null;
 }
 
-/** The top-level lines of `js` that start a statement: at depth 0, outside strings and comments. */
-function statementStarts(js: string): Start[] {
-  const starts: Start[] = [];
+/** The top-level statements of `js`: where each starts (at depth 0, outside strings and comments) and ends. */
+function statements(js: string): Statement[] {
+  const found: Statement[] = [];
   /** Open brackets; a template literal's `${` pushes a marker so that `}` returns to the template. */
   const stack: string[] = [];
   let state: 'code' | 'string' | 'template' | 'line' | 'block' | 'regex' = 'code';
   let quote = '';
-  let inClass = false;
   let last = ''; // the last significant character of code, to tell a regex from a division
   for (let i = 0; i < js.length; i++) {
     const ch = js[i]!;
-    if (state === 'code' && stack.length === 0 && (i === 0 || js[i - 1] === '\n')) {
-      const start: Start = { at: i };
-      starts.push(start);
-      if (!inClass && /^class [\w$]+/.test(js.slice(i, i + 200))) inClass = true;
-    }
+    if (state === 'code' && stack.length === 0 && (i === 0 || js[i - 1] === '\n')) found.push({ at: i });
     switch (state) {
       case 'string':
         if (ch === '\\') i++;
@@ -133,16 +139,23 @@ function statementStarts(js: string): Start[] {
     } else if (ch === '{' || ch === '(' || ch === '[') {
       stack.push(ch);
     } else if (ch === '}' || ch === ')' || ch === ']') {
-      const open = stack.pop();
-      if (open === '${') state = 'template';
-      else if (stack.length === 0 && ch === '}' && inClass) {
-        starts[starts.length - 1]!.closesClassAt = i;
-        inClass = false;
-      }
+      if (stack.pop() === '${') state = 'template';
+      else if (stack.length === 0 && ch === '}') endAt(found, i, js);
+    } else if (ch === ';' && stack.length === 0) {
+      endAt(found, i, js);
     }
     if (!/\s/.test(ch)) last = ch;
   }
-  return starts;
+  return found;
+}
+
+/** Marks the end of the current statement, the first time a depth-0 `;` (or a class's `}`) closes it. */
+function endAt(found: Statement[], i: number, js: string): void {
+  const current = found[found.length - 1];
+  if (current === undefined || current.end !== undefined) return;
+  // A `}` ends only a class statement; in others (an object literal, a block) a `;` follows.
+  if (js[i] === '}' && !/^class /.test(js.slice(current.at, current.at + 6))) return;
+  current.end = i;
 }
 
 function startsRegex(last: string, js: string, i: number): boolean {
