@@ -16,7 +16,7 @@
  * prompt awaits.
  */
 import { runInThisContext } from 'node:vm';
-import { Supervisor, node, type LogLevel, type Runtime } from '../src/index.ts';
+import type { LogLevel, Runtime } from '../src/index.ts';
 import type { HelpDoc, Repl } from '../src/repl/index.ts';
 import type { Host, NodeCommand, Note, Tutor } from '../lessons/runner.ts';
 import type { Player } from '../lessons/auto.ts';
@@ -70,7 +70,7 @@ export function attachLessons(repl: Repl, runtime: Runtime, flags: LessonFlags):
     shell: () => repl.shellPid(),
     type: (code) => repl.type(code),
     colors: repl.server.useColors,
-    nodeCommand: (short) => nodeCommand(short, flags.cookie),
+    nodeCommand: (short) => nodeCommand(runtime.node, short, flags.cookie),
     quiet: (ids) => quiet(ids, (text) => repl.print(text)),
   };
   /** Where what the prompt reports goes: the learner's tutor, or a lesson playing itself. */
@@ -133,9 +133,9 @@ export function attachLessons(repl: Repl, runtime: Runtime, flags: LessonFlags):
 
 // Internals
 
-/** How to start node `short` of this cluster: named the way this node is, with its cookie and environment. */
-function nodeCommand(short: string, cookie: string | undefined): NodeCommand {
-  const host = node().split('@')[1] ?? '';
+/** How to start node `short` of the cluster of node `self`: named the way it is, with its cookie and environment. */
+function nodeCommand(self: string, short: string, cookie: string | undefined): NodeCommand {
+  const host = self.split('@')[1] ?? '';
   const name = host.includes('.') ? ['--name', `${short}@${host}`] : ['--sname', short];
   const env: Record<string, string> = {};
   for (const key of SHARED_ENV) if (process.env[key]) env[key] = process.env[key]!;
@@ -144,6 +144,7 @@ function nodeCommand(short: string, cookie: string | undefined): NodeCommand {
 
 /** Stops the node's services `ids` (those it runs); the function returned starts them again. */
 async function quiet(ids: readonly string[], print: (text: string) => void): Promise<() => Promise<void>> {
+  const { Supervisor } = await import('../src/index.ts');
   const stopped: string[] = [];
   for (const id of ids) {
     const ok = await Supervisor.terminateChild(NODE_SUP, id).then(

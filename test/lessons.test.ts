@@ -365,6 +365,7 @@ test('--auto names the step that failed and exits 1', async () => {
   const { code, output } = await play('pubsub', (c) => c.start(['--sname', 'bob', '--discovery', 'none']));
   assert.is(code, 1);
   assert.match(output, /✘ pubsub step 6 "A second node" failed: bob exited \(code 1\) before it could start/);
+  assert.match(output, /bob│ playground: cannot start bob@.*: the name bob is already in use/);
 });
 
 /** Types `line` at `node`'s prompt and waits for the prompt numbered `next`. */

@@ -41,6 +41,8 @@ export interface BootOptions {
   port?: number;
   /** ms of silence before a peer is declared down (default 60000). */
   tickTime?: number;
+  /** The runtime to run on, made beforehand (`runtime.ts`) so a prompt can start on it first; default a new one. */
+  runtime?: Runtime;
 }
 
 export interface Booted {
@@ -55,7 +57,7 @@ export interface Booted {
 /** Starts the node the options describe and makes its runtime the default one. */
 export async function bootNode(opts: BootOptions): Promise<Booted> {
   if (opts.sname === undefined && opts.name === undefined) {
-    const runtime = new Runtime();
+    const runtime = opts.runtime ?? new Runtime();
     setDefaultRuntime(runtime);
     await PubSub.start();
     return { runtime, node: null, stop: async () => runtime.shutdown() };
@@ -71,6 +73,7 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
     host: strategy === 'lan' ? '0.0.0.0' : '127.0.0.1',
     tickTime: opts.tickTime ?? 60_000,
     epmdPort: mapperPort,
+    runtime: opts.runtime,
   });
   setDefaultRuntime(node.runtime);
   setPrintedLocalNode(node.name);

@@ -29,7 +29,7 @@ import { formatError } from './errors.ts';
 import { Evaluator, NOTHING_SHOWN, type EvalEvent, type EvalHook } from './evaluator.ts';
 import type { HelpDoc } from './help.ts';
 import { History, HISTORY_SIZE } from './history.ts';
-import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
+import type { HelperEnv, Helpers } from './helpers.ts';
 import { InputQueue } from './input.ts';
 import { provide } from '../code.ts';
 import { Screen } from './screen.ts';
@@ -65,11 +65,15 @@ export interface ReplOptions {
   /** Docs for those helpers, for `h()`. */
   docs?: HelpDoc[];
   /**
-   * Helpers loaded after the prompt appears (input waits for them). Default: the OTP
-   * behaviours, PubSub and udp (`modules.ts`). A test runner that loads modules as
-   * CommonJS passes its own (a dynamic import would give it second copies).
+   * The helpers, loaded after the prompt appears (input waits for them), so that the
+   * prompt needs only the REPL itself and the process runtime to show. Default: those of
+   * `helpers.ts`, with the OTP behaviours, PubSub and udp (`modules.ts`). A test runner
+   * that loads modules as CommonJS passes its own (a dynamic import would give it
+   * second copies).
    */
   later?: (env: HelperEnv) => Promise<Helpers>;
+  /** Input also waits for this (the node booting); the REPL only waits, whether it fulfils or rejects. */
+  after?: Promise<unknown>;
   /** More dot commands. */
   commands?: Record<string, ReplCommand>;
   /** Take SIGINT for this prompt (default: when reading this process's stdin). */
@@ -191,7 +195,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     docs.push(...moreDocs);
     installGlobals(more);
   };
-  define({ ...coreHelpers(env), ...options.context });
+  define({ ...options.context });
   server.on('reset', () => installGlobals(helpers));
   for (const [name, command] of Object.entries(options.commands ?? {})) server.defineCommand(name, command);
 
@@ -221,6 +225,12 @@ export function startRepl(options: ReplOptions = {}): Repl {
   });
 
   history?.load();
+  // A plain prompt has no queue to hold input until the helpers are there: it holds the input stream.
+  if (!queue) server.pause();
+  const open = (): void => {
+    if (queue) queue.open();
+    else server.resume();
+  };
   const ready = Promise.all([
     import('./later.ts')
       .then((later) => later.loadLater({ ...env, allHelpers: helpers, allDocs: docs }))
@@ -229,12 +239,16 @@ export function startRepl(options: ReplOptions = {}): Repl {
         // Passed-in helpers and docs win over the built-in ones of the same name.
         define({ ...later.helpers, ...options.context }, [...(options.docs ?? []), ...later.docs]);
       }),
-    (options.later ?? (() => import('./modules.ts').then((m) => m.loadModuleHelpers())))(env).then((more) => define(more)),
+    (options.later ?? loadHelpers)(env).then((more) => define({ ...more, ...options.context })),
+    options.after?.then(
+      () => {},
+      () => {},
+    ),
   ]).then(
-    () => queue?.open(),
+    () => open(),
     (err) => {
       print(formatError(err, colors));
-      queue?.open();
+      open();
     },
   );
 
@@ -255,6 +269,11 @@ export function startRepl(options: ReplOptions = {}): Repl {
 }
 
 // Internals
+
+async function loadHelpers(env: HelperEnv): Promise<Helpers> {
+  const [helpers, modules] = await Promise.all([import('./helpers.ts'), import('./modules.ts')]);
+  return { ...helpers.coreHelpers(env), ...(await modules.loadModuleHelpers()) };
+}
 
 /**
  * The wildcard is read-only: `_ = 1` and `const [_, n] = pair` bind nothing to it, as

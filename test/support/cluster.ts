@@ -226,9 +226,11 @@ export class Cluster {
 
   private spawn(args: string[], opts: StartOptions): ChildProcess {
     const argv = [...(opts.wrap ?? []), opts.node ?? process.execPath, '--import', 'tsx', opts.script ?? 'playground', ...args];
+    // A test runner may set FORCE_COLOR, which overrides the cluster's NO_COLOR (and Node 22+ says so on stderr).
+    const { FORCE_COLOR: _, ...inherited } = process.env;
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, ...opts.env },
+      env: { ...inherited, ...this.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     live.add(child);
