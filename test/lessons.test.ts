@@ -62,14 +62,23 @@ function fakeHost(): Host & { printed: string[]; text(): string } {
 }
 
 const fast = { settleMs: 150, pollMs: 40, checkTimeoutMs: 500 };
+
+/** Runs `body` with a tutor of the toy lesson over `world`, closed after. */
+async function withToy(world: { lit: boolean; count: number }, body: (tutor: Tutor, host: ReturnType<typeof fakeHost>) => Promise<void>): Promise<void> {
+  const host = fakeHost();
+  const tutor = new Tutor(host, { lessons: [toyLesson(world)], ...fast });
+  try {
+    await body(tutor, host);
+  } finally {
+    tutor.close();
+  }
+}
 /** Long enough for several background checks and a whole settle: what has not happened by then does not. */
 const quietWindow = () => new Promise((r) => setTimeout(r, 600));
 
 test('a step stays until its check passes, then a tick and the next step; an input that does not do it prints nothing', async () => {
   const world = { lit: false, count: 0 };
-  const host = fakeHost();
-  const tutor = new Tutor(host, { lessons: [toyLesson(world)], ...fast });
-  try {
+  await withToy(world, async (tutor, host) => {
     const intro = (await tutor.lesson('toy')).text;
     assert.match(intro, 'step 1/3 · Light it');
     tutor.observe({ code: 'lit', ok: true, value: false });
@@ -80,16 +89,12 @@ test('a step stays until its check passes, then a tick and the next step; an inp
     await eventually(() => assert.match(host.text(), '✔ Light it'));
     assert.match(host.printed.at(-1)!, 'step 2/3 · Count to two');
     assert.is(host.printed.length, 1);
-  } finally {
-    tutor.close();
-  }
+  });
 });
 
 test("a step is judged when its code has run, never halfway through it", async () => {
   const world = { lit: true, count: 0 };
-  const host = fakeHost();
-  const tutor = new Tutor(host, { lessons: [toyLesson(world)], ...fast });
-  try {
+  await withToy(world, async (tutor, host) => {
     await tutor.lesson('toy');
     await eventually(() => assert.match(host.text(), '✔ Light it'));
     host.printed.length = 0;
@@ -100,44 +105,32 @@ test("a step is judged when its code has run, never halfway through it", async (
     world.count++;
     tutor.observe({ code: 'count++  // again', ok: true, value: 1 });
     await eventually(() => assert.match(host.text(), '✔ Count to two'));
-  } finally {
-    tutor.close();
-  }
+  });
 });
 
 test('typing all of a step\'s code without passing says so in one line, once', async () => {
   const world = { lit: false, count: 0 };
-  const host = fakeHost();
-  const tutor = new Tutor(host, { lessons: [toyLesson(world)], ...fast });
-  try {
+  await withToy(world, async (tutor, host) => {
     await tutor.lesson('toy');
     tutor.observe({ code: 'lit = true', ok: true, value: true }); // typed, but the world did not change
     await eventually(() => assert.equal(host.printed, ['(step 1 is not done yet: hint() helps, next() skips it)']));
     await quietWindow();
     assert.is(host.printed.length, 1);
-  } finally {
-    tutor.close();
-  }
+  });
 });
 
 test('the background check catches what happens without input', async () => {
   const world = { lit: false, count: 0 };
-  const host = fakeHost();
-  const tutor = new Tutor(host, { lessons: [toyLesson(world)], ...fast });
-  try {
+  await withToy(world, async (tutor, host) => {
     await tutor.lesson('toy');
     world.lit = true;
     await eventually(() => assert.match(host.text(), '✔ Light it'));
-  } finally {
-    tutor.close();
-  }
+  });
 });
 
 test('back() to a step the node already satisfies does not tick it again; an input judges it', async () => {
   const world = { lit: true, count: 0 };
-  const host = fakeHost();
-  const tutor = new Tutor(host, { lessons: [toyLesson(world)], ...fast });
-  try {
+  await withToy(world, async (tutor, host) => {
     await tutor.lesson('toy');
     await eventually(() => assert.match(host.text(), '✔ Light it'));
     assert.match(tutor.back().text, 'step 1/3 · Light it');
@@ -146,16 +139,12 @@ test('back() to a step the node already satisfies does not tick it again; an inp
     assert.equal(host.printed, [], 'still at step 1');
     tutor.observe({ code: 'lit = true', ok: true, value: true });
     await eventually(() => assert.match(host.text(), '✔ Light it'));
-  } finally {
-    tutor.close();
-  }
+  });
 });
 
 test('a check compares against the state when its step began', async () => {
   const world = { lit: true, count: 5 };
-  const host = fakeHost();
-  const tutor = new Tutor(host, { lessons: [toyLesson(world)], ...fast });
-  try {
+  await withToy(world, async (tutor, host) => {
     await tutor.lesson('toy');
     await eventually(() => assert.match(host.text(), '✔ Light it'));
     // count is already 5, but the step wants one more from here: its code typed while
@@ -166,9 +155,7 @@ test('a check compares against the state when its step began', async () => {
     assert.not.match(host.text(), '✔ Count to two');
     world.count += 1;
     await eventually(() => assert.match(host.text(), '✔ Count to two'));
-  } finally {
-    tutor.close();
-  }
+  });
 });
 
 test('a mistake, or a check that throws, leaves the step where it is', async () => {
