@@ -82,8 +82,8 @@ export const CORE_DOCS: HelpDoc[] = [
   {
     name: 'receive', group: PROCESSES, signature: 'receive(pattern?, { after? })',
     summary: 'Takes the first message matching pattern, waiting if none is there yet (await it).',
-    details: "Patterns: _ matches anything, arrays match element by element, objects by their keys,\na function is a guard. With { after: ms } it gives TIMEOUT when the time runs out.\nCtrl+C cancels a wait at the prompt.",
-    example: "> send(self(), ['b', 2]); send(self(), ['a', 1])\n> await receive(['a', _])\n[ 'a', 1 ]\n> await receive(_, { after: 100 })\n[ 'b', 2 ]",
+    details: "Patterns: _ matches anything, arrays match element by element, objects by their keys,\na function is a guard. With { after: ms } (or just ms) it gives TIMEOUT when the time runs\nout; receive({ after: ms }) alone waits for any message. Ctrl+C cancels a wait at the prompt.",
+    example: "> send(self(), ['b', 2]); send(self(), ['a', 1])\n> await receive(['a', _])\n[ 'a', 1 ]\n> await receive(_, { after: 100 })\n[ 'b', 2 ]\n> await receive('never', 100)\nTIMEOUT",
   },
   {
     name: 'flush', group: PROCESSES, signature: 'flush()',
