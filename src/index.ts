@@ -62,3 +62,9 @@ export * as Supervisor from './supervisor.ts';
 export * as Registry from './registry.ts';
 export * as BasicServer from './basic-server.ts';
 export * as PubSub from './pubsub/index.ts';
+
+// Tracing
+export * as dbg from './trace/dbg.ts';
+export * as sys from './trace/sys.ts';
+export { seqTrace, SeqDiagram } from './trace/seq.ts';
+export type { Arrow, Lane, SeqTraceOptions } from './trace/seq.ts';

@@ -143,7 +143,7 @@ async function callSource(node: NodeName, source: string, args: unknown[], ms: n
       exit(pid, 'kill');
       throw new RpcError('ERR_TIMEOUT', `rpc.call to ${node}: no answer within ${ms} ms (the remote process was killed)`, ['badrpc', 'timeout']);
     }
-    return answer(node, (down as unknown[])[4]);
+    return answer(node, down[4]);
   });
 }
 

@@ -38,9 +38,11 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/rpc': ['src/term', 'src/process', 'src/node', 'src/code', 'src/remote'],
   'src/share': ['src/term', 'src/process', 'src/node', 'src/code'],
   'src/global': ['src/term', 'src/process', 'src/node', 'src/code'],
+  // dbg, sys and seqTrace: the runtime's trace hooks are in src/process; sys speaks to a GenServer's loop.
+  'src/trace': ['src/term', 'src/process', 'src/genserver'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
-    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global',
+    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace',
   ],
   // src/code: the prompt's helpers are in scope for code sent to this node.
   'src/repl': ['src/index', 'src/term', 'src/process', 'src/code'],
