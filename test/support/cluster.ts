@@ -53,7 +53,10 @@ export interface StartOptions {
   script?: string;
   /** The `node` binary to run it with (default: this test's). */
   node?: string;
-  /** What "started" means: output matching this, or (default for named nodes) its name at the port mapper. */
+  /**
+   * What "started" means: output matching this; a named node also has its name at the
+   * port mapper (its prompt shows before the node is up). Null: do not wait at all.
+   */
   ready?: RegExp | string | null;
   timeout?: number;
 }
@@ -172,10 +175,10 @@ export class Cluster {
     const name = nodeName(args);
     const node = new NodeProcess(this.spawn(args, opts), name);
     this.nodes.push(node);
-    const ready = opts.ready === undefined ? (name ? 'registered' : null) : opts.ready;
     const timeout = opts.timeout ?? 15_000;
-    if (ready === 'registered') await this.registered(node, timeout);
-    else if (ready !== null) await node.waitFor(ready, { timeout });
+    if (opts.ready === null) return node;
+    if (opts.ready !== undefined) await node.waitFor(opts.ready, { timeout });
+    if (name) await this.registered(node, timeout);
     return node;
   }
 
