@@ -15,6 +15,7 @@
  * | `server.prevRows`, `server.paused`     | lines printed above the prompt redraw it (screen.ts) |
  * | `server._ttyWrite`, readline's own `_ttyWrite` | keys typed while an `await` is pending show as typed (typeahead.ts) |
  * | `server.history` entries               | one history shared by concurrent nodes, multi-line entries whole (history.ts) |
+ * | `server.closed`                        | input has ended: a prompt is written by hand (Node 24 cannot draw one then) |
  *
  * Where the versions differ, the difference is named here: from Node 24 readline edits a
  * multi-line input as one line (and keeps it whole in its history, its lines in reverse
@@ -55,6 +56,7 @@ interface Private {
   paused?: boolean;
   history?: string[];
   historyManager?: unknown;
+  closed?: boolean;
   _ttyWrite?: TtyWrite;
 }
 
@@ -73,6 +75,8 @@ export interface ReplParts {
   forgetRows(): void;
   /** Whether readline has paused its input (the REPL does while the history loads); unset counts as not. */
   paused(): boolean;
+  /** Whether readline has closed (its input ended), though queued lines may still run. */
+  closed(): boolean;
   /**
    * Routes terminal keys through `route` first: it returns true when it handled the key
    * itself. `edit` is readline's own line editing, without the REPL's buffering of keys
@@ -125,6 +129,7 @@ export function adapt(server: REPLServer): Adapted {
       s.prevRows = 0;
     },
     paused: () => s.paused === true,
+    closed: () => s.closed === true,
     interceptKeys(route) {
       const replWrite = s._ttyWrite!;
       const own = (data: string | undefined, key: Key | undefined) => edit!.call(server, data, key);

@@ -51,7 +51,6 @@ type CompleterFn = (line: string, cb: (err: Error | null, value?: unknown) => vo
 type Server = Omit<REPLServer, 'completer'> & {
   eval: EvalFn;
   completer: CompleterFn;
-  closed?: boolean;
 };
 
 /** How many results `v(n)` can reach back (iex keeps a history of the same kind). */
@@ -137,7 +136,7 @@ export class Evaluator {
     const displayPrompt = server.displayPrompt;
     server.displayPrompt = function playgroundPrompt(preserveCursor?: boolean) {
       evaluator.runHooks();
-      if (server.closed) {
+      if (evaluator.parts.closed()) {
         // Input ended (piped input the queue still feeds): readline cannot prompt any
         // more (Node 24 throws), but the transcript still shows each prompt.
         server.output.write(evaluator.continuing ? CONTINUE : server.getPrompt());
@@ -238,7 +237,7 @@ export class Evaluator {
     cb(null, value === undefined && this.screen.printed === current.printed ? NOTHING_SHOWN : value);
     // Node 24 draws no prompt after a result once the input has ended (piped input that
     // the queue still feeds): draw it, as 20 and 22 do.
-    if (!this.prompted && this.server.closed) this.server.displayPrompt();
+    if (!this.prompted && this.parts.closed()) this.server.displayPrompt();
   }
 
   /** The domain's 'error': an evaluation failed, or code it left behind threw later. */
