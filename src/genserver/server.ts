@@ -19,7 +19,7 @@
  *   already reports.
  */
 import { Pid, Ref, moduleName, short } from '../term.ts';
-import { currentProcess, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
+import { currentProcess, setBehaviour, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import type { GenServerModule, From } from './types.ts';
 
 /** Why the loop ends: the exit reason, and a reply to send after terminate, if any. */
@@ -56,6 +56,7 @@ class Server {
  */
 export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null, serviceName?: readonly [string, string]): Promise<void> {
   const s = new Server(mod, currentProcess()!, parent);
+  setBehaviour('GenServer', moduleName(mod));
   if (serviceName !== undefined) {
     const service = nameService(serviceName[0]);
     if ((await service.register(serviceName[1], s.proc.pid)) === 'no') {

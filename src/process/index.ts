@@ -253,6 +253,10 @@ export interface ProcessInfo {
   monitoredBy: Pid[];
   trapExit: boolean;
   initialCall: string;
+  /** What it is: 'GenServer', 'Supervisor', 'shell' (the prompt's process) or 'process'. */
+  kind: string;
+  /** A GenServer's callback module, by name. */
+  module: string | undefined;
 }
 
 /** What a process is doing, or undefined when it is not alive. */
@@ -271,7 +275,25 @@ export function processInfo(pid: Pid): ProcessInfo | undefined {
     monitoredBy: [...(p.watchers?.values() ?? [])].map(([, watcher]) => watcher),
     trapExit: p.trap,
     initialCall: p.fn.name || '(anonymous)',
+    kind: p.behaviour?.[0] ?? (p === p.rt.defaultProcess ? 'shell' : 'process'),
+    module: p.behaviour?.[1],
   };
+}
+
+/**
+ * Says what the calling process is, for `processInfo` and the web view: its behaviour
+ * and callback module, as OTP's proc_lib keeps `'$initial_call'` for observer.
+ * GenServer and Supervisor call it for their processes.
+ *
+ * @example
+ * // Inside a GenServer's process (internal: the prompt does not offer it):
+ * setBehaviour('GenServer', 'Stack')
+ * processInfo(self()).kind //=> 'GenServer'
+ */
+export function setBehaviour(kind: string, module?: string): 'ok' {
+  if (typeof kind !== 'string' || kind === '') throw new ProcessError('ERR_BAD_ARG', `setBehaviour expects a kind such as 'GenServer', got: ${String(kind)}`);
+  requireProcess('setBehaviour').behaviour = [kind, module];
+  return 'ok';
 }
 
 // Internals

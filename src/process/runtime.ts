@@ -32,6 +32,8 @@ export class Process extends Mailbox implements Owner {
   watchers: Map<string, [Ref, Pid]> | null = null;
   trap = false;
   name: string | undefined = undefined;
+  /** What the process is, as its behaviour says (`setBehaviour`): `[kind, module]`. */
+  behaviour: readonly [string, string | undefined] | undefined = undefined;
 
   constructor(
     readonly rt: Runtime,
