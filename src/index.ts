@@ -62,3 +62,7 @@ export * as Supervisor from './supervisor.ts';
 export * as Registry from './registry.ts';
 export * as BasicServer from './basic-server.ts';
 export * as PubSub from './pubsub/index.ts';
+
+// The live page of the cluster
+export { web, stopWeb, WebError } from './web/index.ts';
+export type { WebOptions } from './web/index.ts';
