@@ -73,7 +73,7 @@ function handle(w: Watching, msg: unknown): void {
   if (tag === 'web_info' && a instanceof Pid && b instanceof Ref && c instanceof Pid) return answerInfo(a, b, c);
   if (tag === 'DOWN' && c === 'process' && msg[3] instanceof Pid) return unwatch(w, msg[3].key);
   // A pg event, nodeup or nodedown: the view changes now, not at the next tick.
-  if ((w.scope !== null && a instanceof Ref && a.equals(w.scope)) || tag === 'nodeup' || tag === 'nodedown') w.dirty = true;
+  if ((w.scope !== null && tag instanceof Ref && tag.equals(w.scope)) || tag === 'nodeup' || tag === 'nodedown') w.dirty = true;
 }
 
 function watch(w: Watching, viewer: Pid): void {

@@ -67,6 +67,8 @@ export class Hub {
     } catch {
       // not distributed: this node alone
     }
+    this.setState(node(), 'self');
+    for (const n of list()) this.setState(n, 'up');
     for (const n of [node(), ...list()]) this.watch(n);
     for (;;) {
       const msg = (await receive()) as unknown[];
@@ -84,7 +86,6 @@ export class Hub {
 
   private viewed(view: NodeView): void {
     this.views.set(view.node, view);
-    if (!this.states.has(view.node)) this.setState(view.node, view.node === node() ? 'self' : 'up');
   }
 
   private up(n: NodeName): void {

@@ -39,8 +39,8 @@ export interface WebOptions {
   host?: string;
 }
 
-/** The least time between two models sent to the pages. */
-const MIN_PUSH_MS = 50;
+/** The least time between two models sent to the pages (a burst of changes is sent as one). */
+const MIN_PUSH_MS = 25;
 /** A comment line on idle event streams, so proxies and browsers keep them open. */
 const KEEPALIVE_MS = 15_000;
 
@@ -62,6 +62,8 @@ export class WebServer {
   private readonly hub = new Hub(() => this.changed());
   private files = new Map<string, Asset>();
   private lastPush = 0;
+  /** The last model sent: an equal one is not sent again. */
+  private lastText = '';
   private pushTimer: NodeJS.Timeout | null = null;
   private keepalive: NodeJS.Timeout | null = null;
 
@@ -117,7 +119,8 @@ export class WebServer {
     res.write('retry: 1000\n\n');
     if (this.clients.size === 0) this.startHub();
     this.clients.add(res);
-    res.write(event(JSON.stringify(this.hub.model())));
+    this.lastText = event(JSON.stringify(this.hub.model()));
+    res.write(this.lastText);
     req.on('close', () => {
       this.clients.delete(res);
       if (this.clients.size === 0) this.stopHub();
@@ -171,6 +174,8 @@ export class WebServer {
       this.pushTimer = null;
       this.lastPush = performance.now();
       const text = event(JSON.stringify(this.hub.model()));
+      if (text === this.lastText) return;
+      this.lastText = text;
       for (const res of this.clients) res.write(text);
     }, wait);
   }

@@ -23,6 +23,9 @@ import type { LinkEntry, NodeView, ProcessEntry, TreeEntry } from './view.ts';
 export const MAX_PROCESSES = 300;
 /** How long a supervisor may take to list its children. */
 const TREE_CALL_MS = 500;
+/** What the view lists of each process (its messages stay where they are). */
+const ITEMS = ['pid', 'registeredName', 'kind', 'module', 'initialCall', 'messageQueueLen', 'status'] as const;
+type Listed = Pick<ProcessInfo, (typeof ITEMS)[number]>;
 
 /** Frame counters at the last sample, to turn them into rates. */
 export class Rates {
@@ -56,7 +59,7 @@ export class Rates {
 
 /** The calling node's view of itself. */
 export async function snapshot(rates: Rates, rateWindowMs: number): Promise<NodeView> {
-  const infos = processes().flatMap((pid) => processInfo(pid) ?? []);
+  const infos = processes().flatMap((pid) => processInfo(pid, ITEMS) ?? []);
   const listed = [...infos].sort(byNameThenId).slice(0, MAX_PROCESSES);
   return {
     node: currentNode()?.name ?? infos[0]?.pid.node ?? 'nonode@nohost',
@@ -68,7 +71,7 @@ export async function snapshot(rates: Rates, rateWindowMs: number): Promise<Node
     groups: safely(() => pg.whichLocalGroups().map((g) => [g, pg.getLocalMembers(g)] as [unknown, Pid[]])),
     globals: safely(() => global.registered().flatMap((name) => {
       const pid = global.whereis(name);
-      return pid && processInfo(pid) ? [[name, pid] as [string, Pid]] : [];
+      return pid && processInfo(pid, ['pid']) ? [[name, pid] as [string, Pid]] : [];
     })),
     topics: safely(() => PubSub.topics()),
   };
@@ -76,7 +79,7 @@ export async function snapshot(rates: Rates, rateWindowMs: number): Promise<Node
 
 // Internals
 
-function entry(info: ProcessInfo): ProcessEntry {
+function entry(info: Listed): ProcessEntry {
   return {
     pid: info.pid,
     name: info.registeredName,
@@ -89,7 +92,7 @@ function entry(info: ProcessInfo): ProcessEntry {
 }
 
 /** Registered processes first, by name; then the others by age. */
-function byNameThenId(a: ProcessInfo, b: ProcessInfo): number {
+function byNameThenId(a: Listed, b: Listed): number {
   if (a.registeredName !== undefined && b.registeredName !== undefined) return a.registeredName < b.registeredName ? -1 : 1;
   if (a.registeredName !== undefined) return -1;
   if (b.registeredName !== undefined) return 1;
@@ -97,7 +100,7 @@ function byNameThenId(a: ProcessInfo, b: ProcessInfo): number {
 }
 
 /** The supervision trees: every supervisor that is no other local supervisor's child is a root. */
-async function trees(infos: ProcessInfo[]): Promise<TreeEntry[]> {
+async function trees(infos: Listed[]): Promise<TreeEntry[]> {
   const children = new Map<string, Awaited<ReturnType<typeof Supervisor.whichChildren>> | 'busy'>();
   for (const info of infos) {
     if (info.kind !== 'Supervisor') continue;

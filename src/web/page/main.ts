@@ -71,4 +71,4 @@ events.addEventListener('model', (e) => {
 });
 events.addEventListener('error', () => live('lost'));
 // Ages ("down for 12 s") move on between models.
-setInterval(render, 1000);
+setInterval(() => model && replace('node-list', panels.nodeList(model, selected, select)), 1000);
