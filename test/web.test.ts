@@ -3,8 +3,10 @@
  * page (`--web`), bob and carol are its peers. The page lists the three nodes and their
  * links; a process registered on bob appears in bob's list; a pg join on carol shows
  * under its group; terms that carry `<script>` or `<img onerror>` show as text and run
- * nothing; a kill -9 of carol shows it down and its member gone. Screenshots go to
- * test-artifacts/ (git-ignored).
+ * nothing; a supervisor started at a prompt is drawn as a tree; a partition shows as
+ * cut links and its heal brings the node back; a bogus view is ignored; a kill -9 of
+ * carol shows it down and its member gone. Screenshots go to test-artifacts/
+ * (git-ignored).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -107,6 +109,36 @@ testOrSkip(why, 'terms carrying <script> and <img onerror> render as text and ru
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.click('#details button');
   await page.screenshot({ path: join(ARTIFACTS, 'web-cluster.png') });
+});
+
+testOrSkip(why, "a supervisor started at bob's prompt is drawn as a tree with its children", async () => {
+  const Worker = "{ name: 'Worker', init: () => ['ok', null] }";
+  await ask(nodes.bob!, `await Supervisor.start([{ id: 'w1', start: [GenServer.startLink, ${Worker}] }, { id: 'w2', start: [GenServer.startLink, ${Worker}] }], { strategy: 'one_for_one', name: 'my_sup' })`);
+  const root = page.locator('#trees ul.tree > li', { has: page.locator(':scope > .leaf.supervisor', { hasText: /^my_sup$/ }) });
+  await root.waitFor(WAIT);
+  const children = await root.locator(':scope > ul > li > .leaf.worker').allInnerTexts();
+  assert.is(children.length, 2, children.join(' | '));
+  assert.match(children[0]!, /^#PID<\d+\.\d+\.0>\s+\('w1'\)$/);
+  assert.match(children[1]!, /^#PID<\d+\.\d+\.0>\s+\('w2'\)$/);
+});
+
+testOrSkip(why, 'a partition shows the cut, and its heal brings carol back', async () => {
+  await ask(nodes.alice!, `partition(['${carol}'])`);
+  await page.waitForSelector(`.graph [data-node="${carol}"][data-status="cut"]`, WAIT);
+  await page.waitForSelector(`.graph .link.cut[data-link="${[alice, carol].sort().join(' ')}"]`, WAIT);
+  await page.waitForSelector(`.graph .link.cut[data-link="${[bob, carol].sort().join(' ')}"]`, WAIT);
+  assert.match(await page.innerText('#partitions'), new RegExp(`Partition by ${alice}: .*✂`));
+  await ask(nodes.alice!, 'heal()');
+  await page.waitForSelector(`.graph [data-node="${carol}"][data-status="up"]`, WAIT);
+  await page.waitForSelector(`.graph .link:not(.cut)[data-link="${[alice, carol].sort().join(' ')}"]`, WAIT);
+  assert.is(await page.locator('#partitions *').count(), 0);
+});
+
+testOrSkip(why, 'a bogus view sent to the page\'s hub is ignored; the page and the node go on', async () => {
+  await ask(nodes.alice!, "processes().filter((p) => processInfo(p).initialCall === 'webHub').forEach((p) => send(p, ['web_view', { node: '<b>x</b>' }]))");
+  await ask(nodes.bob!, "register('after_bogus', spawn(() => receive()))");
+  await page.locator('#processes tr[data-name="after_bogus"]').waitFor(WAIT);
+  assert.is(await page.locator('.graph [data-node="<b>x</b>"]').count(), 0);
 });
 
 testOrSkip(why, 'a kill -9 of carol shows it down on the graph and its members gone', async () => {

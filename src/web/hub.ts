@@ -72,7 +72,7 @@ export class Hub {
     for (const n of [node(), ...list()]) this.watch(n);
     for (;;) {
       const msg = (await receive()) as unknown[];
-      if (msg[0] === 'web_view') this.viewed(msg[1] as NodeView);
+      if (msg[0] === 'web_view' && isView(msg[1])) this.viewed(msg[1]);
       else if (msg[0] === 'nodeup') this.up(msg[1] as NodeName);
       else if (msg[0] === 'nodedown') this.down(msg[1] as NodeName);
       else continue;
@@ -101,4 +101,11 @@ export class Hub {
   private setState(n: NodeName, status: NodeState['status']): void {
     if (this.states.get(n)?.status !== status) this.states.set(n, { status, since: Date.now() });
   }
+}
+
+/** A view as agents send it (anything else that reaches the hub is ignored). */
+function isView(v: unknown): v is NodeView {
+  const view = v as NodeView;
+  return typeof view === 'object' && view !== null && typeof view.node === 'string' &&
+    ['links', 'partitions', 'processes', 'trees', 'groups', 'globals', 'topics'].every((k) => Array.isArray(view[k as keyof NodeView]));
 }

@@ -25,6 +25,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { Pid } from '../term.ts';
+import { currentRuntime } from '../process/index.ts';
 import { CodedError } from '../errors.ts';
 import { assets, type Asset } from './assets.ts';
 import { Hub } from './hub.ts';
@@ -119,7 +120,7 @@ export class WebServer {
     res.write('retry: 1000\n\n');
     if (this.clients.size === 0) this.startHub();
     this.clients.add(res);
-    this.lastText = event(JSON.stringify(this.hub.model()));
+    this.lastText = modelEvent(this.hub);
     res.write(this.lastText);
     req.on('close', () => {
       this.clients.delete(res);
@@ -173,7 +174,7 @@ export class WebServer {
     this.pushTimer = setTimeout(() => {
       this.pushTimer = null;
       this.lastPush = performance.now();
-      const text = event(JSON.stringify(this.hub.model()));
+      const text = modelEvent(this.hub);
       if (text === this.lastText) return;
       this.lastText = text;
       for (const res of this.clients) res.write(text);
@@ -183,8 +184,14 @@ export class WebServer {
 
 // Internals
 
-function event(json: string): string {
-  return `event: model\ndata: ${json}\n\n`;
+/** A view that cannot be drawn is logged and skipped: the page keeps the last model, the node runs on. */
+function modelEvent(hub: Hub): string {
+  try {
+    return `event: model\ndata: ${JSON.stringify(hub.model())}\n\n`;
+  } catch (err) {
+    currentRuntime().log('warning', `web: could not draw the cluster: ${(err as Error).message}`);
+    return '';
+  }
 }
 
 /** A pid from its key (`node/creation/id`), or null when it is not one. */
