@@ -69,6 +69,7 @@ export class Hub {
     }
     this.setState(node(), 'self');
     for (const n of list()) this.setState(n, 'up');
+    for (const n of cutOff()) this.setState(n, 'cut');
     for (const n of [node(), ...list()]) this.watch(n);
     for (;;) {
       const msg = (await receive()) as unknown[];
@@ -94,13 +95,18 @@ export class Hub {
   }
 
   private down(n: NodeName): void {
-    const cut = partitions().some((p) => (p.a.includes(n) && p.b.includes(node())) || (p.b.includes(n) && p.a.includes(node())));
-    this.setState(n, cut ? 'cut' : 'down');
+    this.setState(n, cutOff().includes(n) ? 'cut' : 'down');
   }
 
   private setState(n: NodeName, status: NodeState['status']): void {
     if (this.states.get(n)?.status !== status) this.states.set(n, { status, since: Date.now() });
   }
+}
+
+/** The nodes a partition puts on the other side from this one. */
+function cutOff(): NodeName[] {
+  const me = node();
+  return partitions().flatMap((p) => (p.a.includes(me) ? p.b : p.b.includes(me) ? p.a : []));
 }
 
 /** A view as agents send it (anything else that reaches the hub is ignored). */

@@ -11,6 +11,8 @@ import { svg } from './dom.ts';
 
 const SIZE = 360;
 const CENTER = SIZE / 2;
+/** Where along a line its label may go, in order of preference. */
+const LABEL_SPOTS = [0.5, 0.25, 0.75, 0.35, 0.65];
 
 /** The graph as an SVG element; clicking a node calls `select` with its name. */
 export function graph(model: Model, selected: string, select: (node: string) => void): SVGSVGElement {
@@ -20,14 +22,18 @@ export function graph(model: Model, selected: string, select: (node: string) => 
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / nodes.length;
     return [n.name, [CENTER + radius * Math.cos(angle), CENTER + radius * Math.sin(angle)] as const];
   }));
+  // Each label at the first free spot along its line: lines that cross keep theirs apart.
+  const taken: Array<readonly [number, number]> = [...at.values()];
   const lines = model.links.flatMap((l) => {
     const a = at.get(l.a);
     const b = at.get(l.b);
     if (!a || !b) return [];
-    const [mx, my] = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const spots = LABEL_SPOTS.map((t) => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t] as const);
+    const spot = spots.find(([x, y]) => taken.every(([tx, ty]) => Math.abs(tx - x) > 48 || Math.abs(ty - y) > 26)) ?? spots[0]!;
+    taken.push(spot);
     return [svg('g', {}, { class: l.cut ? 'link cut' : 'link', data: { link: `${l.a} ${l.b}` } },
       svg('line', { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }),
-      svg('text', { x: mx, y: my - 4, 'text-anchor': 'middle' }, {}, l.cut ? '✂ cut' : `${l.rate}/s`))];
+      svg('text', { x: spot[0], y: spot[1] + 4, 'text-anchor': 'middle' }, {}, l.cut ? '✂ cut' : `${l.rate} msg/s`))];
   });
   const circles = nodes.map((n) => {
     const [x, y] = at.get(n.name)!;
