@@ -147,6 +147,15 @@ test('agents collect only while a page is open', async () => {
   await eventually(async () => assert.is(await ask(alice, watchers), '0\n'), WAIT);
 });
 
+test('a bad --web-port or --web-host is a usage error that names the flag', async () => {
+  const port = await cluster.run(['--sname', 'x', '--web-port', '70000']);
+  assert.is(port.code, 2);
+  assert.match(port.output, /--web-port expects a port below 65536\. Got: "70000"/);
+  const host = await cluster.run(['--sname', 'x', '--web-host', '<script>']);
+  assert.is(host.code, 2);
+  assert.match(host.output, /--web-host expects an address such as 0\.0\.0\.0 or 192\.168\.1\.10\. Got: "<script>"/);
+});
+
 const noNamespaces = namespacesUnavailable();
 
 testOrSkip(noNamespaces, 'beyond loopback, the data routes need the token printed at start', async () => {
