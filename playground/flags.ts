@@ -31,6 +31,8 @@ const NAME = /^[A-Za-z0-9_.-]+(@[A-Za-z0-9_.-]+)?$/;
 const wholeNumber = (min: number) => (v: string) =>
   /^\d+$/.test(v) && Number(v) >= min ? undefined : `expects a whole number >= ${min}`;
 
+const portNumber = (v: string) => wholeNumber(0)(v) ?? (Number(v) < 65536 ? undefined : 'expects a port below 65536');
+
 export const FLAGS: Record<string, Flag> = {
   sname: {
     type: 'string', value: 'name',
@@ -79,7 +81,7 @@ export const FLAGS: Record<string, Flag> = {
     type: 'string', value: 'port',
     description: 'TCP port this node accepts peers on.',
     fallback: 'any free port', example: '--port 9100',
-    check: (v) => wholeNumber(0)(v) ?? (Number(v) < 65536 ? undefined : 'expects a port below 65536'),
+    check: portNumber,
   },
   'tick-time': {
     type: 'string', value: 'ms',
@@ -95,7 +97,7 @@ export const FLAGS: Record<string, Flag> = {
     type: 'string', value: 'port',
     description: 'The port of the live page (implies --web).',
     fallback: 'any free port', example: '--web-port 4000',
-    check: (v) => wholeNumber(0)(v) ?? (Number(v) < 65536 ? undefined : 'expects a port below 65536'),
+    check: portNumber,
   },
   'web-host': {
     type: 'string', value: 'address',
