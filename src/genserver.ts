@@ -144,8 +144,8 @@ export function cast(server: ServerRef, request: unknown): 'ok' {
  * 42
  */
 export function reply(from: From, value: unknown): 'ok' {
-  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || !(from[1] instanceof Ref)) {
-    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, ref] that handleCall got as from, got: ${short(from)}`);
+  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || from[1] === undefined) {
+    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, tag] that handleCall got as from, got: ${short(from)}`);
   }
   currentRuntime().send(from[0], [from[1], value], currentProcess());
   return 'ok';

@@ -49,7 +49,7 @@ import { CodedError } from './errors.ts';
 import {
   currentRuntime, exit, inProcess, monitor, demonitor, receive, send as sendTo, self, setNameService, type Runtime,
 } from './process/index.ts';
-import { list, monitorNodes } from './node/index.ts';
+import { list, monitorNodes, playgroundNodes } from './node/index.ts';
 import { checkTravel, compile } from './code.ts';
 
 export const SERVER = 'global_name_server';
@@ -141,7 +141,7 @@ export async function server(): Promise<void> {
   const t: Table = { names: new Map(), watched: new Map(), locks: new Map(), pending: new Map(), lost: new Set() };
   tables.set(rt, t);
   monitorNodes(true);
-  for (const n of list()) sendTo([SERVER, n], ['sync', entriesOf(t), rt.node]);
+  for (const n of playgroundNodes()) sendTo([SERVER, n], ['sync', entriesOf(t), rt.node]);
   for (;;) await handle(t, rt, (await receive()) as unknown[]);
 }
 
@@ -180,7 +180,7 @@ async function handle(t: Table, rt: Runtime, msg: unknown[]): Promise<void> {
       const entry = t.names.get(msg[1] as string);
       if (!entry) return;
       drop(t, rt, entry[0]);
-      for (const n of list()) sendTo([SERVER, n], ['unregister', entry[0], entry[1]]);
+      for (const n of playgroundNodes()) sendTo([SERVER, n], ['unregister', entry[0], entry[1]]);
       return;
     }
     case 'sync':
@@ -193,6 +193,8 @@ async function handle(t: Table, rt: Runtime, msg: unknown[]): Promise<void> {
       return;
     }
     case 'nodeup':
+      // A BEAM node has a global of its own, in another protocol (see erlang/kernel).
+      if (!playgroundNodes().includes(msg[1] as NodeName)) return;
       return void sendTo([SERVER, msg[1] as NodeName], ['sync', entriesOf(t), rt.node]);
     case 'nodedown':
       return onNodeDown(t, rt, msg[1] as NodeName);
@@ -204,7 +206,7 @@ async function handle(t: Table, rt: Runtime, msg: unknown[]): Promise<void> {
       const pid = msg[3] as Pid;
       if (!t.names.get(name)?.[1].equals(pid)) return;
       t.names.delete(name);
-      for (const n of list()) sendTo([SERVER, n], ['unregister', name, pid]);
+      for (const n of playgroundNodes()) sendTo([SERVER, n], ['unregister', name, pid]);
       return;
     }
     case 'retry':
@@ -228,7 +230,7 @@ function startRegister(t: Table, rt: Runtime, client: Pid, entry: Entry): void {
 function lockRound(t: Table, rt: Runtime, req: string): void {
   const p = t.pending.get(req);
   if (!p) return;
-  Object.assign(p, { phase: 'lock', granted: [], denied: false, taken: false, waiting: new Set([rt.node, ...list()]) });
+  Object.assign(p, { phase: 'lock', granted: [], denied: false, taken: false, waiting: new Set([rt.node, ...playgroundNodes()]) });
   for (const n of p.waiting) reply(n, ['lock', req, p.entry[0], rt.node]);
 }
 
@@ -288,7 +290,7 @@ async function onSynced(t: Table, rt: Runtime, entry: Entry, from: NodeName): Pr
   for (const e of [ours, theirs]) if (e !== kept) t.lost.add(`${name}\0${e[1].key}`);
   if (kept) put(t, rt, kept);
   else drop(t, rt, name);
-  for (const n of list()) sendTo([SERVER, n], ['resolved', name, kept]);
+  for (const n of playgroundNodes()) sendTo([SERVER, n], ['resolved', name, kept]);
 }
 
 async function resolveConflict(rt: Runtime, name: string, ours: Entry, theirs: Entry): Promise<Pid | null> {

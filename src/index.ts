@@ -25,7 +25,7 @@ export { ProcessError, ReceiveError } from './process/index.ts';
 export { NodeError } from './node/index.ts';
 
 // Terms
-export { Pid, Ref, _, match, equal, format, NO_NODE } from './term.ts';
+export { Pid, Ref, Binary, List, Opaque, _, match, equal, format, NO_NODE } from './term.ts';
 export type { NodeName, Pattern } from './term.ts';
 
 // Processes

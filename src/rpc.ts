@@ -131,7 +131,11 @@ async function callSource(node: NodeName, source: string, args: unknown[], ms: n
     let pid, ref;
     try {
       [pid, ref] = await spawnSource(node, '$rpc', [source, args], false, true);
-    } catch {
+    } catch (err) {
+      // The node refused to run it (a BEAM node runs no JavaScript): say so, as Erlang's notsup.
+      if ((err as { code?: string }).code === 'ERR_REMOTE_COMPILE') {
+        throw new RpcError('ERR_REMOTE', `rpc.call to ${node}: ${(err as Error).message}`, ['badrpc', 'notsup'], err);
+      }
       throw nodedown(node);
     }
     const down = (await receive(['DOWN', ref, 'process', _, _], { after: ms })) as unknown[] | typeof TIMEOUT;

@@ -26,7 +26,7 @@
  * #PID<0.125.0>
  */
 import { TIMEOUT, currentRuntime, inProcess, makeRef, receive, self, send, type Runtime } from './process/index.ts';
-import { list, monitorNodes } from './node/index.ts';
+import { monitorNodes, playgroundNodes } from './node/index.ts';
 import { CodeError, checkTravel, compile, provide } from './code.ts';
 import { Pid, _, type NodeName } from './term.ts';
 
@@ -54,7 +54,7 @@ export async function share(defs: unknown): Promise<string[]> {
   for (const d of out) install(rt, table, d, false);
   await inProcess(async () => {
     const ref = makeRef();
-    const waiting = new Set(list());
+    const waiting = new Set(playgroundNodes());
     for (const n of waiting) send([CODE_SERVER, n], ['load', out, self(), ref]);
     const deadline = Date.now() + LOAD_TIMEOUT;
     while (waiting.size > 0) {
@@ -81,7 +81,10 @@ export async function codeServer(): Promise<void> {
   monitorNodes(true);
   for (;;) {
     const msg = (await receive()) as unknown[];
-    if (msg[0] === 'nodeup' && table.size > 0) send([CODE_SERVER, msg[1] as NodeName], ['load', [...table.values()]]);
+    // A BEAM node's code_server is Erlang's own: only playground nodes get definitions.
+    if (msg[0] === 'nodeup' && table.size > 0 && playgroundNodes().includes(msg[1] as NodeName)) {
+      send([CODE_SERVER, msg[1] as NodeName], ['load', [...table.values()]]);
+    }
     if (msg[0] === 'load' && Array.isArray(msg[1])) {
       for (const d of msg[1] as Def[]) {
         try {

@@ -347,7 +347,7 @@ test('noreply plus reply(from) answers later, even from another process', async 
   };
   const got = await inside(async () => GenServer.call(await GenServer.start(Later), 21));
   assert.is(got, 42);
-  assert.throws(() => GenServer.reply(['x', 'y'] as never, 1), /reply expects the \[pid, ref\] that handleCall got as from/);
+  assert.throws(() => GenServer.reply(['x', 'y'] as never, 1), /reply expects the \[pid, tag\] that handleCall got as from/);
 });
 
 test('a missing handleCall fails the call with "no handleCall clause"', async () => {

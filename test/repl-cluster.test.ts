@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { names } from '../src/node/epmd-client.ts';
+import { names } from '../src/erlang/epmd/index.ts';
 import { startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 import { ask } from './support/prompt.ts';
@@ -84,7 +84,7 @@ test('.exit on one node: the other sees it go at once, and its name is freed', a
   await eventually(async () => assert.is(await ask(bob, 'list()'), '[]\n'), { timeout: 3000 });
   assert.is(await ask(bob, "getMembers('room').length"), '0\n');
   const reply = await names(c.epmdPort);
-  assert.not.ok(reply.names.some(([n]) => n === ALICE));
+  assert.not.ok(reply.names.some(([n]) => n === 'alice'));
 });
 
 test.run();

@@ -20,7 +20,7 @@
 import { exit, link, receive, self, spawnLink, trapExit } from '../process/index.ts';
 import type { Pid } from '../term.ts';
 import { registrationOf, setRegistration, type Node } from '../node/index.ts';
-import { register } from '../node/epmd-client.ts';
+import { register } from '../erlang/epmd/index.ts';
 import { startScope } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
 import type { ChildSpec } from '../supervisor.ts';

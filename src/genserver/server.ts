@@ -18,7 +18,7 @@
  *   'already_started', or be taken down by an exit signal for an error that `start`
  *   already reports.
  */
-import { Pid, Ref, moduleName, short } from '../term.ts';
+import { Pid, moduleName, short } from '../term.ts';
 import { currentProcess, setBehaviour, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import type { GenServerModule, From } from './types.ts';
 
@@ -216,7 +216,8 @@ function crashReport(s: Server, reason: unknown, msg: unknown): string {
 function isCall(msg: unknown): msg is ['$gen_call', From, unknown] {
   if (!Array.isArray(msg) || msg[0] !== '$gen_call' || msg.length !== 3) return false;
   const from = msg[1];
-  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] instanceof Ref;
+  // The tag is ours (a Ref) from a playground caller, an alias list from a BEAM one.
+  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] !== undefined;
 }
 
 /** An exception becomes the exit reason; `exit(reason)` inside a callback gives `reason`. */

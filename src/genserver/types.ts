@@ -4,10 +4,14 @@
  * may return, who a call is from, how a server is named, how it is started. The
  * callbacks themselves are described in `genserver.ts`, which re-exports these types.
  */
-import type { NodeName, Pid, Ref } from '../term.ts';
+import type { NodeName, Pid } from '../term.ts';
 
-/** Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`. */
-export type From = readonly [Pid, Ref];
+/**
+ * Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`.
+ * The tag is a Ref from a playground caller; a BEAM caller's is whatever it chose
+ * (OTP 25's is an alias list, `[alias | Ref]`), to be given back as it came.
+ */
+export type From = readonly [Pid, unknown];
 /** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
 export type Action = number | 'hibernate' | { readonly continue: unknown };
 type Awaitable<T> = T | Promise<T>;

@@ -12,9 +12,10 @@
  * [EXIT, from, to, reason]                a linked process ended
  * [EXIT2, from, to, reason]               exit(to, reason)
  * [MONITOR, watcher, target, ref]         target: a pid or a registered name
- * [DEMONITOR, watcher, ref]
+ * [DEMONITOR, watcher, ref, target]       target: a pid or [name, node]
  * [DOWN, watcher, ref, target, reason]    a monitored process ended (or never was: 'noproc')
- * [PEERS, [[node, host, port], ...]]      the sender's other connections, for the full mesh
+ * [PEERS, [[node, host, port, wire], ...]] the sender's other connections, for the full mesh
+ *                                         (wire 'erlang' for a BEAM node, else absent)
  * [SPAWN_REQUEST, ref, caller, source, args, link, monitor]   run a function here (spawn.ts)
  * [SPAWN_REPLY, ref, caller, pid | ['error', text]]
  * [PARTITION, id, sideA, sideB, by]       cut every link between the sides (cut.ts)
@@ -44,10 +45,11 @@ export const PARTITION = 13;
 export const HEAL = 14;
 export const SHAPE = 15;
 
-/** Where another node can be reached. */
+/** Where another node can be reached, and what it speaks (default: the playground's wire). */
 export interface Address {
   host: string;
   port: number;
+  wire?: 'playground' | 'erlang';
 }
 
 /** What the node must do for frames that need more than the runtime. */
@@ -100,8 +102,8 @@ export class Router implements RemoteRouter {
     else this.outlet.out(target[1], [MONITOR, watcher, target[0], ref]);
   }
 
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void {
-    this.outlet.out(target instanceof Pid ? target.node : target, [DEMONITOR, watcher, ref], false);
+  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void {
+    this.outlet.out(target instanceof Pid ? target.node : target[1], [DEMONITOR, watcher, ref, target], false);
   }
 
   exit(from: Pid, to: Pid, reason: unknown): void {
@@ -112,7 +114,7 @@ export class Router implements RemoteRouter {
     this.outlet.out(to.node, [EXIT, from, to, reason], false);
   }
 
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void {
+  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     this.outlet.out(watcher.node, [DOWN, watcher, ref, target, reason], false);
   }
 }
@@ -157,7 +159,7 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
       return true;
     }
     case DEMONITOR:
-      if (f.length !== 3 || !(f[2] instanceof Ref)) return false;
+      if (f.length !== 4 || !(f[2] instanceof Ref)) return false;
       rt.remoteDemonitor(f[2]);
       return true;
     case DOWN: {
@@ -169,7 +171,7 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
     }
     case PEERS:
       if (f.length !== 2 || !Array.isArray(f[1])) return false;
-      ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port]) => [node, { host, port }]));
+      ctx.peers(f[1].filter(isPeerEntry).map(([node, host, port, wire]) => [node, { host, port, wire: wire ?? 'playground' }]));
       return true;
     case SPAWN_REQUEST: {
       const [, ref, caller, source, args, link, monitor] = f;
@@ -212,6 +214,6 @@ function fraction(v: unknown): v is number {
   return typeof v === 'number' && v >= 0 && v <= 1;
 }
 
-function isPeerEntry(e: unknown): e is [NodeName, string, number] {
-  return Array.isArray(e) && isNodeName(e[0]) && typeof e[1] === 'string' && Number.isInteger(e[2]);
+function isPeerEntry(e: unknown): e is [NodeName, string, number, 'erlang' | undefined] {
+  return Array.isArray(e) && isNodeName(e[0]) && typeof e[1] === 'string' && Number.isInteger(e[2]) && (e[3] === undefined || e[3] === 'erlang');
 }

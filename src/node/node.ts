@@ -15,14 +15,24 @@
  *   the greater name (the acceptor decides in `admit`).
  * - Nothing crosses a cut (`cut.ts`): no dial, no frame, no admission to `conns`; a
  *   connection from across one is `held` until its heal or its setup time runs out.
+ * - Each connection speaks one wire, chosen per peer: the playground's own to a
+ *   playground node, Erlang's distribution to a BEAM node. A dialler learns which from
+ *   the port mapper (a playground node marks its registration); an acceptor from the
+ *   first bytes (Erlang's handshake packets have a u16 length, so they never start
+ *   with the two zero bytes of a playground frame's u32 length).
+ * - The services a BEAM peer expects of a node (net_kernel, rex, and a global peer)
+ *   start with the first BEAM connection (`erlang/kernel`).
  */
-import { createServer, connect as tcpConnect, type Server } from 'node:net';
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import type { NodeName, Pid, Ref } from '../term.ts';
 import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
-import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.ts';
+import { Connection, type ConnectionEvents, type ConnectionOptions, type PeerConnection } from './connection.ts';
+import { ErlangConnection } from './erlang-connection.ts';
 import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
-import { locate } from './epmd-client.ts';
+import { ErlangHandshakeError } from '../erlang/handshake/handshake.ts';
+import { locate } from '../erlang/epmd/index.ts';
+import { startKernel } from '../erlang/kernel/index.ts';
 import { Cuts } from './cut.ts';
 import { Spawns } from './spawn.ts';
 import * as op from './dist.ts';
@@ -46,11 +56,11 @@ interface Pending {
   /** Frames to send once the connection is up. */
   queue: unknown[];
   /** The connection we are dialling, or null while we wait for the peer's. */
-  conn: Connection | null;
+  conn: PeerConnection | null;
   timer: NodeJS.Timeout | null;
 }
 
-export class Node implements op.FrameContext<Connection> {
+export class Node implements op.FrameContext<PeerConnection> {
   readonly name: NodeName;
   port = 0;
   /** What the runtime hands remote operations to. */
@@ -60,11 +70,11 @@ export class Node implements op.FrameContext<Connection> {
   /** Processes spawned on other nodes, and for them. */
   readonly spawns: Spawns;
   private readonly server: Server;
-  private readonly conns = new Map<NodeName, Connection>();
+  private readonly conns = new Map<NodeName, PeerConnection>();
   private readonly pending = new Map<NodeName, Pending>();
-  private readonly accepting = new Set<Connection>();
+  private readonly accepting = new Set<PeerConnection>();
   /** Connections from across a cut, waiting for a heal. */
-  private readonly held = new Map<Connection, NodeJS.Timeout>();
+  private readonly held = new Map<PeerConnection, NodeJS.Timeout>();
   private readonly addresses = new Map<NodeName, op.Address>();
   private readonly watchers = new Map<string, Pid>();
   private readonly warned = new Set<string>();
@@ -85,11 +95,19 @@ export class Node implements op.FrameContext<Connection> {
       up: (c) => this.onUp(c),
       frame: (c, f) => this.onFrame(c, f),
       closed: (c, wasUp, reason, err) => this.onClosed(c, wasUp, reason, err),
+      warn: (text) => this.runtime.log('warning', text),
     };
     this.server = createServer((socket) => {
       if (this.stopped) return socket.destroy();
-      const conn = new Connection(socket, this.identity, 'accept', (p) => this.admit(p), this.events, this.connOpts);
-      this.accepting.add(conn);
+      whichWire(socket, this.connOpts.setupTime, (wire) => {
+        if (this.stopped) return socket.destroy();
+        const admit = (p: PeerInfo) => this.admit(p, wire);
+        const conn =
+          wire === 'erlang'
+            ? new ErlangConnection(socket, this.identity, 'accept', admit, this.events, this.connOpts)
+            : new Connection(socket, this.identity, 'accept', admit, this.events, this.connOpts);
+        this.accepting.add(conn);
+      });
     });
   }
 
@@ -136,9 +154,10 @@ export class Node implements op.FrameContext<Connection> {
     return true;
   }
 
-  /** The nodes this node is connected to. */
-  list(): NodeName[] {
-    return [...this.conns.keys()];
+  /** The nodes this node is connected to; with `wire`, only those that speak it. */
+  list(wire?: 'playground' | 'erlang'): NodeName[] {
+    if (wire === undefined) return [...this.conns.keys()];
+    return [...this.conns].filter(([, c]) => c.wire === wire).map(([n]) => n);
   }
 
   /** Frames sent to and received from each connected node since it connected. */
@@ -194,15 +213,19 @@ export class Node implements op.FrameContext<Connection> {
       return this.failPending(node);
     }
     const socket = tcpConnect({ host: addr.host, port: addr.port });
-    p.conn = new Connection(socket, this.identity, 'dial', node, this.events, this.connOpts);
+    p.conn =
+      addr.wire === 'erlang'
+        ? new ErlangConnection(socket, this.identity, 'dial', node, this.events, this.connOpts, addr.port)
+        : new Connection(socket, this.identity, 'dial', node, this.events, this.connOpts);
   }
 
   /** An acceptor's decision on a dialer's name. */
-  private admit(peer: PeerInfo): Admission {
+  private admit(peer: PeerInfo, wire: 'playground' | 'erlang'): Admission {
     if (this.stopped || peer.name === this.name) return 'nok';
     const up = this.conns.get(peer.name);
     if (up) {
-      if (up.peer!.creation === peer.creation) return 'alive';
+      // A BEAM node dials only when it has no connection to us: ours is stale.
+      if (up.peer!.creation === peer.creation && wire === 'playground') return 'alive';
       up.close('the peer restarted'); // a new incarnation: the old link is stale
     }
     const p = this.pending.get(peer.name);
@@ -212,7 +235,7 @@ export class Node implements op.FrameContext<Connection> {
     return 'ok';
   }
 
-  private onUp(conn: Connection): void {
+  private onUp(conn: PeerConnection): void {
     this.accepting.delete(conn);
     const name = conn.peer!.name;
     if (this.cuts.isCut(name)) {
@@ -228,32 +251,44 @@ export class Node implements op.FrameContext<Connection> {
       return existing.close('superseded by the connection dialled by the greater name');
     }
     this.conns.set(name, conn);
-    this.addresses.set(name, { host: conn.remoteHost, port: conn.peer!.port });
+    this.addresses.set(name, { host: conn.remoteHost, port: conn.peer!.port, wire: conn.wire });
     const p = this.pending.get(name);
     if (p) {
       this.pending.delete(name);
       if (p.timer) clearTimeout(p.timer);
       if (p.conn && p.conn !== conn) p.conn.close('superseded');
-      for (const f of p.queue) conn.send(f);
+      for (const f of p.queue) this.sendQueued(conn, f as unknown[]);
       p.resolve(true);
     }
-    const peers: [NodeName, string, number][] = [];
-    for (const [n, c] of this.conns) if (c !== conn) peers.push([n, c.remoteHost, c.peer!.port]);
+    if (conn.wire === 'erlang') startKernel(this.runtime);
+    const peers: [NodeName, string, number, 'erlang'?][] = [];
+    for (const [n, c] of this.conns) {
+      if (c !== conn) peers.push(c.wire === 'erlang' ? [n, c.remoteHost, c.peer!.port, 'erlang'] : [n, c.remoteHost, c.peer!.port]);
+    }
     conn.send([op.PEERS, peers]);
     this.notify(['nodeup', name]);
   }
 
-  private dialerOf(conn: Connection): NodeName {
+  /** A frame queued while connecting: its sender has moved on, so one the wire refuses is only logged. */
+  private sendQueued(conn: PeerConnection, frame: unknown[]): void {
+    try {
+      conn.send(frame);
+    } catch (err) {
+      this.runtime.log('warning', `dropped a message to ${conn.peer!.name}: ${(err as Error).message}`);
+    }
+  }
+
+  private dialerOf(conn: PeerConnection): NodeName {
     return conn.role === 'dial' ? this.name : conn.peer!.name;
   }
 
-  private onFrame(conn: Connection, f: unknown): void {
+  private onFrame(conn: PeerConnection, f: unknown): void {
     if (this.held.size > 0 && this.held.has(conn)) return this.onHeldFrame(conn, f);
     if (!op.handleFrame(this, conn, f)) this.runtime.log('debug', `ignored an unknown frame from ${conn.peer!.name}`);
   }
 
   /** A connection from across a cut carries one thing: the heal that ends the cut. */
-  private onHeldFrame(conn: Connection, f: unknown): void {
+  private onHeldFrame(conn: PeerConnection, f: unknown): void {
     if (!Array.isArray(f) || f[0] !== op.HEAL) return;
     op.handleFrame(this, conn, f);
     clearTimeout(this.held.get(conn));
@@ -264,12 +299,12 @@ export class Node implements op.FrameContext<Connection> {
 
   // Callbacks: FrameContext
 
-  reply(conn: Connection, frame: unknown[]): void {
+  reply(conn: PeerConnection, frame: unknown[]): void {
     if (this.cuts.shaping) this.cuts.write(conn.peer!.name, frame, (f) => conn.send(f));
     else conn.send(frame);
   }
 
-  spawnRequest(conn: Connection, ref: Ref, caller: Pid | null, source: string, args: unknown[], link: boolean, monitor: boolean): void {
+  spawnRequest(conn: PeerConnection, ref: Ref, caller: Pid | null, source: string, args: unknown[], link: boolean, monitor: boolean): void {
     this.spawns.serve(conn.peer!.name, ref, caller, source, args, link, monitor);
   }
 
@@ -281,11 +316,11 @@ export class Node implements op.FrameContext<Connection> {
     this.cuts.apply({ id, a, b, by });
   }
 
-  heal(conn: Connection, id: string, by: NodeName): void {
+  heal(conn: PeerConnection, id: string, by: NodeName): void {
     this.cuts.healed(id, by, conn.peer!.name);
   }
 
-  shape(conn: Connection, delay: number, drop: number): void {
+  shape(conn: PeerConnection, delay: number, drop: number): void {
     this.cuts.setShape(conn.peer!.name, delay, drop);
   }
 
@@ -298,7 +333,7 @@ export class Node implements op.FrameContext<Connection> {
     }
   }
 
-  private onClosed(conn: Connection, wasUp: boolean, reason: string, err?: Error): void {
+  private onClosed(conn: PeerConnection, wasUp: boolean, reason: string, err?: Error): void {
     this.accepting.delete(conn);
     if (this.held.has(conn)) {
       clearTimeout(this.held.get(conn));
@@ -314,7 +349,8 @@ export class Node implements op.FrameContext<Connection> {
       this.spawns.nodeDown(name);
       this.runtime.nodeDown(name);
       this.notify(['nodedown', name]);
-      this.runtime.log('debug', `lost ${name}: ${reason}`);
+      // A connection closed for what the peer sent is worth a line; any other end only a debug one.
+      this.runtime.log(err ? 'warning' : 'debug', `lost ${name}: ${reason}`);
       return;
     }
     this.reportFailure(conn, reason, err);
@@ -322,7 +358,7 @@ export class Node implements op.FrameContext<Connection> {
     const p = target === undefined ? undefined : this.pending.get(target);
     if (!p || p.conn !== conn || target === undefined) return;
     p.conn = null;
-    if (err instanceof HandshakeError && err.code === 'ERR_SIMULTANEOUS' && !this.stopped) {
+    if (codeOf(err) === 'ERR_SIMULTANEOUS' && !this.stopped) {
       // The peer's own connection to us is the one that stays: wait for it.
       p.timer = setTimeout(() => this.failPending(target), this.connOpts.setupTime);
     } else {
@@ -350,10 +386,10 @@ export class Node implements op.FrameContext<Connection> {
   }
 
   /** A wrong cookie or version is worth one line per peer; anything else only a debug line. */
-  private reportFailure(conn: Connection, reason: string, err?: Error): void {
-    const code = err instanceof HandshakeError ? err.code : undefined;
-    if ((code === 'ERR_BAD_COOKIE' || code === 'ERR_VERSION') && conn.role === 'accept') {
-      const key = `${code}:${(err as HandshakeError).peer ?? conn.remoteHost}`;
+  private reportFailure(conn: PeerConnection, reason: string, err?: Error): void {
+    const code = codeOf(err);
+    if ((code === 'ERR_BAD_COOKIE' || code === 'ERR_VERSION' || code === 'ERR_FLAGS') && conn.role === 'accept') {
+      const key = `${code}:${(err as { peer?: string }).peer ?? conn.remoteHost}`;
       if (this.warned.has(key)) return;
       this.warned.add(key);
       this.runtime.log('warning', reason);
@@ -361,4 +397,34 @@ export class Node implements op.FrameContext<Connection> {
     }
     this.runtime.log('debug', `connection ${conn.role === 'dial' ? `to ${conn.target}` : `from ${conn.remoteHost}`} failed: ${reason}`);
   }
+}
+
+// Internals
+
+/** A handshake error's code (either wire's), or undefined for any other error. */
+function codeOf(err: Error | undefined): string | undefined {
+  return err instanceof HandshakeError || err instanceof ErlangHandshakeError ? err.code : undefined;
+}
+
+/**
+ * Tells which wire a peer that connected to us speaks, from its first two bytes: a
+ * playground frame's u32 length begins with two zeros (handshake frames are small);
+ * Erlang's handshake packet begins with its u16 length, which is never zero.
+ */
+function whichWire(socket: Socket, timeout: number, then: (wire: 'playground' | 'erlang') => void): void {
+  let head = Buffer.alloc(0);
+  const timer = setTimeout(() => socket.destroy(), timeout);
+  socket.once('close', () => clearTimeout(timer));
+  const onData = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    if (head.length < 2) return;
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.pause();
+    socket.unshift(head);
+    then(head[0] === 0 && head[1] === 0 ? 'playground' : 'erlang');
+    socket.resume();
+  };
+  socket.on('data', onData);
+  socket.on('error', () => {});
 }

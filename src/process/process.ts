@@ -44,11 +44,11 @@ export interface RemoteRouter {
   link(from: Pid, to: Pid): void;
   unlink(from: Pid, to: Pid): void;
   monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void;
+  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
   /** `exit(to, reason)` called by `from` on a remote pid. */
   exit(from: Pid, to: Pid, reason: unknown): void;
   /** `from`, linked to the remote `to`, has ended with `reason`. */
   linkExit(from: Pid, to: Pid, reason: unknown): void;
-  /** `target`, monitored by the remote `watcher` under `ref`, has ended. */
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void;
+  /** `target` (a pid, or `[name, node]` when monitored by name), watched by the remote `watcher` under `ref`, has ended. */
+  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void;
 }

@@ -28,8 +28,8 @@ export class Process extends Mailbox implements Owner {
   links: Map<string, Pid> | null = null;
   /** Monitors this process holds: ref key to [ref, target]. */
   monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
-  /** Monitors on this process: ref key to [ref, watcher]. */
-  watchers: Map<string, [Ref, Pid]> | null = null;
+  /** Monitors on this process: ref key to [ref, watcher], plus the name a remote watcher monitored it by. */
+  watchers: Map<string, [Ref, Pid, string?]> | null = null;
   trap = false;
   name: string | undefined = undefined;
   /** What the process is, as its behaviour says (`setBehaviour`): `[kind, module]`. */
@@ -180,7 +180,7 @@ export class Runtime {
     self.monitors!.delete(ref.key);
     const target = entry[1];
     if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-    else this.remote?.demonitor(self.pid, target instanceof Pid ? target : target[1], ref);
+    else this.remote?.demonitor(self.pid, target, ref);
     return true;
   }
 
@@ -271,7 +271,8 @@ export class Runtime {
     const p = this.local(to);
     if (!p) return;
     if (linked) {
-      p.links?.delete(from.key);
+      // A link gone before its signal came (unlinked while it was on the wire) is no link.
+      if (!p.links?.delete(from.key)) return;
       if (p.trap) return p.push(['EXIT', from, reason]);
       if (reason !== 'normal') this.terminate(p, reason);
       return;
@@ -300,7 +301,8 @@ export class Runtime {
     const p = typeof target === 'string' ? this.names.get(target) : this.local(target);
     if (!p) return false;
     p.watchers ??= new Map();
-    p.watchers.set(ref.key, [ref, watcher]);
+    // Monitored by name, its DOWN names it as Erlang's does: [name, node].
+    p.watchers.set(ref.key, typeof target === 'string' ? [ref, watcher, target] : [ref, watcher]);
     this.remoteTouched.add(p);
     return true;
   }
@@ -369,13 +371,13 @@ export class Runtime {
     if (p.monitors) {
       for (const [, [ref, target]] of p.monitors) {
         if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-        else this.remote?.demonitor(p.pid, target instanceof Pid ? target : target[1], ref);
+        else this.remote?.demonitor(p.pid, target, ref);
       }
     }
     if (p.watchers) {
-      for (const [, [ref, watcher]] of p.watchers) {
+      for (const [, [ref, watcher, name]] of p.watchers) {
         if (this.isLocalNode(watcher)) this.down(this.local(watcher), ref, p.pid, signal);
-        else this.remote?.monitorDown(watcher, ref, p.pid, signal);
+        else this.remote?.monitorDown(watcher, ref, name === undefined ? p.pid : [name, this.node], signal);
       }
     }
     if (p.links) {

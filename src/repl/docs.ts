@@ -12,6 +12,7 @@ const NAMES = 'Names';
 const LOOKING = 'Looking around';
 const PATTERNS = 'Patterns';
 const SOCKETS = 'Sockets';
+const ERLANG = 'Erlang values';
 
 export const CORE_DOCS: HelpDoc[] = [
   // Nodes
@@ -226,5 +227,18 @@ export const CORE_DOCS: HelpDoc[] = [
     name: 'TIMEOUT', group: PATTERNS, signature: 'TIMEOUT',
     summary: 'What receive gives when its { after } time runs out.',
     example: '> (await receive(_, { after: 10 })) === TIMEOUT\ntrue',
+  },
+  // Erlang values
+  {
+    name: 'Binary', group: ERLANG, signature: 'Binary.from(text | bytes)',
+    summary: 'Erlang\'s binary: text for an Elixir node ("hello"), since a string here is an atom.',
+    details: "A Binary from a BEAM node prints as iex prints it; b.toString() gives its text, b.bytes its bytes.\nSend one where Elixir expects a string: send(['shell', 'alice@vm'], Binary.from('hi')).",
+    example: "> Binary.from('héllo')\n\"héllo\"\n> Binary.from([0, 255])\n<<0, 255>>",
+  },
+  {
+    name: 'List', group: ERLANG, signature: 'List.of(...items) | List.improper(items, tail)',
+    summary: 'Erlang\'s list, for a BEAM node: an array here is a tuple ([1, 2] is {1, 2}).',
+    details: 'A List is an Array, and prints as iex prints lists; a charlist prints as ~c"abc".',
+    example: '> List.of(1, 2, 3)\n[1, 2, 3]\n> List.improper([1], 2)\n[1 | 2]',
   },
 ];

@@ -9,7 +9,7 @@
  * appears (`later.ts`); the REPL holds input until they are there.
  */
 import * as api from '../index.ts';
-import { _, format, match, type Pid } from '../index.ts';
+import { Binary, List, _, format, match, type Pid } from '../index.ts';
 import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -102,6 +102,9 @@ export function coreHelpers(env: HelperEnv): Helpers {
       demonitor: api.pg.demonitor,
     },
     getMembers: api.pg.getMembers,
+    // Erlang values
+    Binary,
+    List,
     // Patterns
     _,
     match,
