@@ -40,8 +40,12 @@ export interface WebOptions {
   host?: string;
 }
 
-/** The least time between two models sent to the pages (a burst of changes is sent as one). */
-const MIN_PUSH_MS = 25;
+/**
+ * The least time between two models sent to the pages: a change after a quiet moment
+ * goes at once, a stream of changes (a workshop of fifty nodes, each with its rates)
+ * as at most ten models a second.
+ */
+const MIN_PUSH_MS = 100;
 /** A comment line on idle event streams, so proxies and browsers keep them open. */
 const KEEPALIVE_MS = 15_000;
 

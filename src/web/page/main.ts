@@ -15,6 +15,9 @@ import * as panels from './panels.ts';
 const token = new URLSearchParams(location.search).get('token');
 const query = token ? `?token=${encodeURIComponent(token)}` : '';
 
+/** Beyond this many nodes the cluster takes a row of its own. */
+const MANY = 8;
+
 let model: Model | null = null;
 let selected = '';
 /** The process whose info is open, if any. */
@@ -45,6 +48,8 @@ function render(): void {
   const m = model;
   if (!m.nodes.some((n) => n.name === selected)) selected = m.self;
   const node = m.nodes.find((n) => n.name === selected)!;
+  // A workshop's dozens of nodes get the page's whole width for the cluster.
+  document.body.classList.toggle('many', m.nodes.length > MANY);
   replace('self', m.self);
   replace('graph', graph(m, selected, select));
   replace('node-list', panels.nodeList(m, selected, select));
