@@ -25,9 +25,10 @@ interface Reply {
 }
 
 /** One HTTP request to 127.0.0.1:port; for an event stream, the body up to its first model. */
-function get(port: number, path: string, opts: { method?: string; host?: string } = {}): Promise<Reply> {
+function get(port: number, path: string, opts: { method?: string; host?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${port}` } }, (res) => {
+    const headers = { host: opts.host ?? `127.0.0.1:${port}`, ...opts.headers };
+    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => {
@@ -94,10 +95,13 @@ test('the page and its two files, each with the headers that keep it inert', asy
   assert.is(head.body, '');
 });
 
-test('a foreign Host, a write, an unknown path and a bad pid are refused with a reason; the node runs on', async () => {
+test('a foreign Host, another site\'s page, a write, an unknown path and a bad pid are refused with a reason; the node runs on', async () => {
   const rebound = await get(port, '/events', { host: 'attacker.example' });
   assert.is(rebound.status, 403);
   assert.match(rebound.body, /127\.0\.0\.1 and localhost only/);
+  const crossSite = await get(port, '/events', { headers: { 'sec-fetch-site': 'cross-site' } });
+  assert.is(crossSite.status, 403);
+  assert.match(crossSite.body, /another site's page may not read this one/);
   const write = await get(port, '/api/process', { method: 'POST' });
   assert.is(write.status, 405);
   assert.is(write.headers.allow, 'GET, HEAD');

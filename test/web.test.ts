@@ -5,8 +5,8 @@
  * under its group; terms that carry `<script>` or `<img onerror>` show as text and run
  * nothing; a supervisor started at a prompt is drawn as a tree; a partition shows as
  * cut links and its heal brings the node back; a bogus view is ignored; a kill -9 of
- * carol shows it down and its member gone. Screenshots go to test-artifacts/
- * (git-ignored).
+ * carol shows it down and its member gone; the page says when its own node is gone.
+ * Screenshots go to test-artifacts/ (git-ignored).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -149,6 +149,12 @@ testOrSkip(why, 'a kill -9 of carol shows it down on the graph and its members g
   assert.is(await page.locator(`.graph [data-link*="${carol}"]`).count(), 0, 'links to carol are gone');
   assert.is(await page.locator(`.graph [data-link="${[alice, bob].sort().join(' ')}"]`).count(), 1);
   await page.screenshot({ path: join(ARTIFACTS, 'web-carol-down.png') });
+});
+
+testOrSkip(why, 'when the node serving the page stops, the page says it lost it', async () => {
+  await nodes.alice!.kill('SIGKILL');
+  await page.waitForSelector('#live [data-live="lost"]', WAIT);
+  assert.match(await page.innerText('#live'), /connection lost/);
 });
 
 test.run();

@@ -14,7 +14,9 @@
  *   route (`/events`, `/api/...`) needs the random `token` that was printed at start,
  *   compared in constant time; the page's own files carry no data and need none.
  * - On loopback, the Host header must name loopback, so that a web site whose name
- *   was rebound to 127.0.0.1 cannot read the page from a visitor's browser.
+ *   was rebound to 127.0.0.1 cannot read the page from a visitor's browser; and a
+ *   browser's request for data made by another site's page (`Sec-Fetch-Site:
+ *   cross-site`) is refused, so such a page cannot even make the node collect.
  * - It only reads: no route evaluates or changes anything.
  * - Every term reaches the page as text, and the page writes text only (`page/dom.ts`);
  *   the Content-Security-Policy forbids inline scripts all the same.
@@ -115,6 +117,7 @@ export class WebServer {
     if (url.pathname === '/favicon.ico') return void res.writeHead(204, HEADERS).end();
     if (url.pathname !== '/events' && url.pathname !== '/api/process') return this.fail(res, 404, 'no such page');
     if (!this.tokenOk(url.searchParams.get('token'))) return this.fail(res, 401, 'this page needs the token printed when it started (…/?token=…)');
+    if (req.headers['sec-fetch-site'] === 'cross-site') return this.fail(res, 403, "another site's page may not read this one");
     if (url.pathname === '/events') return this.events(req, res);
     void this.processInfo(url.searchParams.get('pid'), res);
   }

@@ -75,5 +75,8 @@ events.addEventListener('model', (e) => {
   render();
 });
 events.addEventListener('error', () => live('lost'));
-// Ages ("down for 12 s") move on between models.
-setInterval(() => model && replace('node-list', panels.nodeList(model, selected, select)), 1000);
+// Ages ("down for 12 s") move on between models, and an open process's info is asked again.
+setInterval(() => {
+  if (model) replace('node-list', panels.nodeList(model, selected, select));
+  if (picked) void pick(picked);
+}, 1000);
