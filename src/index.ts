@@ -63,6 +63,12 @@ export * as Registry from './registry.ts';
 export * as BasicServer from './basic-server.ts';
 export * as PubSub from './pubsub/index.ts';
 
+// Tracing
+export * as dbg from './trace/dbg.ts';
+export * as sys from './trace/sys.ts';
+export { seqTrace, SeqDiagram } from './trace/seq.ts';
+export type { Arrow, Lane, SeqTraceOptions } from './trace/seq.ts';
+
 // The live page of the cluster
 export { web, stopWeb, WebError } from './web/index.ts';
 export type { WebOptions } from './web/index.ts';

@@ -37,11 +37,13 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/rpc': ['src/term', 'src/process', 'src/node', 'src/code', 'src/remote'],
   'src/share': ['src/term', 'src/process', 'src/node', 'src/code'],
   'src/global': ['src/term', 'src/process', 'src/node', 'src/code'],
+  // dbg, sys and seqTrace: the runtime's trace hooks are in src/process; sys speaks to a GenServer's loop.
+  'src/trace': ['src/term', 'src/process', 'src/genserver'],
   // The live page: reads every part above the node through its public functions.
-  'src/web': ['src/term', 'src/process', 'src/supervisor', 'src/node', 'src/pg', 'src/pubsub', 'src/global'],
+  'src/web': ['src/term', 'src/process', 'src/supervisor', 'src/node', 'src/pg', 'src/pubsub', 'src/global', 'src/trace'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
-    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/web',
+    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace', 'src/web',
   ],
   // src/code: the prompt's helpers are in scope for code sent to this node.
   'src/repl': ['src/index', 'src/term', 'src/process', 'src/code'],

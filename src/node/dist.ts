@@ -21,12 +21,21 @@
  * [PARTITION, id, sideA, sideB, by]       cut every link between the sides (cut.ts)
  * [HEAL, id, by]                          undo every cut; the only frame a cut link carries
  * [SHAPE, delayMs, dropFraction]          slow down or thin out this link, both ways
+ * [TRACE, target, replyTo, ref, tracer, id, flags, limit]
+ *                                         trace the process target (a pid or a registered
+ *                                         name) for tracer: an agent there forwards its events
+ *                                         (see process/trace-agent); replyTo gets the message
+ *                                         [ref, ['ok', agent]], [ref, 'noproc'] or [ref, 'not_traceable']
+ * [SEND_TT, to, msg, token]               SEND with a sequential-trace token
+ * [REG_SEND_TT, from, name, msg, token]   REG_SEND with a sequential-trace token
  * ```
+ * Untraced messages travel as SEND and REG_SEND, unchanged by tracing; only a process
+ * that holds a token (see process/trace) sends the _TT forms.
  * Messages between one pair of processes keep their order because one pair of nodes
  * has exactly one connection and frames are written and read in order.
  */
 import { Pid, Ref, isNameAtNode, type NodeName } from '../term.ts';
-import type { RemoteRouter, Runtime } from '../process/index.ts';
+import { isToken, startTraceAgent, type RemoteRouter, type Runtime, type SeqToken, type TraceRequest } from '../process/index.ts';
 import { isNodeName } from './handshake.ts';
 
 export const SEND = 1;
@@ -44,6 +53,10 @@ export const SPAWN_REPLY = 12;
 export const PARTITION = 13;
 export const HEAL = 14;
 export const SHAPE = 15;
+// 16 to 29: more of remote spawn, rpc and global names.
+export const TRACE = 30;
+export const SEND_TT = 31;
+export const REG_SEND_TT = 32;
 
 /** Where another node can be reached, and what it speaks (default: the playground's wire). */
 export interface Address {
@@ -87,6 +100,16 @@ export class Router implements RemoteRouter {
   send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void {
     if (to instanceof Pid) this.outlet.out(to.node, [SEND, to, msg]);
     else this.outlet.out(to[1], [REG_SEND, from, to[0], msg]);
+  }
+
+  sendTokened(to: Pid | [string, NodeName], msg: unknown, from: Pid, token: SeqToken): void {
+    if (to instanceof Pid) this.outlet.out(to.node, [SEND_TT, to, msg, token]);
+    else this.outlet.out(to[1], [REG_SEND_TT, from, to[0], msg, token]);
+  }
+
+  trace(target: Pid | [string, NodeName], r: TraceRequest): void {
+    const [node, which] = target instanceof Pid ? [target.node, target] : [target[1], target[0]];
+    this.outlet.out(node, [TRACE, which, r.replyTo, r.ref, r.tracer, r.id, r.flags, r.limit]);
   }
 
   link(from: Pid, to: Pid): void {
@@ -195,6 +218,23 @@ export function handleFrame<C>(ctx: FrameContext<C>, conn: C, f: unknown): boole
       if (!fraction(f[2]) || typeof f[1] !== 'number' || !(f[1] >= 0)) return false;
       ctx.shape(conn, f[1], f[2]);
       return true;
+    case SEND_TT:
+      if (!(f[1] instanceof Pid) || !isToken(f[3])) return false;
+      rt.deliverTokened(f[1], f[2], f[3]);
+      return true;
+    case REG_SEND_TT:
+      if (typeof f[2] !== 'string' || !isToken(f[4])) return false;
+      rt.deliverTokened(f[2], f[3], f[4]);
+      return true;
+    case TRACE: {
+      const [, target, replyTo, ref, tracer, id, flags, limit] = f;
+      if (!(target instanceof Pid) && typeof target !== 'string') return false;
+      if (!pids(replyTo, tracer) || !(ref instanceof Ref) || !Number.isInteger(id)) return false;
+      if (!Number.isInteger(flags) || !(Number.isInteger(limit) && limit > 0)) return false;
+      const started = startTraceAgent(rt, target, { replyTo, ref, tracer, id, flags, limit });
+      rt.route(replyTo, [ref, typeof started === 'string' ? started : ['ok', started]], null);
+      return true;
+    }
     default:
       return false;
   }

@@ -14,12 +14,15 @@
  * - Anything addressed to another node goes to the `RemoteRouter` that the
  *   distribution layer installs; the runtime itself knows nothing of the network.
  *   A pid of this node with another `creation` names a process of an earlier run: dead.
+ * - Tracing hooks in at `send`, `spawn` and `terminate` (and in the mailbox), each
+ *   behind a single `trace !== null` check; everything else about it is in `trace.ts`.
  */
 import { Pid, Ref, NO_NODE, isNameAtNode, type NodeName } from '../term.ts';
 import { swapCurrent, watchBody, type Owner } from './context.ts';
 import { Mailbox } from './mailbox.ts';
-import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions } from './process.ts';
+import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions, type TraceRequest } from './process.ts';
 import { crashReport } from './report.ts';
+import { carry, dropped, type ProcessTrace, type SeqToken } from './trace.ts';
 
 /** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
 export class Process extends Mailbox implements Owner {
@@ -32,8 +35,9 @@ export class Process extends Mailbox implements Owner {
   watchers: Map<string, [Ref, Pid, string?]> | null = null;
   trap = false;
   name: string | undefined = undefined;
+  declare trace: ProcessTrace | null;
   /** What the process is, as its behaviour says (`setBehaviour`): `[kind, module]`. */
-  behaviour: readonly [string, string | undefined] | undefined = undefined;
+  declare behaviour: readonly [string, string | undefined] | undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -82,6 +86,7 @@ export class Runtime {
     const p = new Process(this, new Pid(this.node, this.nextId++, this.creation), fn);
     this.procs.set(p.pid.id, p);
     if (opts.name !== undefined) this.setName(opts.name, p);
+    if (parent !== null && parent.trace !== null) parent.trace.spawned(p);
     if (opts.link && parent) this.linkLocal(parent, p);
     const ref = opts.monitor && parent ? this.monitor(parent, p.pid) : undefined;
     if (opts.remote) this.adoptRemoteParent(p, opts.remote);
@@ -105,6 +110,12 @@ export class Runtime {
 
   /** Sends `msg` to a pid, a registered name or `[name, node]`; returns `msg`. */
   send(dest: unknown, msg: unknown, from: Process | null): unknown {
+    if (from !== null && from.trace !== null) return from.trace.send(dest, msg);
+    return this.route(dest, msg, from);
+  }
+
+  /** `send` without the trace hook: how a traced send delivers once it has reported. */
+  route(dest: unknown, msg: unknown, from: Process | null): unknown {
     if (dest instanceof Pid) {
       if (dest.node === this.node) {
         if (dest.creation === this.creation) this.procs.get(dest.id)?.push(msg);
@@ -222,6 +233,23 @@ export class Runtime {
     return [...this.procs.values()].map((p) => p.pid);
   }
 
+  /** The live local process a destination names (a pid, a name, or `[name, this node]`), if any. */
+  localTarget(dest: unknown): Process | undefined {
+    if (dest instanceof Pid) return this.local(dest);
+    if (typeof dest === 'string') return this.names.get(dest);
+    return isNameAtNode(dest) && dest[1] === this.node ? this.names.get(dest[0]) : undefined;
+  }
+
+  /** Sends a message with a sequential-trace token to another node. */
+  sendTokened(dest: Pid | [string, NodeName], msg: unknown, from: Process, token: SeqToken): void {
+    this.requireRemote('send').sendTokened(dest, msg, from.pid, token);
+  }
+
+  /** Asks another node to trace its process `target` (a pid or `[name, node]`). */
+  traceRemote(target: Pid | [string, NodeName], request: TraceRequest): void {
+    this.requireRemote('trace a process').trace(target, request);
+  }
+
   /** The live local process of `pid`, if any. */
   local(pid: Pid): Process | undefined {
     if (pid.node !== this.node || pid.creation !== this.creation) return undefined;
@@ -264,6 +292,13 @@ export class Runtime {
   deliver(to: Pid | string, msg: unknown): void {
     if (typeof to === 'string') this.names.get(to)?.push(msg);
     else this.local(to)?.push(msg);
+  }
+
+  /** Delivers a message that arrived from another node with a sequential-trace token. */
+  deliverTokened(to: Pid | string, msg: unknown, token: SeqToken): void {
+    const p = typeof to === 'string' ? this.names.get(to) : this.local(to);
+    if (p !== undefined) carry(p, msg, token);
+    else dropped(this, token);
   }
 
   /** Applies an exit signal from `from` to the local `to`; `linked` when it comes from a link. */
@@ -362,6 +397,7 @@ export class Runtime {
 
   terminate(p: Process, reason: unknown): void {
     if (!p.alive) return;
+    if (p.trace !== null) p.trace.exited(reason);
     p.close();
     this.procs.delete(p.pid.id);
     if (p.name !== undefined) this.names.delete(p.name);

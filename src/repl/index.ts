@@ -224,6 +224,7 @@ function removeGlobals(helpers: Helpers): void {
 }
 
 function formatLog(level: LogLevel, text: string, c: Colors): string {
+  if (level === 'trace') return text.replace(/^(\([^)]*\)|\*DBG\*|dbg:)/, (lead) => c.dim(lead));
   const tag = `[${level}]`;
   if (level === 'error') return c.red(`${tag} ${text}`);
   if (level === 'warning') return `${c.yellow(tag)} ${text}`;

@@ -24,17 +24,19 @@ export interface LaterEnv extends HelperEnv {
 }
 
 export async function loadLater(env: LaterEnv): Promise<Later> {
-  const [transform, help, docs, pgDocs, otpDocs, distDocs] = await Promise.all([
+  const [transform, help, docs, pgDocs, otpDocs, distDocs, traceDocs] = await Promise.all([
     import('./transform.ts'),
     import('./help.ts'),
     import('./docs.ts'),
     import('./docs-pg.ts'),
     import('./docs-otp.ts'),
     import('./docs-dist.ts'),
+    import('./docs-trace.ts'),
   ]);
   await transform.warmUp();
   const helpers: Helpers = {
     h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors),
   };
-  return { helpers, docs: [...docs.CORE_DOCS, ...pgDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS, ...distDocs.DIST_DOCS], transform: transform.toJavaScript };
+  const all = [...docs.CORE_DOCS, ...pgDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS, ...distDocs.DIST_DOCS, ...traceDocs.TRACE_DOCS];
+  return { helpers, docs: all, transform: transform.toJavaScript };
 }
