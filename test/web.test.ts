@@ -4,7 +4,8 @@
  * links; a process registered on bob appears in bob's list; a pg join on carol shows
  * under its group; terms that carry `<script>` or `<img onerror>` show as text and run
  * nothing; a supervisor started at a prompt is drawn as a tree; a partition shows as
- * cut links and its heal brings the node back; a bogus view is ignored; a kill -9 of
+ * cut links and its heal brings the node back; a bogus view is ignored; a seqTrace is
+ * drawn as a sequence diagram; a kill -9 of
  * carol shows it down and its member gone; the page says when its own node is gone.
  * Screenshots go to test-artifacts/ (git-ignored).
  */
@@ -139,6 +140,21 @@ testOrSkip(why, 'a bogus view sent to the page\'s hub is ignored; the page and t
   await ask(nodes.bob!, "register('after_bogus', spawn(() => receive()))");
   await page.locator('#processes tr[data-name="after_bogus"]').waitFor(WAIT);
   assert.is(await page.locator('.graph [data-node="<b>x</b>"]').count(), 0);
+});
+
+testOrSkip(why, "a seqTrace at bob's prompt is drawn on alice's page, its labels as text", async () => {
+  await ask(nodes.bob!, "await GenServer.start({ init: () => ['ok', null], handleCall: (req, _from, s) => ['reply', req, s] }, null, { name: 'echo' })");
+  await ask(nodes.bob!, `await seqTrace(() => GenServer.call('echo', ${JSON.stringify(SCRIPT)}))`);
+  const figure = page.locator('#diagrams figure.sequence').first();
+  await figure.waitFor(WAIT);
+  assert.match(await figure.locator('figcaption').innerText(), new RegExp(`seqTrace on ${bob}`));
+  assert.equal(await figure.locator('.lane .who').allTextContents(), ['self()', 'echo']);
+  const labels = await figure.locator('.arrow').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-arrow')));
+  assert.is(labels.length, 2);
+  assert.match(labels[0]!, /^call '<script>window\.__xss = 2; alert\(2\)<\/script>'$/);
+  assert.match(labels[1]!, /^reply /);
+  assert.is(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, 'a payload ran');
+  assert.is(await page.locator('#diagrams script').count(), 0);
 });
 
 testOrSkip(why, 'a kill -9 of carol shows it down on the graph and its members gone', async () => {

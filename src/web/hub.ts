@@ -113,5 +113,5 @@ function cutOff(): NodeName[] {
 function isView(v: unknown): v is NodeView {
   const view = v as NodeView;
   return typeof view === 'object' && view !== null && typeof view.node === 'string' &&
-    ['links', 'partitions', 'processes', 'trees', 'groups', 'globals', 'topics'].every((k) => Array.isArray(view[k as keyof NodeView]));
+    ['links', 'partitions', 'processes', 'trees', 'groups', 'globals', 'topics', 'diagrams'].every((k) => Array.isArray(view[k as keyof NodeView]));
 }

@@ -3,7 +3,7 @@
  * From the views the agents sent (and what the viewing node knows of each node's
  * status) to the page's `Model`: every term printed as this node's prompt prints it,
  * groups, global names and topics merged across the nodes that are up, each link once
- * with its rate, and the partitions.
+ * with its rate, the partitions, and the latest sequence diagrams.
  *
  * A node that is down (or cut off by a partition) keeps its last view in the node
  * list, marked so; its members, names and links leave the merged panels at once, as
@@ -14,6 +14,9 @@ import type { ProcessInfo } from '../process/index.ts';
 import type {
   LinkModel, MemberModel, Model, NodeModel, NodeStatus, NodeView, ProcessDetails, ProcessEntry, TreeEntry, TreeRow,
 } from './view.ts';
+
+/** How many sequence diagrams the page shows. */
+const DIAGRAMS = 3;
 
 export interface NodeState {
   status: NodeStatus;
@@ -37,6 +40,7 @@ export function buildModel(self: NodeName, views: ReadonlyMap<NodeName, NodeView
     globals: live.flatMap((v) => v.globals).map(([name, pid]) => ({ name, ...member(pid) })).sort((a, b) => (a.name < b.name ? -1 : 1)),
     topics: topics(live),
     partitions,
+    diagrams: live.flatMap((v) => v.diagrams).sort((a, b) => b.at - a.at).slice(0, DIAGRAMS),
   };
 }
 

@@ -2,7 +2,8 @@
  * @module web/snapshot
  * One node's view of itself (`NodeView`), read through the public functions of each
  * part: `processes`/`processInfo`, the node's frame counters, `partitions`, pg's local
- * groups, global names, PubSub's topics and `Supervisor.whichChildren`. It runs in the
+ * groups, global names, PubSub's topics, `Supervisor.whichChildren` and the latest
+ * `seqTrace` diagrams. It runs in the
  * node's web agent, and only while some page watches.
  *
  * Costs: a walk over the process table, one `whichChildren` call per supervisor (each
@@ -17,6 +18,7 @@ import * as pg from '../pg.ts';
 import * as global from '../global.ts';
 import * as PubSub from '../pubsub/index.ts';
 import * as Supervisor from '../supervisor.ts';
+import { recentDiagrams } from '../trace/seq.ts';
 import type { LinkEntry, NodeView, ProcessEntry, TreeEntry } from './view.ts';
 
 /** The most processes a view lists per node; the rest are counted. */
@@ -61,8 +63,9 @@ export class Rates {
 export async function snapshot(rates: Rates, rateWindowMs: number): Promise<NodeView> {
   const infos = processes().flatMap((pid) => processInfo(pid, ITEMS) ?? []);
   const listed = [...infos].sort(byNameThenId).slice(0, MAX_PROCESSES);
+  const node = currentNode()?.name ?? infos[0]?.pid.node ?? 'nonode@nohost';
   return {
-    node: currentNode()?.name ?? infos[0]?.pid.node ?? 'nonode@nohost',
+    node,
     links: rates.sample(rateWindowMs),
     partitions: partitions(),
     processes: listed.map(entry),
@@ -74,6 +77,12 @@ export async function snapshot(rates: Rates, rateWindowMs: number): Promise<Node
       return pid && processInfo(pid, ['pid']) ? [[name, pid] as [string, Pid]] : [];
     })),
     topics: safely(() => PubSub.topics()),
+    diagrams: recentDiagrams().map(({ at, diagram }) => ({
+      node,
+      at,
+      lanes: diagram.lanes.map(({ label, node }) => ({ label, node })),
+      arrows: diagram.arrows.map(({ from, to, label, kind, taken }) => ({ from, to, label, kind, taken })),
+    })),
   };
 }
 

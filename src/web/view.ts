@@ -60,6 +60,17 @@ export interface NodeView {
   globals: Array<[name: string, pid: Pid]>;
   /** Topics of the default PubSub with their subscriber count on this node. */
   topics: Array<[topic: string, count: number]>;
+  /** The latest sequence diagrams `seqTrace` drew on this node. */
+  diagrams: DiagramModel[];
+}
+
+/** A sequence diagram as text: lanes left to right, arrows top to bottom (lanes by index). */
+export interface DiagramModel {
+  node: NodeName;
+  /** When it was drawn (ms since the epoch). */
+  at: number;
+  lanes: Array<{ label: string; node: NodeName }>;
+  arrows: Array<{ from: number; to: number; label: string; kind: 'send' | 'spawn'; taken: boolean }>;
 }
 
 // Server to page
@@ -122,6 +133,8 @@ export interface Model {
   globals: Array<{ name: string } & MemberModel>;
   topics: Array<{ topic: string; total: number; nodes: Array<{ node: NodeName; count: number }> }>;
   partitions: Array<{ id: string; a: NodeName[]; b: NodeName[]; by: NodeName }>;
+  /** The latest sequence diagrams drawn anywhere in the cluster, newest first. */
+  diagrams: DiagramModel[];
 }
 
 /** `/api/process`: one process's info, every term as text. */

@@ -24,7 +24,7 @@ export function graph(model: Model, selected: string, select: (node: string) => 
   const nodes = model.nodes;
   const radius = nodes.length === 1 ? 0 : Math.max(RADIUS, (nodes.length * ROOM_PER_NODE) / (2 * Math.PI));
   // Room around the circle for the names, which stand outside it.
-  const center = radius + 30 + 6 * Math.max(...nodes.map((n) => n.name.length));
+  const center = radius + 30 + 7.5 * Math.max(...nodes.map((n) => n.name.length));
   const angles = new Map(nodes.map((n, i) => [n.name, -Math.PI / 2 + (2 * Math.PI * i) / nodes.length]));
   const around = (angle: number, r: number) => [center + r * Math.cos(angle), center + r * Math.sin(angle)] as const;
   const at = new Map(nodes.map((n) => [n.name, around(angles.get(n.name)!, radius)]));

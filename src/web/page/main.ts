@@ -1,8 +1,8 @@
 /**
  * @module web/page/main
  * The page: it listens to the node's server-sent events (`/events`), and on each model
- * draws the graph, the node list, the selected node's processes and trees, and the
- * cluster's groups, names and topics. Clicking a process asks `/api/process` for its
+ * draws the graph, the node list, the selected node's processes and trees, the
+ * cluster's groups, names and topics, and the latest sequence diagrams. Clicking a process asks `/api/process` for its
  * info. It only reads: nothing on the page sends anything to the node but those GETs.
  * A `token` in the page's address (a node serving beyond this machine) goes with every
  * request.
@@ -11,6 +11,7 @@ import type { Model, ProcessDetails } from '../view.ts';
 import { el, replace } from './dom.ts';
 import { graph } from './graph.ts';
 import * as panels from './panels.ts';
+import { diagrams } from './sequence.ts';
 
 const token = new URLSearchParams(location.search).get('token');
 const query = token ? `?token=${encodeURIComponent(token)}` : '';
@@ -61,6 +62,7 @@ function render(): void {
   replace('groups', panels.groups(m, pick));
   replace('globals', panels.globals(m, pick));
   replace('topics', panels.topics(m));
+  replace('diagrams', diagrams(m.diagrams));
 }
 
 function live(state: 'live' | 'lost'): void {
