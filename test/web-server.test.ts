@@ -15,6 +15,7 @@ import { ask } from './support/prompt.ts';
 import { eventually } from './support/eventually.ts';
 import { testOrSkip } from './support/skip.ts';
 import { createHosts, namespacesUnavailable } from './support/netns.ts';
+import type { Model } from '../src/web/view.ts';
 
 const WAIT = { timeout: 15_000 };
 
@@ -149,6 +150,28 @@ test('agents collect only while a page is open', async () => {
   }
   await eventually(async () => assert.is(await ask(bob, watchers), '0\n'), WAIT);
   await eventually(async () => assert.is(await ask(alice, watchers), '0\n'), WAIT);
+});
+
+test('a node that went down while no page was open shows as down on the next page', async () => {
+  const dan = await cluster.start(['--sname', 'dan', '--heartbeat', '200', '--no-greet']);
+  const status = (models: string[]) => {
+    const last = models.at(-1);
+    return last ? (JSON.parse(last) as Model).nodes.find((n) => n.name === dan.name)?.status : undefined;
+  };
+  const first = stream(port);
+  try {
+    await eventually(() => assert.is(status(first.models), 'up'), WAIT);
+  } finally {
+    first.close();
+  }
+  await dan.kill('SIGKILL');
+  await eventually(async () => assert.not.match(await ask(alice, 'list()'), /dan@/), WAIT);
+  const second = stream(port);
+  try {
+    await eventually(() => assert.is(status(second.models), 'down'), WAIT);
+  } finally {
+    second.close();
+  }
 });
 
 test('a bad --web-port or --web-host is a usage error that names the flag', async () => {

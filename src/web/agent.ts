@@ -6,13 +6,12 @@
  * its node (`snapshot.ts`) at once, then whenever something changes: at once on a pg
  * join or leave and on a nodeup or nodedown, and every `TICK_MS` for the rest (new
  * processes, queues, message rates). A view equal to the last one sent is not sent.
- * When the last watcher goes (it asked, it exited, or its node went down), the agent
- * lets go of pg's and the node's events and is idle again.
+ * When the last watcher goes (it exited, or its node went down), the agent lets go of
+ * pg's and the node's events and is idle again.
  *
  * Protocol (messages to `['web_agent', node]`, small tagged arrays):
- * - `['web_watch', viewer]`: `viewer` (a pid) gets `['web_view', view]` from now on;
- *   the agent monitors it.
- * - `['web_unwatch', viewer]`.
+ * - `['web_watch', viewer]`: `viewer` (a pid) gets `['web_view', view]` until it
+ *   exits (the agent monitors it).
  * - `['web_info', from, ref, pid]`: answered `['web_info', ref, info]`, `info` being
  *   `processInfo(pid)` (undefined for a dead process), or its rows as text when a term
  *   in it cannot travel.
@@ -69,7 +68,6 @@ function handle(w: Watching, msg: unknown): void {
   if (!Array.isArray(msg)) return;
   const [tag, a, b, c] = msg as unknown[];
   if (tag === 'web_watch' && a instanceof Pid) return watch(w, a);
-  if (tag === 'web_unwatch' && a instanceof Pid) return unwatch(w, a.key);
   if (tag === 'web_info' && a instanceof Pid && b instanceof Ref && c instanceof Pid) return answerInfo(a, b, c);
   if (tag === 'DOWN' && c === 'process' && msg[3] instanceof Pid) return unwatch(w, msg[3].key);
   // A pg event, nodeup or nodedown: the view changes now, not at the next tick.
@@ -80,7 +78,7 @@ function watch(w: Watching, viewer: Pid): void {
   if (w.watchers.has(viewer.key)) return;
   if (w.watchers.size === 0) {
     w.scope = tryOr(() => pg.monitorScope()[0], null);
-    tryOr(() => monitorNodes(true), null);
+    monitorNodes(true);
   }
   w.watchers.set(viewer.key, [viewer, monitor(viewer)]);
   w.last = ''; // the newcomer gets a view even if nothing changed
@@ -94,7 +92,7 @@ function unwatch(w: Watching, key: string): void {
   w.watchers.delete(key);
   if (w.watchers.size > 0) return;
   if (w.scope) tryOr(() => pg.demonitor(w.scope!), null);
-  tryOr(() => monitorNodes(false), null);
+  monitorNodes(false);
   w.scope = null;
   w.rates = new Rates();
 }

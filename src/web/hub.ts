@@ -62,15 +62,15 @@ export class Hub {
   // Internals: the process
 
   private async loop(): Promise<void> {
-    try {
-      monitorNodes(true);
-    } catch {
-      // not distributed: this node alone
-    }
+    monitorNodes(true);
+    // Nodes seen by an earlier page keep their history; those gone meanwhile are down.
+    const up = list();
+    const cut = cutOff();
+    for (const n of this.states.keys()) if (n !== node() && !up.includes(n)) this.setState(n, 'down');
     this.setState(node(), 'self');
-    for (const n of list()) this.setState(n, 'up');
-    for (const n of cutOff()) this.setState(n, 'cut');
-    for (const n of [node(), ...list()]) this.watch(n);
+    for (const n of up) this.setState(n, 'up');
+    for (const n of cut) this.setState(n, 'cut');
+    for (const n of [node(), ...up]) this.watch(n);
     for (;;) {
       const msg = (await receive()) as unknown[];
       if (msg[0] === 'web_view' && isView(msg[1])) this.viewed(msg[1]);
