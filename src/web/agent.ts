@@ -32,7 +32,7 @@ import type { NodeView } from './view.ts';
 
 export const AGENT = 'web_agent';
 /** ms between views while watched (rates are per second over the last second or more). */
-export const TICK_MS = 250;
+const TICK_MS = 250;
 const RATE_WINDOW_MS = 1000;
 
 interface Watching {

@@ -19,7 +19,12 @@ let loading: Promise<Map<string, Asset>> | null = null;
 
 // Client API
 
-/** The page's files by path (`/`, `/app.js`, `/app.css`), built once per process. */
+/**
+ * The page's files by path (`/`, `/app.js`, `/app.css`), built once per process.
+ *
+ * @example
+ * (await assets()).get('/app.js').type //=> 'text/javascript; charset=utf-8'
+ */
 export function assets(): Promise<Map<string, Asset>> {
   loading ??= build();
   return loading;

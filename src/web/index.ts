@@ -21,7 +21,7 @@
 import { WebError, WebServer, type WebOptions } from './server.ts';
 
 export { WebError, type WebOptions } from './server.ts';
-export { AGENT, webAgent } from './agent.ts';
+export { webAgent } from './agent.ts';
 
 /** The one server of this OS process (a node is an OS process). */
 let serving: { opts: WebOptions; server: Promise<WebServer> } | null = null;

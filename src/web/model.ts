@@ -25,7 +25,13 @@ export interface NodeState {
 
 // Client API
 
-/** The page's model, as seen from `self`. */
+/**
+ * The page's model, as seen from `self`.
+ *
+ * @example
+ * // On alice, with bob's view and bob up (narrative: the hub calls it):
+ * buildModel('alice@vm', views, states).nodes.map((n) => [n.name, n.status]) //=> [ [ 'alice@vm', 'self' ], [ 'bob@vm', 'up' ] ]
+ */
 export function buildModel(self: NodeName, views: ReadonlyMap<NodeName, NodeView>, states: ReadonlyMap<NodeName, NodeState>): Model {
   const names = [...new Set([self, ...states.keys(), ...views.keys()])].sort((a, b) => (a === self ? -1 : b === self ? 1 : a < b ? -1 : 1));
   const statusOf = (n: NodeName): NodeStatus => (n === self ? 'self' : (states.get(n)?.status ?? 'up'));
@@ -44,7 +50,12 @@ export function buildModel(self: NodeName, views: ReadonlyMap<NodeName, NodeView
   };
 }
 
-/** `processInfo` as rows of text, for the page's process panel. */
+/**
+ * `processInfo` as rows of text, for the page's process panel.
+ *
+ * @example
+ * details(processInfo(self())).rows[0] //=> [ 'Registered name', '-' ]
+ */
 export function details(info: ProcessInfo): ProcessDetails {
   const pids = (xs: ReadonlyArray<Pid | readonly [string, string]>) => (xs.length === 0 ? '[]' : xs.map((x) => format(x)).join(', '));
   return {

@@ -22,7 +22,7 @@ import { recentDiagrams } from '../trace/seq.ts';
 import type { LinkEntry, NodeView, ProcessEntry, TreeEntry } from './view.ts';
 
 /** The most processes a view lists per node; the rest are counted. */
-export const MAX_PROCESSES = 300;
+const MAX_PROCESSES = 300;
 /** How long a supervisor may take to list its children. */
 const TREE_CALL_MS = 500;
 /** What the view lists of each process (its messages stay where they are). */
@@ -35,7 +35,13 @@ export class Rates {
   private prev: Record<NodeName, { sent: number; received: number }> = {};
   private rates: Record<NodeName, [sent: number, received: number]> = {};
 
-  /** Each peer's frames per second, over the last `windowMs` or more. */
+  /**
+   * Each peer's frames per second, over the last `windowMs` or more (0 until two
+   * samples are that far apart).
+   *
+   * @example
+   * rates.sample(1000) //=> [ { peer: 'alice@vm', sent: 4, received: 5 } ]
+   */
   sample(windowMs: number): LinkEntry[] {
     const stats = currentNode()?.stats() ?? {};
     const now = performance.now();
@@ -59,7 +65,14 @@ export class Rates {
 
 // Client API
 
-/** The calling node's view of itself. */
+/**
+ * The calling node's view of itself.
+ *
+ * @example
+ * // In a process of bob (narrative: the web agent calls it):
+ * const view = await snapshot(new Rates(), 1000)
+ * view.processes.find((p) => p.name === 'node_sup').kind //=> 'Supervisor'
+ */
 export async function snapshot(rates: Rates, rateWindowMs: number): Promise<NodeView> {
   const infos = processes().flatMap((pid) => processInfo(pid, ITEMS) ?? []);
   const listed = [...infos].sort(byNameThenId).slice(0, MAX_PROCESSES);
