@@ -127,8 +127,10 @@ export class WebServer {
     res.write('retry: 1000\n\n');
     if (this.clients.size === 0) this.startHub();
     this.clients.add(res);
-    this.lastText = modelEvent(this.hub);
-    res.write(this.lastText);
+    const text = modelEvent(this.hub);
+    res.write(text);
+    // What the other pages were last sent stays the mark: a change they have not seen yet still goes to them.
+    if (this.clients.size === 1) this.lastText = text;
     req.on('close', () => {
       this.clients.delete(res);
       if (this.clients.size === 0) this.stopHub();
