@@ -32,8 +32,8 @@ function select(node: string): void {
 async function pick(key: string): Promise<void> {
   picked = key;
   const sep = query ? '&' : '?';
-  const res = await fetch(`/api/process${query}${sep}pid=${encodeURIComponent(key)}`);
-  const info = res.ok ? ((await res.json()) as ProcessDetails) : null;
+  const res = await fetch(`/api/process${query}${sep}pid=${encodeURIComponent(key)}`).catch(() => null);
+  const info = res?.ok ? ((await res.json()) as ProcessDetails) : null;
   if (picked !== key) return;
   replace('details', panels.details(info, key, unpick));
   document.getElementById('details')!.hidden = false;
