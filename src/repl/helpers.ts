@@ -77,12 +77,14 @@ export function coreHelpers(env: HelperEnv): Helpers {
     // Looking around: a pid of another node is asked about at its node (a promise, awaited)
     processes: api.processes,
     isAlive: function isAlive(pid: Pid): boolean | Promise<boolean> {
-      const info = infoOf(pid);
+      const info = infoOf(pid, ['pid']);
       return info instanceof Promise ? info.then((i) => i !== undefined) : info !== undefined;
     },
-    processInfo: function processInfo(pid: Pid): api.ProcessInfo | undefined | Promise<api.ProcessInfo | undefined> {
-      return infoOf(pid);
+    processInfo: function processInfo(pid: Pid, items?: ReadonlyArray<keyof api.ProcessInfo>) {
+      return infoOf(pid, items);
     },
+    web: api.web,
+    stopWeb: api.stopWeb,
     i: function i(pid?: Pid): void | Promise<void> {
       if (pid === undefined) {
         const infos = api.processes().flatMap((p) => api.processInfo(p) ?? []);
@@ -90,7 +92,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
       }
       const show = (info: api.ProcessInfo | undefined) =>
         env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
-      const info = infoOf(pid);
+      const info = infoOf(pid) as api.ProcessInfo | undefined | Promise<api.ProcessInfo | undefined>;
       return info instanceof Promise ? info.then(show) : show(info);
     },
     pid: function pid(...parts: unknown[]): Pid {
@@ -127,22 +129,24 @@ export function coreHelpers(env: HelperEnv): Helpers {
 // Internals
 
 /**
- * What `pid` is doing: at once for this node's processes; for another node's, asked of
- * that node with rpc, as Erlang's shell does (messages that cannot travel come back
- * printed).
+ * What `pid` is doing (all of it, or `items`): at once for this node's processes; for
+ * another node's, asked of that node with rpc, as Erlang's shell does (messages that
+ * cannot travel come back printed).
  */
-function infoOf(pid: Pid): api.ProcessInfo | undefined | Promise<api.ProcessInfo | undefined> {
-  if (!(pid instanceof Pid) || pid.node === api.node()) return api.processInfo(pid);
-  return api.rpc.call(pid.node, remoteInfo, pid).then((info) => (info ?? undefined) as api.ProcessInfo | undefined);
+function infoOf(pid: Pid, items?: ReadonlyArray<keyof api.ProcessInfo>): Partial<api.ProcessInfo> | undefined | Promise<Partial<api.ProcessInfo> | undefined> {
+  const local = () => (items === undefined ? api.processInfo(pid) : api.processInfo(pid, items));
+  if (!(pid instanceof Pid) || pid.node === api.node()) return local();
+  return api.rpc.call(pid.node, remoteInfo, pid, items ?? null).then((info) => (info ?? undefined) as Partial<api.ProcessInfo> | undefined);
 }
 
 /**
  * Runs on the pid's node (rpc sends its source): only the public API is in scope there,
  * and no helper of this file (an inner function given a name would bring one along).
  */
-function remoteInfo(p: Pid): unknown {
-  const info = processInfo(p);
+function remoteInfo(p: Pid, items: Array<keyof api.ProcessInfo> | null): unknown {
+  const info = items === null ? processInfo(p) : processInfo(p, items);
   if (info === undefined) return null;
+  if (!('messages' in info)) return info;
   return {
     ...info,
     messages: info.messages.map((m) => {
