@@ -298,7 +298,11 @@ export const helloWorld: Lesson = {
         const carol = newNodes(ctx)[0];
         if (carol === undefined || !ctx.logs.some((l) => l.includes(`Hello world from ${carol}`))) return false;
         const greetings = await ctx.inProcess(() => GenServer.call(['greeter', carol], 'greetings', 1000));
-        return Array.isArray(greetings) && greetings.length === 2 && greetings.includes(node());
+        if (!Array.isArray(greetings) || greetings.length !== 2 || !greetings.includes(node())) return false;
+        // And bob was greeted by her too, as this step says.
+        const bob = list().find((n) => n.startsWith('bob@'));
+        const bobs = bob === undefined ? [] : await ctx.inProcess(() => GenServer.call(['greeter', bob], 'greetings', 1000));
+        return Array.isArray(bobs) && bobs.includes(carol);
       },
       hint: 'carol must send to the discovery port with the node:: prefix; the greetings show above the prompts.',
     },

@@ -30,7 +30,7 @@ async function connectedEverywhere(): Promise<void> {
 
 test.before(async () => {
   c = await startCluster();
-  [alice, bob, carol] = (await c.startAll(['alice', 'bob', 'carol'].map((n) => ['--sname', n, ...FLAGS]), { ready: /\)1> $/ })) as [NodeProcess, NodeProcess, NodeProcess];
+  [alice, bob, carol] = (await c.startAll(['alice', 'bob', 'carol'].map((n) => ['--sname', n, ...FLAGS]))) as [NodeProcess, NodeProcess, NodeProcess];
   await connectedEverywhere();
 });
 

@@ -54,8 +54,8 @@ export interface StartOptions {
   /** The `node` binary to run it with (default: this test's). */
   node?: string;
   /**
-   * What "started" means: output matching this; a named node also has its name at the
-   * port mapper (its prompt shows before the node is up). Null: do not wait at all.
+   * What "started" means: output matching this, or (default for named nodes) its name at
+   * the port mapper, which also means the node is up (its prompt shows before it is).
    */
   ready?: RegExp | string | null;
   timeout?: number;
@@ -175,10 +175,10 @@ export class Cluster {
     const name = nodeName(args);
     const node = new NodeProcess(this.spawn(args, opts), name);
     this.nodes.push(node);
+    const ready = opts.ready === undefined ? (name ? 'registered' : null) : opts.ready;
     const timeout = opts.timeout ?? 15_000;
-    if (opts.ready === null) return node;
-    if (opts.ready !== undefined) await node.waitFor(opts.ready, { timeout });
-    if (name) await this.registered(node, timeout);
+    if (ready === 'registered') await this.registered(node, timeout);
+    else if (ready !== null) await node.waitFor(ready, { timeout });
     return node;
   }
 
