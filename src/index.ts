@@ -68,3 +68,7 @@ export * as dbg from './trace/dbg.ts';
 export * as sys from './trace/sys.ts';
 export { seqTrace, SeqDiagram } from './trace/seq.ts';
 export type { Arrow, Lane, SeqTraceOptions } from './trace/seq.ts';
+
+// The live page of the cluster
+export { web, stopWeb, WebError } from './web/index.ts';
+export type { WebOptions } from './web/index.ts';

@@ -31,6 +31,7 @@ import { Pid, short, termKey, type Ref } from './term.ts';
 import { currentProcess, currentRuntime, type Process, type Runtime } from './process/index.ts';
 import * as GenServer from './genserver.ts';
 import { CodedError } from './errors.ts';
+import { unknownKey } from './keys.ts';
 
 export type Keys = 'unique' | 'duplicate';
 
@@ -204,6 +205,24 @@ export function count(registry: string): number {
 }
 
 /**
+ * Every entry as `[key, pid, value]`, key by key in the order keys were first
+ * registered: Elixir's `Registry.select` with the spec that matches everything.
+ *
+ * @example
+ * iex(bob)> Registry.select('names')
+ * [ [ 'bob', #PID<0.100.0>, { role: 'admin' } ] ]
+ */
+export function select(registry: string): Array<[unknown, Pid, unknown]> {
+  const t = table(registry);
+  const out: Array<[unknown, Pid, unknown]> = [];
+  for (const [k, entries] of t.byKey) {
+    const key = t.owners.get(entries[0]![0].key)?.keys.find(([held]) => held === k)?.[1];
+    for (const [pid, value] of entries) out.push([key, pid, value]);
+  }
+  return out;
+}
+
+/**
  * The pid of the registry process named `registry`, or undefined when none runs.
  *
  * @example
@@ -286,10 +305,13 @@ function caller(what: string): Process {
 }
 
 function checkOptions(opts: RegistryOptions): RegistryOptions {
+  const expected = "expected { keys: 'unique' | 'duplicate', name: non-empty string }";
+  const unknown = typeof opts === 'object' && opts !== null ? unknownKey(opts, ['keys', 'name']) : undefined;
+  if (unknown) throw new RegistryError('ERR_BAD_ARG', `${expected}: ${unknown}`);
   if (typeof opts === 'object' && opts !== null && (opts.keys === 'unique' || opts.keys === 'duplicate') && typeof opts.name === 'string' && opts.name !== '') {
     return { keys: opts.keys, name: opts.name };
   }
-  throw new RegistryError('ERR_BAD_ARG', `expected { keys: 'unique' | 'duplicate', name: non-empty string }. Got: ${short(opts)}`);
+  throw new RegistryError('ERR_BAD_ARG', `${expected}. Got: ${short(opts)}`);
 }
 
 function checkPid(pid: unknown, what: string): void {

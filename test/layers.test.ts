@@ -11,13 +11,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { tsFiles } from './support/files.ts';
 import { ROOT } from './support/cluster.ts';
 
-/** What every group may import: the base of coded errors, and how the environment is read. */
-const EVERYWHERE = ['src/errors', 'src/env'];
+/** What every group may import: the base of coded errors, how the environment is read, the check of options' keys. */
+const EVERYWHERE = ['src/errors', 'src/env', 'src/keys'];
 
 /** What each group may import, besides itself and EVERYWHERE. */
 const LAYERS: Record<string, readonly string[]> = {
   'src/errors': [],
   'src/env': [],
+  'src/keys': [],
   'src/term': [],
   'src/process': ['src/term'],
   'src/genserver': ['src/term', 'src/process'],
@@ -39,15 +40,17 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/global': ['src/term', 'src/process', 'src/node', 'src/code'],
   // dbg, sys and seqTrace: the runtime's trace hooks are in src/process; sys speaks to a GenServer's loop.
   'src/trace': ['src/term', 'src/process', 'src/genserver'],
+  // The live page: reads every part above the node through its public functions.
+  'src/web': ['src/term', 'src/process', 'src/supervisor', 'src/node', 'src/pg', 'src/pubsub', 'src/global', 'src/trace'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
-    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace',
+    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace', 'src/web',
   ],
   // src/code: the prompt's helpers are in scope for code sent to this node.
   'src/repl': ['src/index', 'src/term', 'src/process', 'src/code'],
   'src/app': [
     'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/erlang', 'src/discovery', 'src/pg',
-    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index',
+    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index', 'src/web',
   ],
   lessons: ['src/index'],
   // src/discovery: only its strategy names, to check --discovery without loading discovery.

@@ -9,6 +9,8 @@
  * - `port_mapper`: keeps the node's name registered at the port mapper;
  * - `global_name_server` and `code_server`: global names and shared definitions
  *   (`dist-services.ts`);
+ * - `web_agent`: reports on this node to the pages that watch it (`src/web`), idle
+ *   while none does;
  * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
  *   starts connecting);
  * - `discovery`: the strategy chosen with `--discovery`.
@@ -24,6 +26,7 @@ import * as PubSub from '../pubsub/index.ts';
 import type { ChildSpec } from '../supervisor.ts';
 import { startGreeter } from './greeter.ts';
 import { distServices } from './dist-services.ts';
+import { webAgent } from '../web/index.ts';
 
 export interface ServiceOptions {
   epmdPort: number;
@@ -41,6 +44,7 @@ export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
     { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
     { id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) },
     ...distServices(),
+    { id: 'web_agent', start: () => spawnLink(webAgent) },
   ];
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
   const discovery = opts.discovery;

@@ -11,7 +11,9 @@
  * "PLGD" | version u8 (1) | tag (8 bytes) | port u16be | name length u8 | name (utf8)
  * ```
  * The tag is derived from the cookie (`cookieTag`), so clusters with other cookies
- * ignore each other without learning anything about the cookie. Every socket binds with
+ * ignore each other without learning anything about the cookie; since a node started
+ * with the wrong cookie is the commonest mistake of a workshop, each node says once,
+ * per node it hears, that it heard one with another cookie. Every socket binds with
  * address reuse so all nodes on a machine share the port, and each hears its own
  * announcements too: those are skipped. Anything that does not parse is ignored, never
  * fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing; the first such packet is
@@ -42,6 +44,8 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
   const tag = cookieTag(cfg.cookie);
   const loopbackOnly = cfg.broadcast.startsWith('127.');
   let warned = false;
+  /** The nodes with another cookie that this node has said it heard. */
+  const foreign = new Set<string>();
   trapExit(true);
   const socket = createSocket({ type: 'udp4', reuseAddr: true });
   socket.on('message', (buf, rinfo) => rt.deliver(me, ['udp', buf, rinfo.address]));
@@ -54,13 +58,14 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
       socket.send(packet, cfg.port, cfg.broadcast);
       const deadline = Date.now() + cfg.heartbeat;
       for (let left = cfg.heartbeat; left > 0; left = deadline - Date.now()) {
-        const msg = (await receive(undefined, { after: left })) as unknown[] | typeof TIMEOUT;
+        const msg: unknown = await receive(undefined, { after: left });
         if (msg === TIMEOUT) break;
+        if (!Array.isArray(msg)) continue;
         if (msg[0] === 'EXIT') exit(msg[2]);
         if (msg[0] === 'udp_error') throw msg[1];
         if (msg[0] !== 'udp') continue;
         const host = msg[2] as string;
-        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly) && !warned) {
+        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly, foreign) && !warned) {
           warned = true;
           rt.log('warning', `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are never acted on`);
         }
@@ -99,11 +104,28 @@ export function parseAnnouncement(buf: Buffer): { tag: Buffer; port: number; nam
 
 // Internals
 
-/** Acts on a datagram: connects to a new node of this cluster. False when it is not an announcement. */
-function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean): boolean {
+/** How many nodes with another cookie are named in a warning; any more are ignored in silence. */
+const FOREIGN_NAMED = 32;
+
+/**
+ * Acts on a datagram: connects to a new node of this cluster, and says once per node
+ * that one with another cookie was heard. False when it is not an announcement.
+ */
+function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean, foreign: Set<string>): boolean {
   const a = parseAnnouncement(buf);
   if (a === null || (loopbackOnly && !host.startsWith('127.'))) return false;
-  if (a.name !== node.name && a.tag.equals(tag) && !node.list().includes(a.name)) void node.connect(a.name, { host, port: a.port });
+  if (a.name === node.name) return true;
+  if (!a.tag.equals(tag)) {
+    if (!foreign.has(a.name) && foreign.size < FOREIGN_NAMED) {
+      foreign.add(a.name);
+      node.runtime.log(
+        'warning',
+        `${a.name} announces itself with another cookie: the two nodes will not connect. Start both with the same --cookie (or PLAYGROUND_COOKIE).`,
+      );
+    }
+    return true;
+  }
+  if (!node.list().includes(a.name)) void node.connect(a.name, { host, port: a.port });
   return true;
 }
 

@@ -16,19 +16,20 @@
  * iex(alice)> list()
  * [ 'bob@vm' ]
  */
-import { hostname } from 'node:os';
-import { NO_NODE, type NodeName } from '../term.ts';
+import { Pid, Ref, format, type NodeName } from '../term.ts';
 import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
-import { isNodeName, loadCookie, newCreation } from './handshake.ts';
+import { loadCookie, newCreation } from './handshake.ts';
 import { epmdPort, names as epmdNames, register, EpmdError, type Registration } from '../erlang/epmd/index.ts';
 import { Node } from './node.ts';
-import { CodedError } from '../errors.ts';
+import { NodeError } from './errors.ts';
+import { fullName } from './name.ts';
 
 export { Node } from './node.ts';
+export { NodeError } from './errors.ts';
+export { fullName } from './name.ts';
 export { isLocalHost } from '../erlang/epmd/index.ts';
 export type { Address } from './dist.ts';
 
-export class NodeError extends CodedError<'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE'> {}
 
 export interface StartOptions {
   /** A short name: `bob` becomes `bob@<short host name>`. */
@@ -126,9 +127,20 @@ export function currentNode(): Node | undefined {
   return nodes.get(currentRuntime());
 }
 
-/** This node's name; `'nonode@nohost'` when it is not distributed. */
-export function node(): NodeName {
-  return currentRuntime().node;
+/**
+ * This node's name (`'nonode@nohost'` when it is not distributed); with a pid or a
+ * reference, the name of the node it belongs to, as Elixir's `node/1`.
+ *
+ * @example
+ * iex(bob)> node()
+ * 'bob@vm'
+ * iex(bob)> node(self())
+ * 'bob@vm'
+ */
+export function node(of?: Pid | Ref): NodeName {
+  if (of === undefined) return currentRuntime().node;
+  if (of instanceof Pid || of instanceof Ref) return of.node;
+  throw new NodeError('ERR_BAD_ARG', `node(x) expects a pid or a reference, got: ${format(of)}`);
 }
 
 /** True when this node is distributed (started with a name). */
@@ -208,24 +220,6 @@ export async function names(): Promise<Array<[string, number]>> {
   return (await epmdNames(epmdPort())).names;
 }
 
-/** The full node name that `sname`/`name` options give; throws `NodeError` when malformed. */
-export function fullName(opts: { sname?: string; name?: string }): NodeName {
-  if (opts.sname !== undefined && opts.name !== undefined) {
-    throw new NodeError('ERR_BAD_NAME', 'give either --sname or --name, not both');
-  }
-  const short = opts.sname !== undefined;
-  const given = opts.sname ?? opts.name;
-  if (given === undefined) throw new NodeError('ERR_BAD_NAME', 'a node needs --sname or --name');
-  const host = short ? hostname().split('.')[0]! : hostname();
-  const name = given.includes('@') ? given : `${given}@${host}`;
-  if (!isNodeName(name) || name === NO_NODE) {
-    throw new NodeError('ERR_BAD_NAME', `bad node name ${JSON.stringify(given)}: expected letters, digits, _ - . and one @host`);
-  }
-  if (short && name.slice(name.indexOf('@') + 1).includes('.')) {
-    throw new NodeError('ERR_BAD_NAME', `--sname ${given}: a short name's host has no dots (use --name for ${name})`);
-  }
-  return name;
-}
 
 // Internals
 

@@ -36,6 +36,8 @@ export class Process extends Mailbox implements Owner {
   trap = false;
   name: string | undefined = undefined;
   declare trace: ProcessTrace | null;
+  /** What the process is, as its behaviour says (`setBehaviour`): `[kind, module]`. */
+  declare behaviour: readonly [string, string | undefined] | undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -270,8 +272,11 @@ export class Runtime {
     }
   }
 
-  setLogger(logger: Logger): void {
+  /** Sends log lines to `logger`; returns the one used until now. */
+  setLogger(logger: Logger): Logger {
+    const old = this.logger;
     this.logger = logger;
+    return old;
   }
 
   setRemote(router: RemoteRouter | null): void {

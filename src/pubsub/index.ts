@@ -26,6 +26,7 @@
  */
 import type { NodeName, Pid } from '../term.ts';
 import { ProcessError, send } from '../process/index.ts';
+import { unknownKey } from '../keys.ts';
 import * as Registry from '../registry.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as adapter from './pg-adapter.ts';
@@ -64,14 +65,14 @@ export interface StartOptions {
  * 'ok'
  */
 export async function start(opts: StartOptions = {}): Promise<PubSubInstance> {
-  const name = checkName(opts.name ?? DEFAULT_PUBSUB);
+  const name = checkOptions(opts);
   if (!Registry.whereis(name)) await Supervisor.start(children(name, opts.group), supervisorOptions(name));
   return instance(name);
 }
 
 /** Starts instance `name` linked to the caller and returns its supervisor: a child spec's start. */
 export function startLink(opts: StartOptions = {}): Promise<Pid> {
-  const name = checkName(opts.name ?? DEFAULT_PUBSUB);
+  const name = checkOptions(opts);
   return Supervisor.startLink(children(name, opts.group), supervisorOptions(name));
 }
 
@@ -129,6 +130,21 @@ export function subscribers(topic: string, pubsub = DEFAULT_PUBSUB): Pid[] {
   return Registry.lookup(running(pubsub), checkTopic(topic)).map(([pid]) => pid);
 }
 
+/**
+ * Every topic with subscribers on this node, with how many it has, by topic.
+ *
+ * @example
+ * iex(bob)> PubSub.subscribe('news')
+ * 'ok'
+ * iex(bob)> PubSub.topics()
+ * [ [ 'news', 1 ] ]
+ */
+export function topics(pubsub = DEFAULT_PUBSUB): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const [topic] of Registry.select(running(pubsub))) counts.set(topic as string, (counts.get(topic as string) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 // Internals
 
 /** The Registry first: `rest_for_one` restarts the server whenever the Registry restarts. */
@@ -166,6 +182,13 @@ function running(name: string): string {
     );
   }
   return name;
+}
+
+/** The instance's name from `start`'s options. */
+function checkOptions(opts: StartOptions): string {
+  const unknown = typeof opts === 'object' && opts !== null ? unknownKey(opts, ['name', 'group']) : undefined;
+  if (unknown) throw new ProcessError('ERR_BAD_ARG', `PubSub options are { name?: string, group?: term }: ${unknown}`);
+  return checkName(opts?.name ?? DEFAULT_PUBSUB);
 }
 
 function checkName(name: unknown): string {
