@@ -36,6 +36,15 @@ class Segment {
   }
 }
 
+/**
+ * The messages waiting in one mailbox, made with its first message.
+ *
+ * @example
+ * const q = new Queue('a'); q.add('b'); q.add('c')
+ * q.find((wanted, msg) => msg === wanted, 'b') && q.takeFound() //=> 'b'
+ * q.shift() //=> 'a'
+ * q.toArray() //=> [ 'c' ]
+ */
 export class Queue {
   private head: Segment;
   private hi = 0;

@@ -17,7 +17,14 @@
  * doing so, nothing breaks: instanceof stays correct, only slower.
  */
 
-/** Makes each of `classes` fast for V8 again (see the module header). */
+/**
+ * Makes each of `classes` fast for V8 again (see the module header).
+ *
+ * @example
+ * class Point { constructor(x) { this.x = x } } // under tsx: a dictionary of properties
+ * restoreFastLayout(Point)
+ * new Point(1) instanceof Point //=> true, now checked without the generic builtin
+ */
 export function restoreFastLayout(...classes: Function[]): void {
   for (const c of classes) {
     const behind = Object.create(c) as { absent?: unknown };
