@@ -19,7 +19,7 @@ import { Runtime, setDefaultRuntime } from '../process/index.ts';
 import { loadCookie } from '../node/handshake.ts';
 import { epmdPort, formatNames } from '../node/epmd.ts';
 import { names } from '../node/epmd-client.ts';
-import { fullName, startNode, stopNode, type Node } from '../node/index.ts';
+import { startNode, stopNode, type Node } from '../node/index.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as PubSub from '../pubsub/index.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, type Strategy } from '../discovery/index.ts';
@@ -66,10 +66,11 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   const cookie = loadCookie(opts.cookie);
   const mapperPort = epmdPort();
   const node = await startNode({
-    name: fullName(opts),
+    sname: opts.sname,
+    name: opts.name,
     cookie,
     port: opts.port ?? 0,
-    host: strategy === 'lan' ? '0.0.0.0' : '127.0.0.1',
+    host: strategy === 'lan' ? '0.0.0.0' : undefined,
     tickTime: opts.tickTime ?? 60_000,
     epmdPort: mapperPort,
   });

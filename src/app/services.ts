@@ -53,7 +53,7 @@ export async function portMapperKeeper(node: Node, epmdPort: number): Promise<vo
   trapExit(true);
   let reg = registrationOf(node);
   if (!reg?.open) {
-    reg = await register(node.name, node.port, epmdPort);
+    reg = await register(node.name, node.port, epmdPort, node.address ?? undefined);
     setRegistration(node, reg);
   }
   void reg.lost.then(() => node.runtime.deliver(me, ['port_mapper_lost']));

@@ -93,6 +93,11 @@ export class Connection {
     return (this.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   }
 
+  /** This node's address on this socket (IPv4-mapped addresses unwrapped). */
+  get localHost(): string {
+    return (this.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  }
+
   /** Queues one frame for the peer; throws `CodecError` if `msg` is not a term. */
   send(msg: unknown): void {
     if (this.state !== 'up') return;

@@ -1,15 +1,17 @@
 /**
  * @module node/epmd-client
  * Talking to the port mapper (see `epmd.ts` for its protocol): register this node's
- * name and keep the registration open, look a node's port up, list the names. A node
- * that finds no port mapper starts one as a detached OS process.
+ * name and keep the registration open, look a node's port up (on this machine, or at
+ * the port mapper of the node's host), list the names. A node that finds no port
+ * mapper starts one as a detached OS process.
  */
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
-import { hostname, networkInterfaces } from 'node:os';
+import { connect, isIP, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodedError } from '../errors.ts';
+import { hostOf, isLocalHost } from './address.ts';
+import type { Address } from './dist.ts';
 
 export class EpmdError extends CodedError<'ERR_NAME_TAKEN' | 'ERR_EPMD_UNREACHABLE' | 'ERR_EPMD_PROTOCOL'> {}
 
@@ -20,6 +22,8 @@ export interface Registration {
   lost: Promise<void>;
   /** True until the connection ends. */
   readonly open: boolean;
+  /** Why other machines cannot look the node up, when it asked to be found and cannot be. */
+  readonly warning?: string;
 }
 
 export interface NamesReply {
@@ -36,11 +40,14 @@ const START_TIMEOUT = 8000;
 
 /**
  * Registers `node` at `nodePort` with the port mapper on `epmdPort`, starting one if
- * none answers. Rejects with `EpmdError` 'ERR_NAME_TAKEN' when the name is in use.
+ * none answers; with `listen` (an address of this machine) the mapper also answers
+ * look-ups on that address. Rejects with `EpmdError` 'ERR_NAME_TAKEN' when the name is
+ * in use.
  */
-export async function register(node: string, nodePort: number, epmdPort: number): Promise<Registration> {
-  const { socket, reply } = await ensureRequest(epmdPort, { req: 'register', node, port: nodePort }, true);
-  const r = reply as { ok?: boolean; error?: string };
+export async function register(node: string, nodePort: number, epmdPort: number, listen?: string): Promise<Registration> {
+  const req = { req: 'register', node, port: nodePort, ...(listen !== undefined && { listen }) };
+  const { socket, reply } = await ensureRequest(epmdPort, req, true);
+  const r = reply as { ok?: boolean; error?: string; warning?: unknown };
   if (!r.ok) {
     socket.destroy();
     throw new EpmdError('ERR_NAME_TAKEN', r.error ?? `the name ${node} is already in use`);
@@ -53,13 +60,14 @@ export async function register(node: string, nodePort: number, epmdPort: number)
     get open() {
       return !socket.destroyed;
     },
+    ...(typeof r.warning === 'string' && { warning: r.warning }),
   };
 }
 
-/** The port `node` listens on according to the local port mapper, or null. */
-export async function lookup(node: string, epmdPort: number): Promise<number | null> {
+/** The port `node` listens on according to the port mapper on `host` (default this machine's), or null. */
+export async function lookup(node: string, epmdPort: number, host = '127.0.0.1'): Promise<number | null> {
   try {
-    const { reply } = await request(epmdPort, { req: 'lookup', node }, false);
+    const { reply } = await request(epmdPort, { req: 'lookup', node }, false, host);
     const port = (reply as { port?: unknown }).port;
     return Number.isInteger(port) ? (port as number) : null;
   } catch {
@@ -67,19 +75,21 @@ export async function lookup(node: string, epmdPort: number): Promise<number | n
   }
 }
 
-/** Where `node` listens, from the port mapper when its host is this machine (else unknown). */
-export async function locate(node: string, epmdPort: number): Promise<{ host: string; port: number } | undefined> {
-  if (!isLocalHost(node.slice(node.indexOf('@') + 1))) return undefined;
-  const port = await lookup(node, epmdPort);
-  return port === null ? undefined : { host: '127.0.0.1', port };
-}
-
-/** True when `host` names this machine (so its port mapper knows the node). */
-export function isLocalHost(host: string): boolean {
-  const h = hostname();
-  if (host === 'localhost' || host === h || host === h.split('.')[0] || host === '::1' || host.startsWith('127.')) return true;
-  for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) if (i.address === host) return true;
-  return false;
+/**
+ * Where to dial `node`. On this machine: what the port mapper says (a node that
+ * restarted has a new port), else `hint`. Elsewhere: `hint` (from an announcement or a
+ * peer), its host replaced by the name's when the name is an address; else the port
+ * mapper of the name's host.
+ */
+export async function locate(node: string, epmdPort: number, hint?: Address): Promise<Address | undefined> {
+  const host = hostOf(node);
+  if (isLocalHost(host)) {
+    const port = await lookup(node, epmdPort);
+    return port === null ? hint : { host: '127.0.0.1', port };
+  }
+  if (hint) return isIP(host) ? { host, port: hint.port } : hint;
+  const port = await lookup(node, epmdPort, host);
+  return port === null ? undefined : { host, port };
 }
 
 /** Every registered name, or throws `EpmdError` 'ERR_EPMD_UNREACHABLE' when no mapper runs. */
@@ -124,9 +134,9 @@ async function ensureRequest(epmdPort: number, req: object, keepOpen: boolean) {
 }
 
 /** Sends one request line and waits for one reply line. */
-function request(epmdPort: number, req: object, keepOpen: boolean): Promise<{ socket: Socket; reply: unknown }> {
+function request(epmdPort: number, req: object, keepOpen: boolean, host = '127.0.0.1'): Promise<{ socket: Socket; reply: unknown }> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port: epmdPort, host: '127.0.0.1' });
+    const socket = connect({ port: epmdPort, host });
     let buffered = '';
     const fail = (err: EpmdError) => {
       socket.destroy();
@@ -138,7 +148,7 @@ function request(epmdPort: number, req: object, keepOpen: boolean): Promise<{ so
     socket.on('connect', () => socket.write(JSON.stringify(req) + '\n'));
     socket.on('error', (err) => {
       clearTimeout(timer);
-      fail(new EpmdError('ERR_EPMD_UNREACHABLE', `no port mapper on 127.0.0.1:${epmdPort} (${(err as NodeJS.ErrnoException).code})`));
+      fail(new EpmdError('ERR_EPMD_UNREACHABLE', `no port mapper on ${host}:${epmdPort} (${(err as NodeJS.ErrnoException).code})`));
     });
     socket.on('close', () => {
       clearTimeout(timer);

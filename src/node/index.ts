@@ -23,10 +23,11 @@ import { isNodeName, loadCookie, newCreation } from './handshake.ts';
 import { aliveOf, epmdPort } from './epmd.ts';
 import { names as epmdNames, register, EpmdError, type Registration } from './epmd-client.ts';
 import { Node } from './node.ts';
+import { defaultLongHost, hostOf, isLoopback, nameKind, reachOf } from './address.ts';
 import { CodedError } from '../errors.ts';
 
 export { Node } from './node.ts';
-export { isLocalHost } from './epmd-client.ts';
+export { isLocalHost } from './address.ts';
 export type { Address } from './dist.ts';
 
 export class NodeError extends CodedError<'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE'> {}
@@ -40,7 +41,7 @@ export interface StartOptions {
   cookie?: string;
   /** TCP port for peers (default: any free port). */
   port?: number;
-  /** Address to accept peers on (default 127.0.0.1; `0.0.0.0` for a LAN). */
+  /** Address to accept peers on (default: every interface for a long name on a network address, else 127.0.0.1). */
   host?: string;
   /** ms of silence before a peer is declared down (default 60 000). */
   tickTime?: number;
@@ -76,20 +77,26 @@ export async function startNode(opts: StartOptions): Promise<Node> {
   const runtime = opts.runtime ?? new Runtime({ node: name, creation, log: opts.log });
   if (runtime.node !== name) throw new NodeError('ERR_BAD_NAME', `the runtime is ${runtime.node}, not ${name}`);
   const mapperPort = opts.epmdPort ?? epmdPort();
+  const reach = await reachOf(name);
+  const onNetwork = nameKind(name) === 'long' && !isLoopback(hostOf(name));
   const node = new Node(runtime, {
     name,
     cookie: loadCookie(opts.cookie),
     creation: runtime.creation,
-    host: opts.host ?? '127.0.0.1',
+    host: opts.host ?? (onNetwork ? '0.0.0.0' : '127.0.0.1'),
+    address: reach.address,
     port: opts.port ?? 0,
     epmdPort: mapperPort,
     tickTime: opts.tickTime ?? 60_000,
     setupTime: opts.setupTime ?? 7000,
   });
   await node.listen();
+  if (reach.warning) runtime.log('warning', reach.warning);
   if (opts.register !== false) {
     try {
-      registrations.set(node, await register(name, node.port, mapperPort));
+      const reg = await register(name, node.port, mapperPort, reach.address ?? undefined);
+      if (reg.warning) runtime.log('warning', reg.warning);
+      registrations.set(node, reg);
     } catch (err) {
       await node.stop();
       if (err instanceof EpmdError && err.code === 'ERR_NAME_TAKEN') {
@@ -185,6 +192,18 @@ export function monitorNodes(flag: boolean): true {
 }
 
 /**
+ * Subscribes the calling process to `['refused', node, reason]` (`false` unsubscribes):
+ * a node this one refused for a mistake in how it was started, a wrong cookie or a name
+ * of the other kind. It is how a workshop's roster shows who tried to join and could not.
+ */
+export function monitorRefusals(flag: boolean): true {
+  const self = currentProcess();
+  if (!self) throw new NodeError('ERR_NOT_ALIVE', 'monitorRefusals must be called inside a process');
+  currentNode()?.monitorRefusals(self.pid, flag);
+  return true;
+}
+
+/**
  * The names registered at this machine's port mapper, with the ports their nodes
  * listen on: short names, as Erlang's `net_adm:names()` gives them. Rejects when no
  * port mapper runs.
@@ -205,18 +224,32 @@ export function fullName(opts: { sname?: string; name?: string }): NodeName {
   const short = opts.sname !== undefined;
   const given = opts.sname ?? opts.name;
   if (given === undefined) throw new NodeError('ERR_BAD_NAME', 'a node needs --sname or --name');
-  const host = short ? hostname().split('.')[0]! : hostname();
-  const name = given.includes('@') ? given : `${given}@${host}`;
+  const name = given.includes('@') ? given : `${given}@${short ? hostname().split('.')[0]! : longHost(given)}`;
   if (!isNodeName(name) || name === NO_NODE) {
     throw new NodeError('ERR_BAD_NAME', `bad node name ${JSON.stringify(given)}: expected letters, digits, _ - . and one @host`);
   }
-  if (short && name.slice(name.indexOf('@') + 1).includes('.')) {
+  if (short && nameKind(name) === 'long') {
     throw new NodeError('ERR_BAD_NAME', `--sname ${given}: a short name's host has no dots (use --name for ${name})`);
+  }
+  if (!short && nameKind(name) === 'short') {
+    const alive = aliveOf(name);
+    throw new NodeError(
+      'ERR_BAD_NAME',
+      `--name ${given}: a long name's host is an address or a host name with dots (--name ${alive}@10.0.0.7); for a node on this machine only, use --sname ${alive}`,
+    );
   }
   return name;
 }
 
 // Internals
+
+function longHost(alive: string): string {
+  try {
+    return defaultLongHost(alive);
+  } catch (err) {
+    throw new NodeError('ERR_BAD_NAME', (err as Error).message);
+  }
+}
 
 function requireNode(what: string): Node {
   const n = currentNode();

@@ -13,14 +13,18 @@
  *   are dropped and links/monitors to that node fire with 'noconnection').
  * - Two nodes dialling each other at once keep the connection dialled by the node with
  *   the greater name (the acceptor decides in `admit`).
+ * - A failed attempt leaves its reason in `failures` until the next attempt; a refusal
+ *   that is a mistake (`MISTAKES`: a wrong cookie, long and short names mixed) is also
+ *   logged once per peer on both sides, and the refusing side tells its refusal watchers.
  */
 import { createServer, connect as tcpConnect, type Server } from 'node:net';
 import type { NodeName, Pid } from '../term.ts';
 import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
 import { Connection, type ConnectionEvents, type ConnectionOptions } from './connection.ts';
-import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
+import { HandshakeError, MISTAKES, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
 import { locate } from './epmd-client.ts';
+import { hostOf, isLocalHost, isLoopback } from './address.ts';
 import * as op from './dist.ts';
 
 export interface NodeConfig {
@@ -29,11 +33,19 @@ export interface NodeConfig {
   creation: number;
   /** Address to accept connections on (default 127.0.0.1). */
   host: string;
+  /** The address of this machine other machines reach the node at (long names), or null. */
+  address: string | null;
   /** TCP port to accept connections on (0: any free port). */
   port: number;
   epmdPort: number;
   tickTime: number;
   setupTime: number;
+}
+
+/** Why an attempt to connect failed; a mistake is a refusal that retrying cannot mend. */
+export interface Failure {
+  reason: string;
+  mistake: boolean;
 }
 
 interface Pending {
@@ -48,6 +60,8 @@ interface Pending {
 
 export class Node implements op.FrameContext<Connection> {
   readonly name: NodeName;
+  /** Where other machines reach this node (a long name's address), or null: this machine only. */
+  readonly address: string | null;
   port = 0;
   /** What the runtime hands remote operations to. */
   readonly router = new op.Router(this);
@@ -57,6 +71,8 @@ export class Node implements op.FrameContext<Connection> {
   private readonly accepting = new Set<Connection>();
   private readonly addresses = new Map<NodeName, op.Address>();
   private readonly watchers = new Map<string, Pid>();
+  private readonly refusalWatchers = new Map<string, Pid>();
+  private readonly failures = new Map<NodeName, Failure>();
   private readonly warned = new Set<string>();
   private readonly connOpts: ConnectionOptions;
   private readonly events: ConnectionEvents;
@@ -68,6 +84,7 @@ export class Node implements op.FrameContext<Connection> {
     private readonly config: NodeConfig,
   ) {
     this.name = config.name;
+    this.address = config.address;
     this.connOpts = { tickTime: config.tickTime, setupTime: config.setupTime };
     this.identity = { name: config.name, creation: config.creation, port: 0, cookie: config.cookie };
     this.events = {
@@ -104,6 +121,7 @@ export class Node implements op.FrameContext<Connection> {
     if (this.stopped || !isNodeName(node)) return Promise.resolve(false);
     if (addr) this.addresses.set(node, addr);
     const existing = this.pending.get(node);
+    if (!existing) this.failures.delete(node);
     if (existing) return existing.promise;
     let resolve!: (ok: boolean) => void;
     const promise = new Promise<boolean>((r) => (resolve = r));
@@ -139,6 +157,20 @@ export class Node implements op.FrameContext<Connection> {
     else this.watchers.delete(pid.key);
   }
 
+  /**
+   * Subscribes (or unsubscribes) `pid` to `['refused', node, reason]`: a node this one
+   * refused for a mistake in how it was started (a wrong cookie, a name of the other kind).
+   */
+  monitorRefusals(pid: Pid, flag: boolean): void {
+    if (flag) this.refusalWatchers.set(pid.key, pid);
+    else this.refusalWatchers.delete(pid.key);
+  }
+
+  /** Why the last attempt to connect to `node` failed (until the next attempt). */
+  lastFailure(node: NodeName): Failure | undefined {
+    return this.failures.get(node);
+  }
+
   /** Closes every connection and the listener. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -161,10 +193,13 @@ export class Node implements op.FrameContext<Connection> {
   }
 
   private async dial(node: NodeName, p: Pending): Promise<void> {
-    // The port mapper first: a node that restarted since we last saw it has a new port.
-    const addr = (await locate(node, this.config.epmdPort)) ?? this.addresses.get(node);
+    const addr = await locate(node, this.config.epmdPort, this.addresses.get(node));
     if (this.pending.get(node) !== p || p.conn || this.conns.has(node)) return;
     if (!addr) {
+      const host = hostOf(node);
+      const where = isLocalHost(host) ? "this machine's port mapper" : `the port mapper at ${host}:${this.config.epmdPort}`;
+      const reason = `${where} does not know ${node} (is it running${isLocalHost(host) ? '' : ', and is that port open'}?)`;
+      this.failures.set(node, { reason, mistake: false });
       this.runtime.log('debug', `cannot connect to ${node}: its port is unknown`);
       return this.failPending(node);
     }
@@ -209,7 +244,7 @@ export class Node implements op.FrameContext<Connection> {
       p.resolve(true);
     }
     const peers: [NodeName, string, number][] = [];
-    for (const [n, c] of this.conns) if (c !== conn) peers.push([n, c.remoteHost, c.peer!.port]);
+    for (const [n, c] of this.conns) if (c !== conn) peers.push([n, meshHost(c, conn), c.peer!.port]);
     conn.send([op.PEERS, peers]);
     this.notify(['nodeup', name]);
   }
@@ -280,16 +315,29 @@ export class Node implements op.FrameContext<Connection> {
     }
   }
 
-  /** A wrong cookie or version is worth one line per peer; anything else only a debug line. */
+  /** A mistake (wrong cookie, version, name kind) is worth one line per peer on each side; anything else a debug line. */
   private reportFailure(conn: Connection, reason: string, err?: Error): void {
     const code = err instanceof HandshakeError ? err.code : undefined;
-    if ((code === 'ERR_BAD_COOKIE' || code === 'ERR_VERSION') && conn.role === 'accept') {
-      const key = `${code}:${(err as HandshakeError).peer ?? conn.remoteHost}`;
-      if (this.warned.has(key)) return;
-      this.warned.add(key);
-      this.runtime.log('warning', reason);
+    if (conn.target !== undefined) this.failures.set(conn.target, { reason, mistake: code !== undefined && MISTAKES.has(code) });
+    if (code === undefined || !MISTAKES.has(code)) {
+      this.runtime.log('debug', `connection ${conn.role === 'dial' ? `to ${conn.target}` : `from ${conn.remoteHost}`} failed: ${reason}`);
       return;
     }
-    this.runtime.log('debug', `connection ${conn.role === 'dial' ? `to ${conn.target}` : `from ${conn.remoteHost}`} failed: ${reason}`);
+    const peer = (err as HandshakeError).peer ?? conn.remoteHost;
+    if (conn.role === 'accept') {
+      for (const pid of this.refusalWatchers.values()) if (this.runtime.local(pid)) this.runtime.deliver(pid, ['refused', peer, reason]);
+    }
+    const key = `${code}:${peer}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.runtime.log('warning', reason);
   }
+}
+
+/**
+ * The address to tell `to` for the peer on `via`: where `to` can reach it. A peer on
+ * this machine (seen on loopback) is reached from elsewhere at this node's own address.
+ */
+function meshHost(via: Connection, to: Connection): string {
+  return isLoopback(via.remoteHost) && !isLoopback(to.remoteHost) ? to.localHost : via.remoteHost;
 }
