@@ -2,7 +2,7 @@
  * @module app/boot
  * From command-line options to a running node: name, cookie, listener, port-mapper
  * registration, and the services (`services.ts`: pg, PubSub, port mapper, greeter,
- * discovery) as children of the node's supervisor `node_sup` (one_for_one: a crashed
+ * discovery, the rendezvous of `--join`) as children of the node's supervisor `node_sup` (one_for_one: a crashed
  * service is restarted alone, and the crash and restart are logged). This is the one
  * place that wires every layer together, as OTP's kernel application starts its
  * supervision tree; `src/node` below it knows only connections.
@@ -22,7 +22,7 @@ import { names } from '../node/epmd-client.ts';
 import { startNode, stopNode, type Node } from '../node/index.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as PubSub from '../pubsub/index.ts';
-import { DEFAULT_HEARTBEAT, discovery, discoveryPort, type Strategy } from '../discovery/index.ts';
+import { DEFAULT_HEARTBEAT, discovery, discoveryPort, join, type Strategy } from '../discovery/index.ts';
 import { services } from './services.ts';
 
 /** What a node starts with: the command line's flags, checked (`playground/flags.ts`). */
@@ -36,6 +36,8 @@ export interface BootOptions {
   heartbeat?: number;
   /** Nodes to connect to at start; the list of static discovery. */
   connect?: readonly string[];
+  /** Nodes to join the cluster through, and stay joined (`--join`). */
+  join?: readonly string[];
   /** The greeter (default on). */
   greet?: boolean;
   /** TCP port for peers (default: any free one). */
@@ -78,7 +80,9 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   setPrintedLocalNode(node.name);
   const heartbeat = opts.heartbeat ?? DEFAULT_HEARTBEAT;
   const body = discovery(node, { strategy, heartbeat, port: discoveryPort(), cookie, epmdPort: mapperPort, hosts });
-  const specs = services(node, { epmdPort: mapperPort, greet: opts.greet !== false, discovery: body });
+  const targets = opts.join ?? [];
+  const rendezvous = targets.length === 0 ? null : () => join(node, targets, heartbeat);
+  const specs = services(node, { epmdPort: mapperPort, greet: opts.greet !== false, discovery: body, join: rendezvous });
   const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });
   if (strategy !== 'static') for (const h of hosts) void node.connect(h);
   return {

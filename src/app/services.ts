@@ -9,7 +9,8 @@
  * - `port_mapper`: keeps the node's name registered at the port mapper;
  * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
  *   starts connecting);
- * - `discovery`: the strategy chosen with `--discovery`.
+ * - `discovery`: the strategy chosen with `--discovery`;
+ * - `join`: the rendezvous of `--join` (keeps the node joined through a known node).
  *
  * A new service is one more entry in `services()`.
  */
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   greet: boolean;
   /** The discovery strategy's process body; null for `--discovery none`. */
   discovery: (() => Promise<void>) | null;
+  /** The rendezvous's process body; null without `--join`. */
+  join: (() => Promise<void>) | null;
 }
 
 // Client API
@@ -41,6 +44,8 @@ export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
   const discovery = opts.discovery;
   if (discovery) specs.push({ id: 'discovery', start: () => spawnLink(discovery) });
+  const rendezvous = opts.join;
+  if (rendezvous) specs.push({ id: 'join', start: () => spawnLink(rendezvous) });
   return specs;
 }
 

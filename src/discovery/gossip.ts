@@ -4,33 +4,50 @@
  * node announces itself on one well-known port at start and then every heartbeat, and
  * connects to the nodes it hears. `gossip` broadcasts to 127.255.255.255 and only
  * listens to loopback senders, so nothing leaves the machine; `lan` broadcasts to
- * 255.255.255.255 for workshops on one network.
+ * 255.255.255.255 and to the broadcast address of every network this machine is on
+ * (where the first is not delivered, the second often is), for workshops on one network.
  *
  * Protocol: one datagram per announcement.
  * ```
- * "PLGD" | version u8 (1) | tag (8 bytes) | port u16be | name length u8 | name (utf8)
+ * "PLGD" | version u8 (2) | tag (8 bytes) | port u16be | name length u8 | name (utf8)
+ *        | address count u8 | addresses (4 bytes each, IPv4)
  * ```
  * The tag is derived from the cookie (`cookieTag`), so clusters with other cookies
- * ignore each other without learning anything about the cookie. Every socket binds with
- * address reuse so all nodes on a machine share the port, and each hears its own
- * announcements too: those are skipped. Anything that does not parse is ignored, never
- * fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing; the first such packet is
- * logged).
+ * ignore each other without learning anything about the cookie. A `lan` announcement
+ * carries the sender's addresses, and a node connects to one of those (one on its own
+ * network if there is one), not to the datagram's source: address translation may
+ * rewrite the source (Podman's bridge gives its gateway's address to broadcasts); a
+ * `gossip` announcement carries none, and its source is the address. Every socket
+ * binds with address reuse so all nodes on a machine share the port, and each hears its
+ * own announcements too: those are skipped. Anything that does not parse is ignored,
+ * never fatal (`echo Test | nc -u 127.0.0.1 <port>` changes nothing; the first such
+ * packet is logged).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { receive, self, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node } from '../node/index.ts';
 import { cookieTag, isNodeName } from '../node/handshake.ts';
+import { localAddresses, localNetworks, sameNetwork } from '../node/address.ts';
 
 const MAGIC = Buffer.from('PLGD');
-const VERSION = 1;
+const VERSION = 2;
+const LIMITED_BROADCAST = '255.255.255.255';
 
 export interface GossipConfig {
-  /** Where announcements go: '127.255.255.255' (gossip) or '255.255.255.255' (lan). */
+  /** Where announcements go: '127.255.255.255' (gossip) or '255.255.255.255' (lan, with each network's own). */
   broadcast: string;
   port: number;
   heartbeat: number;
   cookie: string;
+}
+
+/** An announcement, parsed. */
+export interface Announcement {
+  tag: Buffer;
+  port: number;
+  name: string;
+  /** Where the sender can be reached; empty: at the datagram's source. */
+  addresses: string[];
 }
 
 // Client API
@@ -49,9 +66,16 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
   try {
     await new Promise<void>((resolve) => socket.bind(cfg.port, resolve));
     socket.setBroadcast(true);
-    const packet = announcement(node.name, node.port, tag);
+    let unsent = false;
     for (;;) {
-      socket.send(packet, cfg.port, cfg.broadcast);
+      const packet = announcement(node.name, node.port, tag, loopbackOnly ? [] : addressesOf(node));
+      for (const to of destinations(cfg.broadcast)) {
+        // A network without a route for one destination (ENETUNREACH) must not stop the others.
+        socket.send(packet, cfg.port, to, (err) => {
+          if (err && !unsent) rt.log('debug', `discovery: cannot send to ${to} (${(err as NodeJS.ErrnoException).code})`);
+          unsent ||= Boolean(err);
+        });
+      }
       const deadline = Date.now() + cfg.heartbeat;
       for (let left = cfg.heartbeat; left > 0; left = deadline - Date.now()) {
         const msg = (await receive(undefined, { after: left })) as unknown[] | typeof TIMEOUT;
@@ -72,39 +96,65 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
 }
 
 /** Builds an announcement datagram. */
-export function announcement(name: string, port: number, tag: Buffer): Buffer {
+export function announcement(name: string, port: number, tag: Buffer, addresses: readonly string[] = []): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
-  const out = Buffer.alloc(MAGIC.length + 1 + tag.length + 2 + 1 + nameBytes.length);
+  const carried = addresses.slice(0, 255);
+  const out = Buffer.alloc(MAGIC.length + 1 + tag.length + 2 + 1 + nameBytes.length + 1 + 4 * carried.length);
   let i = MAGIC.copy(out, 0);
   out[i++] = VERSION;
   i += tag.copy(out, i);
   out.writeUInt16BE(port, i);
   i += 2;
   out[i++] = nameBytes.length;
-  nameBytes.copy(out, i);
+  i += nameBytes.copy(out, i);
+  out[i++] = carried.length;
+  for (const a of carried) for (const part of a.split('.')) out[i++] = Number(part);
   return out;
 }
 
 /** Parses an announcement; null for anything else. */
-export function parseAnnouncement(buf: Buffer): { tag: Buffer; port: number; name: string } | null {
+export function parseAnnouncement(buf: Buffer): Announcement | null {
   const head = MAGIC.length + 1 + 8 + 2 + 1;
   if (buf.length < head || !buf.subarray(0, MAGIC.length).equals(MAGIC) || buf[MAGIC.length] !== VERSION) return null;
   const tag = buf.subarray(MAGIC.length + 1, MAGIC.length + 9);
   const port = buf.readUInt16BE(MAGIC.length + 9);
   const len = buf[head - 1]!;
-  if (buf.length !== head + len || port === 0) return null;
-  const name = buf.toString('utf8', head);
-  return isNodeName(name) ? { tag, port, name } : null;
+  const count = buf[head + len];
+  if (count === undefined || buf.length !== head + len + 1 + 4 * count || port === 0) return null;
+  const name = buf.toString('utf8', head, head + len);
+  const addresses: string[] = [];
+  for (let at = head + len + 1; at < buf.length; at += 4) addresses.push([...buf.subarray(at, at + 4)].join('.'));
+  return isNodeName(name) ? { tag, port, name, addresses } : null;
 }
 
 // Internals
 
 /** Acts on a datagram: connects to a new node of this cluster. False when it is not an announcement. */
-function heard(node: Node, buf: Buffer, host: string, tag: Buffer, loopbackOnly: boolean): boolean {
+function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnly: boolean): boolean {
   const a = parseAnnouncement(buf);
-  if (a === null || (loopbackOnly && !host.startsWith('127.'))) return false;
-  if (a.name !== node.name && a.tag.equals(tag) && !node.list().includes(a.name)) void node.connect(a.name, { host, port: a.port });
+  if (a === null || (loopbackOnly && !source.startsWith('127.'))) return false;
+  if (a.name !== node.name && a.tag.equals(tag) && !node.list().includes(a.name)) {
+    void node.connect(a.name, { host: reachAt(a.addresses, source), port: a.port });
+  }
   return true;
+}
+
+/** Of the addresses an announcement carries, one on a network this machine is on; else the first; else the source. */
+function reachAt(carried: string[], source: string): string {
+  const mine = localAddresses();
+  return carried.find((a) => mine.some((m) => sameNetwork(a, m))) ?? carried[0] ?? source;
+}
+
+/** This node's addresses for a `lan` announcement: its name's address first. */
+function addressesOf(node: Node): string[] {
+  const all = localAddresses();
+  return node.address === null ? all : [node.address, ...all.filter((a) => a !== node.address)];
+}
+
+/** Where a heartbeat's announcements go: loopback's broadcast, or the limited one and each network's own. */
+function destinations(broadcast: string): string[] {
+  if (broadcast !== LIMITED_BROADCAST) return [broadcast];
+  return [...new Set([LIMITED_BROADCAST, ...localNetworks().map((n) => n.broadcast)])];
 }
 
 function closeQuietly(socket: Socket): void {
