@@ -12,11 +12,15 @@
  *
  * Progress is saved after every change (see `progress.ts`); `--auto` keeps its own in
  * memory so that playing a lesson never moves the learner's place.
+ *
+ * Every lesson event (a lesson begun, a step shown or passed, a hint, a failed input)
+ * also goes to the host's `report` (one call site each, through `report()`): that is
+ * how a workshop's roster follows each attendee (`Workshop.progress`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import pc from 'picocolors';
-import { CodedError, node, processInfo, type Pid } from '../src/index.ts';
+import { CodedError, node, processInfo, type LessonEvent, type Pid } from '../src/index.ts';
 import { LESSONS, lessonEnv, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step } from './index.ts';
 import { checkContext, runCheck, type Active } from './context.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
@@ -36,6 +40,8 @@ export interface Host {
   shell(): Pid | undefined;
   /** Types `code` at the prompt as if the learner typed it; resolves once it is evaluated. */
   type?(code: string): Promise<unknown>;
+  /** Hears every lesson event, as it happens. */
+  report?(event: LessonEvent): void;
   colors?: boolean;
 }
 
@@ -93,6 +99,7 @@ export class Tutor {
     if (id === undefined) return new Note(listing(this.c, this.lessons, this.progress));
     const lesson = this.find(id);
     this.progress.current = lesson.id;
+    this.report(['lesson', lesson.id, lesson.steps.length]);
     const entry = (this.progress.lessons[lesson.id] ??= { step: 0, passed: [] });
     this.enter(lesson, Math.min(entry.step, lesson.steps.length));
     this.save();
@@ -108,6 +115,7 @@ export class Tutor {
   hint(): Note {
     const step = this.step();
     if (!step) return new Note(this.current());
+    this.report(['hint', this.active!.lesson.id, this.active!.index]);
     return new Note(`${this.c.yellow('hint:')} ${step.hint}`);
   }
 
@@ -137,6 +145,7 @@ export class Tutor {
     const a = this.active;
     if (!a || ev.value instanceof Note) return;
     a.inputs.push(ev);
+    if (!ev.ok) this.report(['error', a.lesson.id, a.index, firstLine(ev.error)]);
     if (!this.playing && this.step()) void this.settle();
   }
 
@@ -166,6 +175,7 @@ export class Tutor {
     this.close();
     this.playing = true;
     this.progress = { current: lesson.id, lessons: { [lesson.id]: { step: 0, passed: [] } } };
+    this.report(['lesson', lesson.id, lesson.steps.length]);
     try {
       return await playLesson(
         {
@@ -217,6 +227,7 @@ export class Tutor {
   private enter(lesson: Lesson, index: number): void {
     this.generation++;
     this.active = { lesson, index, inputs: [], logs: [], taken: [], memo: {} };
+    this.report(['step', lesson.id, index, lesson.steps.length, lesson.steps[index]?.title ?? '']);
     this.progress.lessons[lesson.id] = { passed: [], ...this.progress.lessons[lesson.id], step: index };
     if (!this.playing) {
       void this.runEnter(lesson.steps[index]);
@@ -236,8 +247,18 @@ export class Tutor {
     const a = this.active!;
     const entry = this.progress.lessons[a.lesson.id]!;
     if (!entry.passed.includes(index)) entry.passed = [...entry.passed, index].sort((x, y) => x - y);
+    this.report(['passed', a.lesson.id, index, a.lesson.steps.length, a.lesson.steps[index]?.title ?? '']);
     if (!this.playing) this.enter(a.lesson, index + 1);
     this.save();
+  }
+
+  /** Tells the host of a lesson event; a host that fails to listen never stops the lesson. */
+  private report(event: LessonEvent): void {
+    try {
+      this.host.report?.(event);
+    } catch {
+      // the roster misses one event; the lesson goes on
+    }
   }
 
   private save(): void {
@@ -305,4 +326,10 @@ export class Tutor {
     const name = this.opts.nameFlags?.(short) ?? (host.includes('.') ? ['--name', `${short}@${host}`] : ['--sname', short]);
     return [...name, ...(lesson.nodes[short] ?? [])];
   }
+}
+
+/** The first line of what an input threw, for the roster's "last error". */
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : inspect(err);
+  return text.split('\n')[0]!.slice(0, 200);
 }

@@ -67,6 +67,7 @@ async function run(flags: Values): Promise<void> {
   let status = 0;
   if (!leaving) {
     repl = startRepl({ runtime: booted.runtime });
+    if (flags.workshop) void repl.ready.then(() => repl?.type('workshop()'));
     const lessons = attachLessons(repl, booted.runtime, {
       lesson: flags.lesson as string | undefined,
       auto: Boolean(flags.auto),

@@ -2,7 +2,8 @@
  * @module playground/lessons
  * Plugs the lessons into the prompt: the helpers `lesson`, `hint`, `next`, `back`,
  * `reset` (and `log`, which lesson code uses as Elixir code uses Logger), every
- * evaluation and every log line reported to the runner, and the flags `--lesson ID`,
+ * evaluation and every log line reported to the runner, every lesson event reported to
+ * the node's workshop member (so a roster follows it), and the flags `--lesson ID`,
  * `--auto` and `--auto-delay MS`.
  *
  * The runner and the lessons load on first use (a lesson helper, or `--lesson`), so
@@ -11,7 +12,7 @@
  * flush prints them and returns 'ok', so its result alone would not show them.
  */
 import { runInThisContext } from 'node:vm';
-import type { LogLevel, Runtime } from '../src/index.ts';
+import { Workshop, type LogLevel, type Runtime } from '../src/index.ts';
 import type { HelpDoc, Repl } from '../src/repl/index.ts';
 import type { Host, Note, Tutor } from '../lessons/runner.ts';
 
@@ -57,6 +58,7 @@ export function attachLessons(repl: Repl, runtime: Runtime, flags: LessonFlags):
     lookup,
     shell: () => repl.shellPid(),
     type: (code) => repl.type(code),
+    report: (event) => Workshop.progress(event),
     colors: repl.server.useColors,
   };
   const load = () =>

@@ -37,7 +37,7 @@ export {
 export type { Dest, Logger, LogLevel, ProcessInfo } from './process/index.ts';
 
 // Distribution
-export { node, list, connect, disconnect, monitorNodes, names, startNode, stopNode } from './node/index.ts';
+export { node, list, connect, disconnect, monitorNodes, monitorRefusals, names, startNode, stopNode } from './node/index.ts';
 export type { Node } from './node/index.ts';
 
 // Process groups
@@ -50,3 +50,7 @@ export * as Supervisor from './supervisor.ts';
 export * as Registry from './registry.ts';
 export * as BasicServer from './basic-server.ts';
 export * as PubSub from './pubsub/index.ts';
+
+// Workshops
+export * as Workshop from './workshop/index.ts';
+export type { LessonEvent } from './workshop/index.ts';

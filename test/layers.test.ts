@@ -28,13 +28,15 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/discovery': ['src/term', 'src/process', 'src/node'],
   'src/pg': ['src/term', 'src/process', 'src/node'],
   'src/pubsub': ['src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/registry', 'src/pg'],
+  'src/workshop': ['src/term', 'src/process', 'src/genserver', 'src/node', 'src/pg', 'src/pubsub'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
-    'src/node', 'src/pg', 'src/pubsub',
+    'src/node', 'src/pg', 'src/pubsub', 'src/workshop',
   ],
   'src/repl': ['src/index', 'src/term', 'src/process'],
   'src/app': [
     'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/discovery', 'src/pg', 'src/pubsub',
+    'src/workshop',
   ],
   lessons: ['src/index'],
   // src/discovery: only its strategy names, to check --discovery without loading discovery.

@@ -9,6 +9,8 @@
  * - `port_mapper`: keeps the node's name registered at the port mapper;
  * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
  *   starts connecting);
+ * - `workshop`: this node's member of a workshop (`src/workshop`): it tells rosters
+ *   where its lesson stands and prints what the room says;
  * - `discovery`: the strategy chosen with `--discovery`;
  * - `join`: the rendezvous of `--join` (keeps the node joined through a known node).
  *
@@ -22,6 +24,7 @@ import { startScope } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
 import type { ChildSpec } from '../supervisor.ts';
 import { startGreeter } from './greeter.ts';
+import { startMember } from '../workshop/index.ts';
 
 export interface ServiceOptions {
   epmdPort: number;
@@ -42,6 +45,7 @@ export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
     { id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) },
   ];
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
+  specs.push({ id: 'workshop', start: startMember });
   const discovery = opts.discovery;
   if (discovery) specs.push({ id: 'discovery', start: () => spawnLink(discovery) });
   const rendezvous = opts.join;

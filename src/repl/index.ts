@@ -5,8 +5,9 @@
  *
  * `startRepl` puts together: the evaluator (TypeScript, auto-await, the counter, short
  * errors: `evaluator.ts`), the input queue (piped input in order: `input.ts`), the screen
- * (lines above the prompt, the spinner: `screen.ts`), the shell process (`shell.ts`) and
- * the helpers with their docs (`helpers.ts`, `docs.ts`, `help.ts`).
+ * (lines above the prompt, the spinner: `screen.ts`), the shell process (`shell.ts`),
+ * the helpers with their docs (`helpers.ts`, `docs.ts`, `help.ts`) and a workshop's
+ * (`workshop.ts`).
  *
  * Whoever starts the REPL can add helpers (`context`), docs for them (`docs`) and dot
  * commands (`commands`), watch every evaluation (`onEval`), print above the prompt
@@ -31,6 +32,7 @@ import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
 import { InputQueue } from './input.ts';
 import { Screen } from './screen.ts';
 import { Shell } from './shell.ts';
+import { workshopHelpers } from './workshop.ts';
 
 export type { EvalEvent, EvalHook } from './evaluator.ts';
 export type { HelpDoc } from './help.ts';
@@ -148,7 +150,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     docs.push(...moreDocs);
     installGlobals(more);
   };
-  define({ ...coreHelpers(env), ...options.context });
+  define({ ...coreHelpers(env), ...workshopHelpers({ ...env, screen, output, terminal }), ...options.context });
   server.on('reset', () => installGlobals(helpers));
   for (const [name, command] of Object.entries(options.commands ?? {})) server.defineCommand(name, command);
 

@@ -52,16 +52,22 @@ export class Screen {
       this.drawSpinner();
       return;
     }
-    if (!this.atPrompt) {
-      out.write(lines);
-      return;
-    }
+    this.aside(() => out.write(lines));
+  }
+
+  /**
+   * Runs `write` with the prompt and the input being typed set aside: on a terminal at
+   * the prompt, their rows are cleared before and drawn again after, cursor included.
+   */
+  aside(write: () => void): void {
+    if (!this.terminal || !this.atPrompt) return write();
+    const out = this.server.output;
     const rl = this.server as Readline;
     const rows = rl.getCursorPos().rows;
     if (rows > 0) moveCursor(out, 0, -rows);
     cursorTo(out, 0);
     clearScreenDown(out);
-    out.write(lines);
+    write();
     rl.prevRows = 0;
     this.redrawPrompt();
   }
