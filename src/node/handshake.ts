@@ -68,6 +68,8 @@ export class HandshakeError extends CodedError<HandshakeErrorCode> {
     readonly peer?: NodeName,
     /** A last frame to send the peer before closing, if any. */
     readonly reply?: unknown[],
+    /** Why, without who: what a roster shows beside the refused node's name. */
+    readonly why?: string,
   ) {
     super(code, message);
   }
@@ -148,7 +150,8 @@ export class Handshake {
     const mine = nameKind(this.me.name);
     if (nameKind(name) !== mine) {
       const reply = ['status', 'not_allowed', PROTOCOL_VERSION, mine];
-      throw new HandshakeError('ERR_NAME_KIND', `refused ${name}: ${kindText(name, mine, 'refusing')}`, name, reply);
+      const why = kindText(name, mine, 'refusing');
+      throw new HandshakeError('ERR_NAME_KIND', `refused ${name}: ${why}`, name, reply, why);
     }
     const admit = (this.expect as (peer: PeerInfo) => Admission)(this.peer);
     if (admit !== 'ok') {
@@ -188,7 +191,7 @@ export class Handshake {
     if (tag !== 'reply' || !isChallenge(challenge) || !(proof instanceof Uint8Array)) throw this.protocol('expected reply');
     if (!sameDigest(proof, digest(this.me.cookie, 'reply', this.challenge, peer.name))) {
       const reply = ['status', 'bad_cookie', PROTOCOL_VERSION];
-      throw new HandshakeError('ERR_BAD_COOKIE', `connection attempt from ${peer.name} rejected: wrong cookie`, peer.name, reply);
+      throw new HandshakeError('ERR_BAD_COOKIE', `connection attempt from ${peer.name} rejected: wrong cookie`, peer.name, reply, 'wrong cookie');
     }
     this.state = 'done';
     return { send: [['ack', digest(this.me.cookie, 'ack', challenge, this.me.name)]], done: peer };

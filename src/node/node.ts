@@ -323,9 +323,9 @@ export class Node implements op.FrameContext<Connection> {
       this.runtime.log('debug', `connection ${conn.role === 'dial' ? `to ${conn.target}` : `from ${conn.remoteHost}`} failed: ${reason}`);
       return;
     }
-    const peer = (err as HandshakeError).peer ?? conn.remoteHost;
+    const { peer = conn.remoteHost, why = reason } = err as HandshakeError;
     if (conn.role === 'accept') {
-      for (const pid of this.refusalWatchers.values()) if (this.runtime.local(pid)) this.runtime.deliver(pid, ['refused', peer, reason]);
+      for (const pid of this.refusalWatchers.values()) if (this.runtime.local(pid)) this.runtime.deliver(pid, ['refused', peer, why]);
     }
     const key = `${code}:${peer}`;
     if (this.warned.has(key)) return;
