@@ -32,6 +32,8 @@ import { localAddresses, localNetworks, sameNetwork } from '../node/address.ts';
 const MAGIC = Buffer.from('PLGD');
 const VERSION = 2;
 const LIMITED_BROADCAST = '255.255.255.255';
+/** Announcements heard from a node with the lesser name before this node dials it anyway. */
+const PATIENCE = 2;
 
 export interface GossipConfig {
   /** Where announcements go: '127.255.255.255' (gossip) or '255.255.255.255' (lan, with each network's own). */
@@ -67,6 +69,7 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
     await new Promise<void>((resolve) => socket.bind(cfg.port, resolve));
     socket.setBroadcast(true);
     let unsent = false;
+    const heardFrom = new Map<string, number>();
     for (;;) {
       const packet = announcement(node.name, node.port, tag, loopbackOnly ? [] : addressesOf(node));
       for (const to of destinations(cfg.broadcast)) {
@@ -84,7 +87,7 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
         if (msg[0] === 'udp_error') throw msg[1];
         if (msg[0] !== 'udp') continue;
         const host = msg[2] as string;
-        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly) && !warned) {
+        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly, heardFrom) && !warned) {
           warned = true;
           rt.log('warning', `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are never acted on`);
         }
@@ -129,13 +132,24 @@ export function parseAnnouncement(buf: Buffer): Announcement | null {
 
 // Internals
 
-/** Acts on a datagram: connects to a new node of this cluster. False when it is not an announcement. */
-function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnly: boolean): boolean {
+/**
+ * Acts on a datagram: connects to a new node of this cluster. False when it is not an
+ * announcement. Both nodes of a pair hear each other, so only the one with the greater
+ * name dials (one connection attempt per pair, not two racing); the other dials too
+ * once it has heard a node `PATIENCE` times with no connection, should its own
+ * announcements not be getting through.
+ */
+function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnly: boolean, heardFrom: Map<string, number>): boolean {
   const a = parseAnnouncement(buf);
   if (a === null || (loopbackOnly && !source.startsWith('127.'))) return false;
-  if (a.name !== node.name && a.tag.equals(tag) && !node.list().includes(a.name)) {
-    void node.connect(a.name, { host: reachAt(a.addresses, source), port: a.port });
+  if (a.name === node.name || !a.tag.equals(tag)) return true;
+  if (node.list().includes(a.name)) {
+    heardFrom.delete(a.name);
+    return true;
   }
+  const times = (heardFrom.get(a.name) ?? 0) + 1;
+  heardFrom.set(a.name, times);
+  if (node.name > a.name || times > PATIENCE) void node.connect(a.name, { host: reachAt(a.addresses, source), port: a.port });
   return true;
 }
 

@@ -76,20 +76,17 @@ export async function lookup(node: string, epmdPort: number, host = '127.0.0.1')
 }
 
 /**
- * Where to dial `node`. On this machine: what the port mapper says (a node that
- * restarted has a new port), else `hint`. Elsewhere: `hint` (from an announcement or a
- * peer), its host replaced by the name's when the name is an address; else the port
- * mapper of the name's host.
+ * Where to dial `node`: `hint` when there is one (an announcement, a peer or a
+ * connection just told it, and a node forgets a hint when that node goes down), its
+ * host replaced by the name's when the name is another machine's address; else the
+ * port mapper of the name's host, this machine's or another's.
  */
 export async function locate(node: string, epmdPort: number, hint?: Address): Promise<Address | undefined> {
   const host = hostOf(node);
-  if (isLocalHost(host)) {
-    const port = await lookup(node, epmdPort);
-    return port === null ? hint : { host: '127.0.0.1', port };
-  }
-  if (hint) return isIP(host) ? { host, port: hint.port } : hint;
-  const port = await lookup(node, epmdPort, host);
-  return port === null ? undefined : { host, port };
+  const local = isLocalHost(host);
+  if (hint) return isIP(host) && !local ? { host, port: hint.port } : hint;
+  const port = await lookup(node, epmdPort, local ? '127.0.0.1' : host);
+  return port === null ? undefined : { host: local ? '127.0.0.1' : host, port };
 }
 
 /** Every registered name, or throws `EpmdError` 'ERR_EPMD_UNREACHABLE' when no mapper runs. */

@@ -42,6 +42,9 @@ export interface NodeConfig {
   setupTime: number;
 }
 
+/** How long a node waits for a peer with a greater name to dial it before dialling itself (ms). */
+const MESH_PATIENCE = 500;
+
 /** Why an attempt to connect failed; a mistake is a refusal that retrying cannot mend. */
 export interface Failure {
   reason: string;
@@ -263,12 +266,21 @@ export class Node implements op.FrameContext<Connection> {
     conn.send(frame);
   }
 
-  /** The mesh: connect to the peers a peer told us about. */
+  /**
+   * The mesh: connect to the peers a peer told us about. A peer with a lesser name is
+   * dialled at once; one with a greater name after `MESH_PATIENCE` ms, if it has not
+   * dialled us by then: when a whole cluster meets at once, both of a pair often learn of
+   * each other together, and one dial per pair costs half of two racing.
+   */
   peers(list: [NodeName, op.Address][]): void {
+    const dial = (node: NodeName) => {
+      if (!this.stopped && !this.conns.has(node) && !this.pending.has(node)) void this.connect(node);
+    };
     for (const [node, addr] of list) {
       if (node === this.name || this.conns.has(node) || this.pending.has(node)) continue;
       if (!this.addresses.has(node)) this.addresses.set(node, addr);
-      void this.connect(node);
+      if (this.name > node) dial(node);
+      else setTimeout(dial, MESH_PATIENCE, node).unref();
     }
   }
 
