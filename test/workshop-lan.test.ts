@@ -132,6 +132,24 @@ for (const variant of ['broadcast passes', 'the switch drops broadcast'] as cons
   });
 }
 
+testOrSkip(why, 'a flapping Wi-Fi link: the attendee shows gone while it is away, and joins again by itself when it is back', async () => {
+  lan = createLan(2);
+  const [T, A] = lan.hosts as [Host, Host];
+  const teacherName = at('teacher', T);
+  const quick = ['--discovery', 'none', '--tick-time', '1000', '--heartbeat', '300'];
+  const teacher = await startOn(T, ['--name', teacherName, ...quick, '--workshop']);
+  const ann = await startOn(A, ['--name', at('ann', A), '--join', teacherName, ...quick]);
+  await teacher.waitFor(roster(`${at('ann', A)}: no lesson yet`), WAIT);
+  const [away, lost] = [teacher.mark(), ann.mark()];
+  lan.unplug(A);
+  await teacher.waitFor(roster(`${at('ann', A)}: gone`), { since: away, ...WAIT });
+  await ann.waitFor(`lost ${teacherName}; joining again`, { since: lost, ...WAIT });
+  lan.plug(A);
+  await ann.waitFor(`joined the cluster through ${teacherName}`, { since: lost, ...WAIT });
+  await teacher.waitFor(roster(`${at('ann', A)}: no lesson yet`), { since: away, ...WAIT });
+  await teacher.waitFor(`Hello world from ${at('ann', A)}`, { since: away, ...WAIT });
+});
+
 testOrSkip(why, 'lan behind address translation: nodes connect to the address an announcement carries, not its rewritten source', async () => {
   lan = createLan(3);
   const [A, B, C] = lan.hosts as [Host, Host, Host];

@@ -83,12 +83,13 @@ function title(rows: readonly Attendee[]): string {
 function cellsOf(r: Attendee, now: number): string[] {
   if (r.status === 'refused') return [r.node, `refused: ${r.reason ?? ''}`];
   const s = r.standing;
-  if (!s?.lesson) return [r.node, r.status === 'gone' ? `gone ${duration(now - r.since)} ago` : '-'];
-  const done = s.step >= s.steps;
-  const onStep = r.status === 'gone' ? `gone ${duration(now - r.since)} ago` : done ? '' : duration(now - r.stepSince);
+  const gone = r.status === 'gone' ? `gone ${duration(now - r.since)} ago` : '';
   const notes: string[] = [];
-  if (s.hand !== null && r.status === 'here') notes.push(s.hand ? JSON.stringify(s.hand) : `hand up ${duration(now - r.handSince)}`);
-  if (s.error) notes.push(s.error);
+  if (s?.hand != null && r.status === 'here') notes.push(s.hand ? JSON.stringify(s.hand) : `hand up ${duration(now - r.handSince)}`);
+  if (s?.error) notes.push(s.error);
+  if (!s?.lesson) return [r.node, '-', '', gone, '', notes.join(' · ')];
+  const done = s.step >= s.steps;
+  const onStep = gone || (done ? '' : duration(now - r.stepSince));
   const step = done ? 'done' : `${s.step + 1}/${s.steps}${s.title ? ` ${clip(s.title, 22)}` : ''}`;
   return [r.node, s.lesson, step, onStep, String(s.hints), notes.join(' · ')];
 }

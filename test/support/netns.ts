@@ -8,7 +8,9 @@
  *   (both 255.255.255.255 and the subnet's; ARP still passes), as venue Wi-Fi often does;
  *   `dropLimitedBroadcast()` drops only 255.255.255.255; `rewriteBroadcastSource(host,
  *   port)` makes a host see every broadcast to 255.255.255.255 on `port` as coming from
- *   a gateway address no node has, as Podman's bridge does (`notes/containers.md`).
+ *   a gateway address no node has, as Podman's bridge does (`notes/containers.md`);
+ *   `unplug(host)` makes the switch drop everything to and from a host until `plug(host)`,
+ *   as a Wi-Fi link that comes and goes (the link itself stays up: nothing says it failed).
  *   Rules are nftables (`nftUnavailable()` says why they cannot be made).
  * Each host has a default route on its own link only, so a broadcast reaches the others
  * and nothing else. Needs root (CAP_NET_ADMIN) and `ip`: `namespacesUnavailable()` says,
@@ -83,6 +85,8 @@ export interface Lan {
   dropBroadcast(): void;
   dropLimitedBroadcast(): void;
   rewriteBroadcastSource(host: Host, port: number): void;
+  unplug(host: Host): void;
+  plug(host: Host): void;
   /** How many frames the switch has dropped so far. */
   dropped(): number;
   remove(): void;
@@ -131,6 +135,7 @@ export function createLan(count: number): Lan {
     throw err;
   }
   const gateway = '10.232.0.254';
+  const lan = (host: Host) => host.address.split('.').pop();
   return {
     hosts,
     gateway,
@@ -143,6 +148,12 @@ export function createLan(count: number): Lan {
         "add chain ip podman incoming { type nat hook input priority 100; }",
         `add rule ip podman incoming ip daddr 255.255.255.255 udp dport ${port} snat to ${gateway}`,
       ),
+    unplug: (host) => {
+      const table = `unplugged${lan(host)}`;
+      nft(sw, `add table bridge ${table}`, `add chain bridge ${table} relay { type filter hook forward priority -10; }`);
+      nft(sw, `add rule bridge ${table} relay ip saddr ${host.address} drop`, `add rule bridge ${table} relay ip daddr ${host.address} drop`);
+    },
+    plug: (host) => nft(sw, `delete table bridge unplugged${lan(host)}`),
     dropped: () => {
       const table = execFileSync('ip', ['netns', 'exec', sw, 'nft', 'list', 'ruleset'], { timeout: 5000 }).toString();
       return [...table.matchAll(/counter packets (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
