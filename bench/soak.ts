@@ -1,9 +1,11 @@
 /**
  * The soak: `npm run soak -- --nodes 50 --minutes 10`. Real playgrounds on loopback
- * (gossip, `--heartbeat 500`), their own port mapper and home. Every few seconds one node
- * is killed with kill -9 and started again under its name; the next kill waits until the
- * new one has met everyone (so every instance of every node is in the mesh once), which
- * is the pace a mesh of this size allows. All along:
+ * (gossip, `--heartbeat 500`), their own port mapper and home. Once they have met, for
+ * the given minutes: every few seconds one node of the first half is killed with kill -9
+ * and started again under its name (the second half is never killed: their memory is
+ * the one watched); the next kill waits until the new one has met everyone (so every
+ * instance of every node is in the mesh once), the pace a mesh of this size allows.
+ * All along:
  * - the restarted node is greeted by each live node exactly once, and each live node by
  *   it exactly once;
  * - at the end (after a quiet window): every live node lists every other; pg membership
@@ -52,11 +54,13 @@ try {
   await met([...live.keys()], 120_000);
   for (const inst of live.values()) inst.node.send("pg.join('soak', self())");
 
-  const deadline = started + MINUTES * 60_000;
+  const soakStart = Date.now();
+  const deadline = soakStart + MINUTES * 60_000;
+  const victims = names.slice(0, Math.max(1, Math.floor(N / 2)));
   let early: Map<string, number> | null = null;
   while (Date.now() < deadline) {
-    if (early === null && Date.now() > started + (deadline - started) / 4) early = rssOf(survivors);
-    const victim = names[Math.floor(Math.random() * N)]!;
+    if (early === null && Date.now() > soakStart + (deadline - soakStart) / 4) early = rssOf(survivors);
+    const victim = victims[Math.floor(Math.random() * victims.length)]!;
     survivors.delete(victim);
     await live.get(victim)!.node.kill('SIGKILL');
     kills++;

@@ -143,8 +143,10 @@ export function parseFlags(argv: string[]): Values {
   }
   if (values.sname !== undefined && values.name !== undefined) throw new UsageError('ERR_USAGE', 'give either --sname or --name, not both');
   if (values.auto && values.lesson === undefined) throw new UsageError('ERR_USAGE', '--auto plays a lesson: give one with --lesson ID');
-  if (values.join !== undefined && values.sname === undefined && values.name === undefined) {
-    throw new UsageError('ERR_USAGE', '--join needs a named node: give --name ann@<your address> (or --sname ann on one machine)');
+  for (const flag of ['join', 'workshop'] as const) {
+    if (values[flag] !== undefined && values.sname === undefined && values.name === undefined) {
+      throw new UsageError('ERR_USAGE', `--${flag} needs a named node: give --name ann@<your address> (or --sname ann on one machine)`);
+    }
   }
   if (values.discovery === 'static' && values.connect === undefined) {
     throw new UsageError('ERR_USAGE', '--discovery static connects to the --connect list: give one, e.g. --connect alice@vm,bob@vm');

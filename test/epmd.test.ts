@@ -32,6 +32,16 @@ test('a registered name can be looked up and listed; a taken name is refused', a
   }
 });
 
+test('a registration asking for look-ups on an address that is not this machine\'s gets a warning, and nothing listens', async () => {
+  const reg = await register('ann@192.0.2.7', 41238, mapper.port, '192.0.2.7');
+  try {
+    assert.match(reg.warning!, /answers look-ups only on this machine's own addresses, not on 192\.0\.2\.7/);
+    assert.is(await lookup('ann@192.0.2.7', mapper.port), 41238, 'the name is registered all the same');
+  } finally {
+    reg.close();
+  }
+});
+
 test('closing the registering connection frees the name', async () => {
   const reg = await register('carol@vm', 5555, mapper.port);
   reg.close();

@@ -195,6 +195,11 @@ export function monitorNodes(flag: boolean): true {
  * Subscribes the calling process to `['refused', node, reason]` (`false` unsubscribes):
  * a node this one refused for a mistake in how it was started, a wrong cookie or a name
  * of the other kind. It is how a workshop's roster shows who tried to join and could not.
+ *
+ * @example
+ * // On teacher@10.0.0.5, while eve@10.0.0.11 tries to join with another cookie:
+ * monitorRefusals(true) //=> true
+ * await receive(['refused', _, _]) //=> [ 'refused', 'eve@10.0.0.11', 'wrong cookie' ]
  */
 export function monitorRefusals(flag: boolean): true {
   const self = currentProcess();

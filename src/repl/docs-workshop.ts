@@ -31,6 +31,11 @@ export const WORKSHOP_DOCS: HelpDoc[] = [
     summary: 'Prints the whole roster once, however many rows (the live one shows half a screen).',
   },
   {
+    name: 'workshop.rows', group: WORKSHOP, signature: 'workshop.rows()',
+    summary: "The roster's rows as data: node, status ('here', 'gone', 'refused'), standing, times.",
+    example: "> (await workshop.rows()).map((r) => [r.node, r.status])\n[ [ 'ann@10.0.0.7', 'here' ], [ 'ben@10.0.0.8', 'gone' ] ]",
+  },
+  {
     name: 'workshop.close', group: WORKSHOP, signature: 'workshop.close()',
     summary: 'Closes the roster and gives the screen back.',
     example: "> workshop.close()\n'ok'",

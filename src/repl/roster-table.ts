@@ -5,13 +5,13 @@
  * tests can read). Pure functions of the rows and the time.
  *
  * ```
- * workshop · 3 here, 1 gone · 1 hand up · workshop.close() hides this
+ * workshop · 3 here, 1 gone, 1 refused · 1 hand up · workshop.close() hides this
  *    node            lesson      step                 on step      hints  last error
  * ✋ cat@10.0.0.9    pubsub      5/14 pg across nodes 2m 10s       1      "stuck on pg" · ReferenceError: x is...
  *    ann@10.0.0.7    genserver   done                              0
  *    ben@10.0.0.8    -
  *    dan@10.0.0.10   pubsub      3/14 A local PubSub  gone 4m ago  0
- *    eve@10.0.0.11   refused: its cookie is not this node's (...)
+ *    eve@10.0.0.11   -                                              refused: wrong cookie
  * ```
  * Raised hands come first (the oldest first), then the nodes here, then the refused,
  * then the gone; by name within each.
@@ -81,7 +81,7 @@ function title(rows: readonly Attendee[]): string {
 }
 
 function cellsOf(r: Attendee, now: number): string[] {
-  if (r.status === 'refused') return [r.node, `refused: ${r.reason ?? ''}`];
+  if (r.status === 'refused') return [r.node, '-', '', '', '', `refused: ${r.reason ?? ''}`];
   const s = r.standing;
   const gone = r.status === 'gone' ? `gone ${duration(now - r.since)} ago` : '';
   const notes: string[] = [];

@@ -11,7 +11,7 @@
  * The live view is a process watching the roster (`Workshop.watch`): it ends with the
  * roster, and `workshop.close()` ends both.
  */
-import { NO_NODE, TIMEOUT, Workshop, isAlive, monitor, node, receive, self, spawn, whereis, type Pid } from '../index.ts';
+import { NO_NODE, TIMEOUT, Workshop, isAlive, monitor, node, receive, self, spawn, type Pid } from '../index.ts';
 import type { HelperEnv, Helpers } from './helpers.ts';
 import { Panel } from './panel.ts';
 import { rosterLine, rosterTable } from './roster-table.ts';
@@ -57,7 +57,7 @@ export function workshopHelpers(env: WorkshopEnv): Helpers {
     return Workshop.clear(target);
   };
   workshop.table = async function table(): Promise<void> {
-    if (!whereis('workshop_roster')) return env.print('No roster is open here: workshop() opens one.');
+    if (!Workshop.roster()) return env.print('No roster is open here: workshop() opens one.');
     env.print(rosterTable(await Workshop.rows(), Date.now(), env.colors, 1000, node()).join('\n'));
   };
   workshop.rows = function rows(): Promise<Attendee[]> {

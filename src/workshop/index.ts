@@ -70,12 +70,17 @@ export async function lowerHand(): Promise<'ok'> {
 
 /** Opens the roster on this node (once; later calls return the same); resolves with its pid. */
 export async function openRoster(): Promise<Pid> {
-  return whereis(ROSTER) ?? startRoster();
+  return roster() ?? startRoster();
+}
+
+/** The open roster of this node, if any. */
+export function roster(): Pid | undefined {
+  return whereis(ROSTER);
 }
 
 /** Closes the roster. */
 export async function closeRoster(): Promise<'ok'> {
-  if (whereis(ROSTER)) await GenServer.stop(ROSTER);
+  if (roster()) await GenServer.stop(ROSTER);
   return 'ok';
 }
 

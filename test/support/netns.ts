@@ -65,12 +65,7 @@ export function createHosts(): Hosts {
     run(['link', 'add', vethA, 'type', 'veth', 'peer', 'name', vethB]);
     run(['link', 'set', vethA, 'netns', a.ns]);
     run(['link', 'set', vethB, 'netns', b.ns]);
-    for (const [h, dev] of [[a, vethA], [b, vethB]] as const) {
-      run(['-n', h.ns, 'addr', 'add', `${h.address}/24`, 'dev', dev]);
-      run(['-n', h.ns, 'link', 'set', 'lo', 'up']);
-      run(['-n', h.ns, 'link', 'set', dev, 'up']);
-      run(['-n', h.ns, 'route', 'add', 'default', 'dev', dev]);
-    }
+    for (const [h, dev] of [[a, vethA], [b, vethB]] as const) bringUp(h, dev);
   } catch (err) {
     remove();
     throw err;
@@ -125,10 +120,7 @@ export function createLan(count: number): Lan {
       run(['-n', sw, 'link', 'set', inSwitch, 'master', 'br0']);
       run(['-n', sw, 'link', 'set', inSwitch, 'up']);
       run(['link', 'set', inHost, 'netns', h.ns]);
-      run(['-n', h.ns, 'addr', 'add', `${h.address}/24`, 'dev', inHost]);
-      run(['-n', h.ns, 'link', 'set', 'lo', 'up']);
-      run(['-n', h.ns, 'link', 'set', inHost, 'up']);
-      run(['-n', h.ns, 'route', 'add', 'default', 'dev', inHost]);
+      bringUp(h, inHost);
     });
   } catch (err) {
     remove();
@@ -163,6 +155,14 @@ export function createLan(count: number): Lan {
 }
 
 // Internals
+
+/** Gives a host its address on `dev`, loopback, and a default route on `dev` only. */
+function bringUp(h: Host, dev: string): void {
+  run(['-n', h.ns, 'addr', 'add', `${h.address}/24`, 'dev', dev]);
+  run(['-n', h.ns, 'link', 'set', 'lo', 'up']);
+  run(['-n', h.ns, 'link', 'set', dev, 'up']);
+  run(['-n', h.ns, 'route', 'add', 'default', 'dev', dev]);
+}
 
 /** Kills every process inside the namespaces, then deletes them (their devices go with them). */
 function removeNamespaces(names: string[]): void {
