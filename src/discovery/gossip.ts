@@ -27,7 +27,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { receive, self, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node } from '../node/index.ts';
 import { cookieTag, isNodeName } from '../node/handshake.ts';
-import { localAddresses, localNetworks, sameNetwork } from '../node/address.ts';
+import { localAddresses, localNetworks, onLocalNetwork } from '../node/address.ts';
 
 const MAGIC = Buffer.from('PLGD');
 const VERSION = 2;
@@ -143,7 +143,7 @@ function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnl
   const a = parseAnnouncement(buf);
   if (a === null || (loopbackOnly && !source.startsWith('127.'))) return false;
   if (a.name === node.name || !a.tag.equals(tag)) return true;
-  if (node.list().includes(a.name)) {
+  if (node.isConnected(a.name)) {
     heardFrom.delete(a.name);
     return true;
   }
@@ -155,8 +155,8 @@ function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnl
 
 /** Of the addresses an announcement carries, one on a network this machine is on; else the first; else the source. */
 function reachAt(carried: string[], source: string): string {
-  const mine = localAddresses();
-  return carried.find((a) => mine.some((m) => sameNetwork(a, m))) ?? carried[0] ?? source;
+  if (carried.length === 0) return source;
+  return carried.find(onLocalNetwork) ?? carried[0]!;
 }
 
 /** This node's addresses for a `lan` announcement: its name's address first. */

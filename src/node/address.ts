@@ -18,7 +18,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { NodeName } from '../term.ts';
 
 export type NameKind = 'short' | 'long';
@@ -57,11 +57,7 @@ export function isLocalHost(host: string): boolean {
 
 /** This machine's IPv4 addresses that other machines can use (no loopback). */
 export function localAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) if (i.family === 'IPv4' && !i.internal) out.push(i.address);
-  }
-  return out;
+  return interfaces().map((i) => i.address);
 }
 
 /**
@@ -69,27 +65,12 @@ export function localAddresses(): string[] {
  * broadcast address (what `--discovery lan` sends to besides 255.255.255.255).
  */
 export function localNetworks(): { address: string; broadcast: string }[] {
-  const out: { address: string; broadcast: string }[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) {
-      if (i.family !== 'IPv4' || i.internal) continue;
-      const host = ~toInt(i.netmask) >>> 0;
-      out.push({ address: i.address, broadcast: fromInt((toInt(i.address) | host) >>> 0) });
-    }
-  }
-  return out;
+  return interfaces().map((i) => ({ address: i.address, broadcast: fromInt((toInt(i.address) | (~toInt(i.netmask) >>> 0)) >>> 0) }));
 }
 
-/** True when `a` and `b` are on one of this machine's IPv4 networks together. */
-export function sameNetwork(a: string, b: string): boolean {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) {
-      if (i.family !== 'IPv4' || i.internal) continue;
-      const mask = toInt(i.netmask);
-      if (isIP(a) === 4 && isIP(b) === 4 && ((toInt(a) ^ toInt(b)) & mask) === 0) return true;
-    }
-  }
-  return false;
+/** True when `address` is on one of this machine's IPv4 networks. */
+export function onLocalNetwork(address: string): boolean {
+  return isIP(address) === 4 && interfaces().some((i) => ((toInt(address) ^ toInt(i.address)) & toInt(i.netmask)) === 0);
 }
 
 /**
@@ -130,6 +111,19 @@ export function defaultLongHost(alive: string): string {
 }
 
 // Internals
+
+/** How long the list of interfaces is trusted (ms): asking the system costs, and a Wi-Fi change is rare. */
+const INTERFACES_TTL = 1000;
+let cached: { at: number; list: NetworkInterfaceInfo[] } | null = null;
+
+/** This machine's IPv4 interfaces that other machines can use, as of at most a second ago. */
+function interfaces(): NetworkInterfaceInfo[] {
+  const now = Date.now();
+  if (cached && now - cached.at < INTERFACES_TTL) return cached.list;
+  const list = Object.values(networkInterfaces()).flatMap((l) => l ?? []).filter((i) => i.family === 'IPv4' && !i.internal);
+  cached = { at: now, list };
+  return list;
+}
 
 function suggestion(name: NodeName, mine: string[]): string {
   const alive = name.slice(0, name.indexOf('@'));

@@ -147,6 +147,11 @@ export class Node implements op.FrameContext<Connection> {
     return [...this.conns.keys()];
   }
 
+  /** True when a connection to `node` is up. */
+  isConnected(node: NodeName): boolean {
+    return this.conns.has(node);
+  }
+
   /** Frames sent to and received from each connected node since it connected. */
   stats(): Record<NodeName, { sent: number; received: number }> {
     const out: Record<NodeName, { sent: number; received: number }> = {};
