@@ -6,24 +6,17 @@
  * - `pubsub_deliveries_per_s`: three nodes with 1000 subscribers of one topic each;
  *   A publishes 1000 messages; time until all 3,000,000 deliveries are done.
  */
-import { _, pg, PubSub, receive, self, send, spawn, TIMEOUT, type Runtime } from '../src/index.ts';
+import { _, pg, PubSub, receive, self, send, spawn, TIMEOUT } from '../src/index.ts';
 import { startCluster } from '../test/support/cluster.ts';
 import { percentile, report } from './report.ts';
+import { on, startPeers } from './support/nodes.ts';
 
 const now = () => performance.timeOrigin + performance.now();
-
-/** Runs `fn` as a process of `rt`. */
-function on<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => rt.spawn(() => fn().then(resolve, reject), [], null));
-}
 
 const cluster = await startCluster();
 try {
   const a = await cluster.local('bencha', { tickTime: 10_000 });
-  const peers = await Promise.all(
-    ['benchb', 'benchc'].map((n) => cluster.start(['--sname', n], { script: 'bench/support/peer.ts', ready: 'ready' })),
-  );
-  const [b, c] = peers.map((p) => p.name!) as [string, string];
+  const [b, c] = (await startPeers(cluster, ['benchb', 'benchc'])) as [string, string];
 
   const convergence = await on(a.runtime, async () => {
     pg.startScope();

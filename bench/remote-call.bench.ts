@@ -3,8 +3,9 @@
  * greeter of another node (a separate OS process), addressed as `['greeter', node]`,
  * each timed on its own. Prints `remote_call_p50_us` and `remote_call_p99_us`.
  */
-import { startCluster, inProcess, PEER } from '../test/support/cluster.ts';
+import { startCluster, PEER } from '../test/support/cluster.ts';
 import { GenServer } from '../src/index.ts';
+import { timedCalls } from './support/nodes.ts';
 import { percentile, report } from './report.ts';
 
 const N = 20_000;
@@ -14,16 +15,7 @@ try {
   const me = await c.local('caller');
   if (!(await me.connect(peer.name!))) throw new Error('could not connect to the peer');
   const server: [string, string] = ['greeter', peer.name!];
-  const timed = () =>
-    inProcess(me.runtime, async () => {
-      const samples = new Array<number>(N);
-      for (let i = 0; i < N; i++) {
-        const t0 = performance.now();
-        await GenServer.call(server, 'greetings');
-        samples[i] = (performance.now() - t0) * 1000;
-      }
-      return samples;
-    }, 20_000);
+  const timed = () => timedCalls(me.runtime, N, () => GenServer.call(server, 'greetings'), 20_000);
   await timed(); // warm-up: both nodes' compilers, not the steady state
   const samples = await timed();
   report('remote_call_p50_us', Number(percentile(samples, 50).toFixed(1)), 'us');

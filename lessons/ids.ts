@@ -3,4 +3,4 @@
  * The lesson ids, in order, without loading the lessons: what the command line checks
  * `--lesson` against.
  */
-export const LESSON_IDS: readonly string[] = ['hello-world', 'genserver', 'pubsub'];
+export const LESSON_IDS: readonly string[] = ['hello-world', 'genserver', 'pubsub', 'netsplit', 'tracing'];

@@ -18,9 +18,11 @@ import type { Lesson } from './lesson.ts';
 import { helloWorld } from './hello-world.ts';
 import { genserver } from './genserver.ts';
 import { pubsub } from './pubsub.ts';
+import { netsplit } from './netsplit.ts';
+import { tracing } from './tracing.ts';
 
 export type { Action, Check, CheckContext, Evaluation, Lesson, LessonEnv, Step, Typed } from './lesson.ts';
 export { LESSON_UDP_PORT, actionsOf, lessonEnv } from './lesson.ts';
 
 /** Every lesson, in the order they are meant to be taken (their ids are `LESSON_IDS`). */
-export const LESSONS: readonly Lesson[] = [helloWorld, genserver, pubsub];
+export const LESSONS: readonly Lesson[] = [helloWorld, genserver, pubsub, netsplit, tracing];

@@ -113,7 +113,7 @@ export class Peer {
   private output(chunk: string): void {
     const text = chunk.replace(ANSI, '');
     this.text += text;
-    this.prompts = this.text.match(PROMPT)?.length ?? 0;
+    this.prompts = countPrompts(this.text);
     const lines = (this.partial + text).split('\n');
     this.partial = lines.pop() ?? '';
     for (const raw of lines) {
@@ -165,4 +165,16 @@ export class Peer {
       this.child.once('exit', onExit);
     });
   }
+}
+
+/**
+ * The prompts drawn after an evaluation. A prompt drawn again under a line printed
+ * while it waited (a greeting, a trace line: `\n<line>\n<prompt>`) does not count, or
+ * typing would take it for the end of the evaluation still to come.
+ */
+function countPrompts(text: string): number {
+  const after = text.split(PROMPT);
+  let n = 0;
+  for (let i = 1; i < after.length; i++) if (i === 1 || !after[i - 1]!.startsWith('\n')) n++;
+  return n;
 }

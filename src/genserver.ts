@@ -51,11 +51,11 @@
  * iex(bob)> await GenServer.call('stack', 'pop')
  * 'world'
  */
-import { Pid, Ref, _, equal, isNameAtNode, short, type NodeName } from './term.ts';
-import { currentProcess, currentRuntime, inProcess, ProcessError, ReceiveError, type Process, type Runtime } from './process/index.ts';
-import { GenServerError, exitError } from './genserver/errors.ts';
-import { CALL_TIMEOUT, startWaiting, stopWaiting } from './genserver/call-timers.ts';
+import { Pid, Ref, short, type NodeName } from './term.ts';
+import { currentProcess, currentRuntime, inProcess, isServiceName, nameService, ProcessError } from './process/index.ts';
+import { GenServerError } from './genserver/errors.ts';
 import { doStart } from './genserver/start.ts';
+import { CALL, CAST, WHEREIS, callFrom, checkServer, resolve, stopFrom } from './genserver/request.ts';
 import type { From, GenServerModule, ServerRef, StartOptions } from './genserver/types.ts';
 
 export { GenServerError, type GenServerErrorCode } from './genserver/errors.ts';
@@ -108,7 +108,7 @@ export function startLink(module: GenServerModule, arg?: unknown, opts: StartOpt
 export function call<T = any>(server: ServerRef, request: unknown, timeout: number = 5000): Promise<T> {
   const p = currentProcess();
   if (p === null || p === p.rt.defaultProcess) return inProcess(() => call(server, request, timeout));
-  return callFrom(p, server, request, timeout) as Promise<T>;
+  return callFrom(p, server, request, timeout, CALL) as Promise<T>;
 }
 
 /**
@@ -120,9 +120,11 @@ export function call<T = any>(server: ServerRef, request: unknown, timeout: numb
  * 'ok'
  */
 export function cast(server: ServerRef, request: unknown): 'ok' {
-  checkServer(server, 'cast');
+  checkServer(server, CAST);
+  const target = isServiceName(server) ? nameService(server[0]).whereis(server[1]) : server;
+  if (target === undefined) return 'ok';
   try {
-    currentRuntime().send(server, ['$gen_cast', request], currentProcess());
+    currentRuntime().send(target, ['$gen_cast', request], currentProcess());
   } catch (err) {
     if (!(err instanceof ProcessError) || (err.code !== 'ERR_NOT_REGISTERED' && err.code !== 'ERR_NOT_DISTRIBUTED')) throw err;
   }
@@ -142,8 +144,8 @@ export function cast(server: ServerRef, request: unknown): 'ok' {
  * 42
  */
 export function reply(from: From, value: unknown): 'ok' {
-  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || !(from[1] instanceof Ref)) {
-    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, ref] that handleCall got as from, got: ${short(from)}`);
+  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid) || from[1] === undefined) {
+    throw new GenServerError('ERR_BAD_ARG', `reply expects the [pid, tag] that handleCall got as from, got: ${short(from)}`);
   }
   currentRuntime().send(from[0], [from[1], value], currentProcess());
   return 'ok';
@@ -175,119 +177,6 @@ export function stop(server: ServerRef, reason: unknown = 'normal', timeout: num
  * true
  */
 export function whereis(server: ServerRef): Pid | readonly [string, NodeName] | undefined {
-  checkServer(server, 'whereis');
+  checkServer(server, WHEREIS);
   return resolve(currentRuntime(), server);
-}
-
-// Internals
-
-const BUSY =
-  'this process is already waiting (in receive or another call): a process makes one call at a time; ' +
-  'await the first, or make the second from another process';
-
-async function callFrom(p: Process, server: ServerRef, request: unknown, timeout: number): Promise<unknown> {
-  const args: [ServerRef, unknown, number] = [server, request, timeout];
-  const [target, ref] = begin(p, 'call', args);
-  sendRequest(p, target, ref, ['$gen_call', [p.pid, ref], request]);
-  const wait = timeout === Infinity ? null : startWaiting(p, ref, timeout);
-  let answer: unknown[];
-  try {
-    answer = (await p.receive(answerTo(ref), Infinity)) as unknown[];
-  } finally {
-    if (wait !== null) stopWaiting(wait);
-  }
-  if (answer.length === 2 && answer[0] !== CALL_TIMEOUT) {
-    if (!p.rt.demonitor(p, ref)) p.remove(['DOWN', ref, _, _, _]);
-    return answer[1];
-  }
-  if (answer[0] === CALL_TIMEOUT) {
-    p.rt.demonitor(p, ref, true);
-    throw exitError('timeout', 'call', args);
-  }
-  throw exitError(answer[4], 'call', args);
-}
-
-async function stopFrom(p: Process, server: ServerRef, reason: unknown, timeout: number): Promise<'ok'> {
-  const args: [ServerRef, unknown, number] = [server, reason, timeout];
-  const [target, ref] = begin(p, 'stop', args);
-  sendRequest(p, target, ref, ['$gen_stop', reason]);
-  const down = (await p.receive(['DOWN', ref, 'process', _, _], timeout)) as unknown[] | symbol;
-  if (!Array.isArray(down)) {
-    p.rt.demonitor(p, ref, true);
-    throw exitError('timeout', 'stop', args);
-  }
-  const why = down[4];
-  if (equal(why, reason)) return 'ok';
-  throw exitError(why, 'stop', args);
-}
-
-/**
- * What a call and a stop begin with (`args` is `[server, request or reason, timeout]`):
- * checks, the cases that fail at once, and the monitor; gives the target and the ref.
- */
-function begin(p: Process, fn: 'call' | 'stop', args: [ServerRef, unknown, number]): [Pid | readonly [string, NodeName], Ref] {
-  const [server, , timeout] = args;
-  checkServer(server, fn);
-  checkTimeout(timeout, fn);
-  const target = resolve(p.rt, server);
-  if (target === undefined) throw exitError('noproc', fn, args);
-  if (target instanceof Pid && target.equals(p.pid)) throw exitError('calling_self', fn, args);
-  if (p.waiting) throw new ReceiveError('ERR_ALREADY_RECEIVING', BUSY);
-  return [target, monitorServer(p, target, fn, args)];
-}
-
-/** Sends the request of a call or stop; if it cannot go (a term the wire refuses), drops the monitor first. */
-function sendRequest(p: Process, target: Pid | readonly [string, NodeName], ref: Ref, msg: unknown): void {
-  try {
-    p.rt.send(target, msg, p);
-  } catch (err) {
-    p.rt.demonitor(p, ref, true);
-    throw err;
-  }
-}
-
-/**
- * A receive pattern for the answer to the call tagged `ref`: the reply, the DOWN or the
- * timeout. (An anonymous arrow on purpose: tsx keeps function names by wrapping named
- * functions in a helper call, which would cost every call.)
- */
-function answerTo(ref: Ref): (msg: unknown) => boolean {
-  return (msg) => {
-    if (!Array.isArray(msg)) return false;
-    if (msg.length === 2) return msg[0] === CALL_TIMEOUT ? msg[1] === ref : sameRef(msg[0], ref);
-    return msg.length === 5 && msg[0] === 'DOWN' && sameRef(msg[1], ref);
-  };
-}
-
-function sameRef(x: unknown, ref: Ref): boolean {
-  return x === ref || ref.equals(x);
-}
-
-function monitorServer(p: Process, target: Pid | readonly [string, NodeName], fn: 'call' | 'stop', args: unknown[]): Ref {
-  try {
-    return p.rt.monitor(p, target as Pid | [string, NodeName]);
-  } catch (err) {
-    if (err instanceof ProcessError && err.code === 'ERR_NOT_DISTRIBUTED') {
-      throw exitError(['nodedown', target instanceof Pid ? target.node : target[1]], fn, args);
-    }
-    throw err;
-  }
-}
-
-/** The pid of a local name (undefined when nobody has it); pids and remote names as given. */
-function resolve(rt: Runtime, server: ServerRef): Pid | readonly [string, NodeName] | undefined {
-  if (server instanceof Pid) return server;
-  if (typeof server === 'string') return rt.whereis(server);
-  return server[1] === rt.node ? rt.whereis(server[0]) : server;
-}
-
-function checkServer(server: unknown, fn: string): asserts server is ServerRef {
-  if (server instanceof Pid || (typeof server === 'string' && server !== '')) return;
-  if (isNameAtNode(server)) return;
-  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a pid, a registered name or [name, node]. Got: ${short(server)}`);
-}
-
-function checkTimeout(timeout: unknown, fn: string): void {
-  if (typeof timeout === 'number' && timeout >= 0) return;
-  throw new GenServerError('ERR_BAD_ARG', `GenServer.${fn} expects a timeout in ms (>= 0, or Infinity). Got: ${short(timeout)}`);
 }

@@ -25,12 +25,12 @@ export { ProcessError, ReceiveError } from './process/index.ts';
 export { NodeError } from './node/index.ts';
 
 // Terms
-export { Pid, Ref, _, match, equal, format, NO_NODE } from './term.ts';
+export { Pid, Ref, Binary, List, Opaque, _, match, equal, format, NO_NODE } from './term.ts';
 export type { NodeName, Pattern } from './term.ts';
 
 // Processes
 export {
-  spawn, spawnLink, spawnMonitor, self, send, receive, flush, link, unlink, monitor, demonitor,
+  self, send, receive, flush, link, unlink, monitor, demonitor,
   exit, trapExit, register, unregister, whereis, registered, processes, processInfo, isAlive,
   makeRef, TIMEOUT, inProcess, currentRuntime, setDefaultRuntime, Runtime,
 } from './process/index.ts';
@@ -39,6 +39,18 @@ export type { Dest, Logger, LogLevel, ProcessInfo } from './process/index.ts';
 // Distribution
 export { node, list, connect, disconnect, monitorNodes, monitorRefusals, names, startNode, stopNode } from './node/index.ts';
 export type { Node } from './node/index.ts';
+
+// Running code on other nodes: spawn with a node, rpc, shared definitions
+export { spawn, spawnLink, spawnMonitor } from './remote.ts';
+export * as rpc from './rpc.ts';
+export { share, shared } from './share.ts';
+
+// Cluster-wide names
+export * as global from './global.ts';
+
+// Breaking the network on purpose
+export { partition, heal, partitions, delay, drop } from './node/partition.ts';
+export type { Partition } from './node/partition.ts';
 
 // Process groups
 export * as pg from './pg.ts';
@@ -50,6 +62,12 @@ export * as Supervisor from './supervisor.ts';
 export * as Registry from './registry.ts';
 export * as BasicServer from './basic-server.ts';
 export * as PubSub from './pubsub/index.ts';
+
+// Tracing
+export * as dbg from './trace/dbg.ts';
+export * as sys from './trace/sys.ts';
+export { seqTrace, SeqDiagram } from './trace/seq.ts';
+export type { Arrow, Lane, SeqTraceOptions } from './trace/seq.ts';
 
 // Workshops
 export * as Workshop from './workshop/index.ts';

@@ -14,14 +14,18 @@
  * scopes in the order they happen.
  *
  * Protocol (between the scope processes of one scope, one per node; messages are
- * small tagged arrays, `scope` is the sender's scope pid):
+ * small tagged arrays, `scope` is the sender's scope pid). They are OTP 25's own, so a
+ * scope on a BEAM node (`:pg.start_link()`) is a peer like any other; lists are Lists,
+ * since Erlang's pg reads them as lists:
  * - `['discover', scope]`: sent to `[name, node]` when this scope starts and on each
- *   nodeup. The receiver monitors the sender, answers `['sync', scope, groups]` with
- *   all its local memberships, and, if the sender was new to it, discovers it back.
- * - `['sync', scope, groups]`: the sender's complete local memberships, which replace
- *   whatever the receiver knew of them (`groups` is an array of `[group, pids]`).
- * - `['join', scope, group, pids]` and `['leave', scope, group, pids]`: changes to the
- *   sender's local memberships. Ignored from a scope not yet discovered: its sync will
+ *   nodeup. The receiver monitors the sender, answers with a sync of all its local
+ *   memberships, and, if the sender was new to it, discovers it back.
+ * - `['$gen_cast', ['sync', scope, groups]]`: the sender's complete local memberships,
+ *   which replace whatever the receiver knew of them (`groups` is a List of
+ *   `[group, List of pids]`).
+ * - `['join', scope, group, pids]` and `['leave', scope, pids, groups]`: changes to the
+ *   sender's local memberships (`pids` one pid or a List of them; `groups` a List, each
+ *   group losing each pid once). Ignored from a scope not yet discovered: its sync will
  *   carry them.
  * - A 'DOWN' of a peer scope (its node went away or the scope stopped) drops all of
  *   that peer's members. Visibility is per direct connection.
@@ -31,7 +35,7 @@
  * Subscribers (`monitor(group)`, `monitorScope()`) receive `[ref, 'join', group, pids]`
  * and `[ref, 'leave', group, pids]` for every change they can see.
  */
-import { Pid, Ref, short, termKey, type NodeName } from './term.ts';
+import { List, Pid, Ref, short, termKey, type NodeName } from './term.ts';
 import {
   Process, ProcessError, Runtime, currentProcess, currentRuntime, receive, self,
 } from './process/index.ts';
@@ -93,7 +97,7 @@ export function join(group: Group, pids: Pid | Pid[], scope = DEFAULT_SCOPE): 'o
   }
   add(s.local, key, list);
   add(s.members, key, list);
-  broadcast(s, ['join', s.proc.pid, group, list]);
+  broadcast(s, ['join', s.proc.pid, group, onWire(list)]);
   notify(s, key, group, 'join', list);
   return 'ok';
 }
@@ -213,25 +217,32 @@ function handleInfo(s: Scope, msg: unknown): void {
   switch (msg[0]) {
     case 'discover':
       return onDiscover(s, msg[1] as Pid);
-    case 'sync':
-      return onSync(s, msg[1] as Pid, msg[2] as Array<[Group, Pid[]]>);
+    case '$gen_cast': {
+      const [, peer, groups] = msg[1] as [string, Pid, Array<[Group, Pid[]]>];
+      return onSync(s, peer, groups);
+    }
     case 'join': {
       // A join from a peer not yet discovered: its sync will carry the membership.
       const peer = s.peers.get((msg[1] as Pid).key);
       if (!peer) return;
       const key = termKey(msg[2]);
+      const pids = pidList(msg[3]);
       s.groups.set(key, msg[2]);
-      add(peer.groups, key, msg[3] as Pid[]);
-      add(s.members, key, msg[3] as Pid[]);
-      return notify(s, key, msg[2], 'join', msg[3] as Pid[]);
+      add(peer.groups, key, pids);
+      add(s.members, key, pids);
+      return notify(s, key, msg[2], 'join', pids);
     }
     case 'leave': {
       const peer = s.peers.get((msg[1] as Pid).key);
       if (!peer) return;
-      const key = termKey(msg[2]);
-      remove(peer.groups, key, msg[3] as Pid[]);
-      remove(s.members, key, msg[3] as Pid[]);
-      return notify(s, key, msg[2], 'leave', msg[3] as Pid[]);
+      const pids = pidList(msg[2]);
+      for (const group of msg[3] as Group[]) {
+        const key = termKey(group);
+        remove(peer.groups, key, pids);
+        remove(s.members, key, pids);
+        notify(s, key, group, 'leave', pids);
+      }
+      return;
     }
     case 'nodeup':
       return discover(s, msg[1] as NodeName);
@@ -250,11 +261,17 @@ function wellFormed(msg: unknown): msg is unknown[] {
   switch (msg[0]) {
     case 'discover':
       return msg.length === 2 && msg[1] instanceof Pid;
-    case 'sync':
-      return msg.length === 3 && msg[1] instanceof Pid && Array.isArray(msg[2]) && msg[2].every((g) => Array.isArray(g) && g.length === 2 && isPids(g[1]));
+    case '$gen_cast': {
+      const sync = msg[1];
+      return (
+        msg.length === 2 && Array.isArray(sync) && sync.length === 3 && sync[0] === 'sync' && sync[1] instanceof Pid &&
+        Array.isArray(sync[2]) && sync[2].every((g) => Array.isArray(g) && g.length === 2 && isPids(g[1]))
+      );
+    }
     case 'join':
+      return msg.length === 4 && msg[1] instanceof Pid && (msg[3] instanceof Pid || isPids(msg[3]));
     case 'leave':
-      return msg.length === 4 && msg[1] instanceof Pid && isPids(msg[3]);
+      return msg.length === 4 && msg[1] instanceof Pid && (msg[2] instanceof Pid || isPids(msg[2])) && Array.isArray(msg[3]);
     case 'nodeup':
     case 'nodedown':
       return msg.length === 2 && typeof msg[1] === 'string';
@@ -270,7 +287,7 @@ function isPids(value: unknown): value is Pid[] {
 }
 
 function onDiscover(s: Scope, peer: Pid): void {
-  s.rt.send(peer, ['sync', s.proc.pid, localGroups(s)], s.proc);
+  s.rt.send(peer, ['$gen_cast', ['sync', s.proc.pid, localGroups(s)]], s.proc);
   if (s.peers.has(peer.key)) return;
   s.peers.set(peer.key, { pid: peer, ref: s.rt.monitor(s.proc, peer), groups: new Map() });
   s.rt.send(peer, ['discover', s.proc.pid], s.proc);
@@ -367,12 +384,22 @@ function broadcast(s: Scope, msg: unknown): void {
 function removeLocal(s: Scope, key: string, group: Group, pids: Pid[]): void {
   remove(s.local, key, pids);
   remove(s.members, key, pids);
-  broadcast(s, ['leave', s.proc.pid, group, pids]);
+  broadcast(s, ['leave', s.proc.pid, onWire(pids), List.of(group)]);
   notify(s, key, group, 'leave', pids);
 }
 
-function localGroups(s: Scope): Array<[Group, Pid[]]> {
-  return [...s.local].map(([key, pids]) => [s.groups.get(key), pids]);
+function localGroups(s: Scope): List<[Group, List<Pid>]> {
+  return List.from([...s.local].map(([key, pids]): [Group, List<Pid>] => [s.groups.get(key), List.from(pids)]));
+}
+
+/** Pids as a peer reads them: one pid alone, more as a List. */
+function onWire(pids: Pid[]): Pid | List<Pid> {
+  return pids.length === 1 ? pids[0]! : List.from(pids);
+}
+
+/** One pid or a list of them, from a peer, as an array. */
+function pidList(x: unknown): Pid[] {
+  return x instanceof Pid ? [x] : (x as Pid[]);
 }
 
 function notify(s: Scope, key: string, group: Group, event: 'join' | 'leave', pids: Pid[]): void {

@@ -65,8 +65,8 @@ export interface SupervisorOptions {
   intensity?: number;
   /** ms (default 5000). */
   period?: number;
-  /** A name to register the supervisor under. */
-  name?: string;
+  /** A name to register the supervisor under (`['global', name]`: cluster-wide). */
+  name?: GenServer.StartOptions['name'];
 }
 
 export type SupervisorErrorCode =

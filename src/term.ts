@@ -5,14 +5,22 @@
  *
  * Terms follow one rule so that they cross the wire unchanged: atoms are strings,
  * tuples are arrays, maps are plain objects, and the only classes are `Pid` and `Ref`
- * (plus `Error`, which the codec carries as data). A pid is plain data — the node it
- * lives on, that node's incarnation (`creation`) and a number — so a pid that arrives
- * from another node compares equal to the one that was sent.
+ * (plus `Error`, which the codec carries as data), and the three Erlang types that
+ * JavaScript has no twin for, which only values from a BEAM node need: `Binary` (text
+ * and bytes), `List` (a list, not a tuple) and `Opaque` (funs and ports). A pid is
+ * plain data — the node it lives on, that node's incarnation (`creation`) and a number
+ * — so a pid that arrives from another node compares equal to the one that was sent.
  *
  * Printing mirrors iex: `#PID<0.110.0>` for a local process, `#PID<12.110.0>` for one
  * on the 12th node this node has heard of, `#Reference<0.1.2.3>` for a reference.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
+import { Binary } from './term/binary.ts';
+import { List } from './term/list.ts';
+import { Opaque } from './term/opaque.ts';
+
+export { Binary, List, Opaque };
+export type { OpaqueKind } from './term/opaque.ts';
 
 /** A node name such as `'alice@vm'`; `'nonode@nohost'` when not distributed. */
 export type NodeName = string;
@@ -29,7 +37,11 @@ export function setPrintedLocalNode(name: NodeName): void {
   localNode = name;
 }
 
-function nodeNumber(name: NodeName): number {
+/**
+ * The number a node gets in printed pids (`12` in `#PID<12.110.0>`): 0 for the local node,
+ * then 1, 2... in the order other nodes are first seen.
+ */
+export function printedNodeNumber(name: NodeName): number {
   if (name === localNode) return 0;
   let n = nodeNumbers.get(name);
   if (n === undefined) nodeNumbers.set(name, (n = nodeNumbers.size + 1));
@@ -72,8 +84,26 @@ abstract class NodeLocal {
 
 /** A process identifier. Plain data: equal pids may be different objects. */
 export class Pid extends NodeLocal {
+  constructor(
+    node: NodeName,
+    id: number,
+    creation = 0,
+    /** The BEAM's second pid number (`0.110.1`); always 0 for the playground's own pids. */
+    readonly serial: number = 0,
+  ) {
+    super(node, id, creation);
+  }
+
+  override equals(other: unknown): boolean {
+    return super.equals(other) && (other as Pid).serial === this.serial;
+  }
+
+  override get key(): string {
+    return this.serial === 0 ? super.key : `${super.key}.${this.serial}`;
+  }
+
   toString(): string {
-    return `#PID<${nodeNumber(this.node)}.${this.id}.0>`;
+    return `#PID<${printedNodeNumber(this.node)}.${this.id}.${this.serial}>`;
   }
 }
 
@@ -81,14 +111,37 @@ export class Pid extends NodeLocal {
 export class Ref extends NodeLocal {
   #key: string | undefined;
 
+  constructor(
+    node: NodeName,
+    id: number,
+    creation = 0,
+    /**
+     * The ID words after the first, for a reference made on the BEAM whose words do not
+     * fit `id` alone (its own are three to five 32-bit words); absent for the playground's.
+     */
+    readonly words?: readonly number[],
+  ) {
+    super(node, id, creation);
+  }
+
+  override equals(other: unknown): boolean {
+    if (!super.equals(other)) return false;
+    const a = this.words;
+    const b = (other as Ref).words;
+    if (a === undefined || b === undefined) return a === b;
+    return a.length === b.length && a.every((w, i) => w === b[i]);
+  }
+
   /** Kept once made: each monitor, demonitor and DOWN keys maps by it, and a new string costs a hash. */
   override get key(): string {
-    return (this.#key ??= super.key);
+    return (this.#key ??= this.words === undefined ? super.key : `${super.key}.${this.words.join('.')}`);
   }
 
   toString(): string {
     const id = this.id;
-    return `#Reference<${nodeNumber(this.node)}.${this.creation}.${Math.floor(id / 65536)}.${id % 65536}>`;
+    const n = printedNodeNumber(this.node);
+    if (this.words !== undefined) return `#Reference<${n}.${[...this.words].reverse().join('.')}.${id}>`;
+    return `#Reference<${n}.${this.creation}.${Math.floor(id / 65536)}.${id % 65536}>`;
   }
 }
 
@@ -134,7 +187,7 @@ export function match(pattern: Pattern, value: unknown): boolean {
     for (let i = 0; i < pattern.length; i++) if (!match(pattern[i], value[i])) return false;
     return true;
   }
-  if (pattern instanceof Pid || pattern instanceof Ref) return pattern.equals(value);
+  if (isValueClass(pattern)) return pattern.equals(value);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   for (const key of Object.keys(pattern)) {
     if (!(key in value)) return false;
@@ -146,14 +199,16 @@ export function match(pattern: Pattern, value: unknown): boolean {
 /** Structural equality of two terms (arrays, plain objects, pids, refs, primitives). */
 export function equal(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
-  if (a instanceof Pid || a instanceof Ref) return a.equals(b);
+  if (isValueClass(a)) return a.equals(b);
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
+    // A List is not a tuple, however alike their items: [1, 2] is not {1, 2}.
+    if (!Array.isArray(b) || a.length !== b.length || a instanceof List !== b instanceof List) return false;
     for (let i = 0; i < a.length; i++) if (!equal(a[i], b[i])) return false;
-    return true;
+    return !(a instanceof List) || equal(a.tail, (b as List).tail);
   }
   if (Array.isArray(b)) return false;
+  if (a instanceof Map || b instanceof Map) return a instanceof Map && b instanceof Map && sameEntries(a, b);
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) {
@@ -171,6 +226,10 @@ export function termKey(term: unknown): string {
   return '\u0000' + JSON.stringify(term, function keyOf(this: unknown, _k, v: unknown) {
     if (v instanceof Pid) return `#PID:${v.key}`;
     if (v instanceof Ref) return `#Ref:${v.key}`;
+    if (v instanceof Binary) return `#Bin:${v.key}`;
+    if (v instanceof Opaque) return `#Opaque:${v.key}`;
+    if (v instanceof List) return { '#List': [...v], tail: v.tail };
+    if (v instanceof Map) return { '#Map': [...v].map(([k, x]) => [termKey(k), x]).sort((p, q) => (p[0] < q[0] ? -1 : 1)) };
     if (typeof v === 'bigint') return `#n:${v}`;
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const sorted: Record<string, unknown> = {};
@@ -212,4 +271,23 @@ export function moduleName(mod: unknown): string {
   if (typeof ctor === 'function' && ctor !== Object && ctor.name) return ctor.name;
   const name = (mod as { name?: unknown }).name;
   return typeof name === 'string' ? name : 'module';
+}
+
+// Internals
+
+/** The classes that compare by what they hold, not by identity. */
+function isValueClass(x: unknown): x is Pid | Ref | Binary | Opaque {
+  return x instanceof NodeLocal || x instanceof Binary || x instanceof Opaque;
+}
+
+/** Equal maps: the same size, and each key of `a` in `b` (by value) with an equal value. */
+function sameEntries(a: Map<unknown, unknown>, b: Map<unknown, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  const byKey = new Map<string, unknown>();
+  for (const [k, v] of b) byKey.set(termKey(k), v);
+  for (const [k, v] of a) {
+    const key = termKey(k);
+    if (!byKey.has(key) || !equal(v, byKey.get(key))) return false;
+  }
+  return true;
 }

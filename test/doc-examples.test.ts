@@ -7,7 +7,11 @@
  * `@vm` stands for this host). The nodes of one file are connected to each other, and
  * their pg and PubSub have met, before the first example: as a reader's would be by the
  * time they type. Examples that cannot run say so in their doc and are written as
- * narrative (`//=>`), which this runner does not read.
+ * narrative (`//=>`), which this runner does not read. What a process prints above the
+ * prompt just after an input (a trace line) belongs to that input: the runner waits for
+ * the lines an example shows, for a moment, before it types the next.
+ *
+ * The examples of `h()`'s tracing docs run the same way, at bob's prompt.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,7 +19,8 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tsFiles } from './support/files.ts';
 import { HOST, ROOT, startCluster, type NodeProcess } from './support/cluster.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually, sleep } from './support/eventually.ts';
+import { TRACE_DOCS } from '../src/repl/docs-trace.ts';
 
 interface Example {
   node: string;
@@ -57,6 +62,8 @@ function examples(text: string): Example[] {
 
 const normalise = (text: string) =>
   text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;]*m/g, '') // console.log colours when the test runner forces colours
     .replace(/#PID<\d+\.\d+\.\d+>/g, '#PID<_>')
     .replace(/#Reference<[\d.]+>/g, '#Reference<_>')
     .replace(/#Port<[\d.]+>/g, '#Port<_>')
@@ -66,22 +73,43 @@ const normalise = (text: string) =>
 
 const prompt = (node: NodeProcess) => new RegExp(`playground\\(${node.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\\d+> `);
 
-/** Types `input` at `node` and resolves with what it printed before its next prompt. */
-async function evaluate(node: NodeProcess, input: string): Promise<string> {
+/**
+ * Types `input` at `node` and resolves with what it printed before its next prompt, and
+ * above that prompt drawn again, until that reads as `expected` (or a moment has passed:
+ * lines printed after the result, such as trace lines, come a little later).
+ */
+async function evaluate(node: NodeProcess, input: string, expected?: string): Promise<string> {
   const since = node.stdout.length;
   node.send(input.replace(/@vm\b/g, `@${HOST}`));
   const end = prompt(node);
   await eventually(() => assert.match(node.stdout.slice(since), end, `no prompt after ${input}`), { timeout: 20_000, interval: 10 });
-  const shown = node.stdout.slice(since);
-  return shown.slice(0, shown.search(end)).replace(/^(\.\.\. )+/, '');
+  const shown = () => {
+    const text = node.stdout.slice(since);
+    const prompts = [...text.matchAll(new RegExp(end.source, 'g'))];
+    return text.slice(0, prompts.at(-1)!.index).replace(new RegExp(end.source, 'g'), '').replace(/^(\.\.\. )+/, '');
+  };
+  for (const deadline = Date.now() + 2000; expected !== undefined && normalise(shown()) !== normalise(expected) && Date.now() < deadline; ) await sleep(10);
+  return shown();
+}
+
+/** The examples of `h()` docs: `> ` lines typed at bob's prompt, the lines under each printed. */
+function helpExamples(docs: ReadonlyArray<{ example?: string }>): Example[] {
+  const out: Example[] = [];
+  for (const doc of docs) {
+    for (const line of (doc.example ?? '').split('\n')) {
+      if (line.startsWith('> ')) out.push({ node: 'bob', input: line.slice(2), expected: [], line: out.length + 1 });
+      else if (line !== '') out.at(-1)?.expected.push(line);
+    }
+  }
+  return out;
 }
 
 let total = 0;
-for (const file of tsFiles(join(ROOT, 'src'))) {
-  const found = examples(readFileSync(file, 'utf8'));
+const sources: Array<[string, Example[]]> = tsFiles(join(ROOT, 'src')).map((file) => [relative(ROOT, file), examples(readFileSync(file, 'utf8'))]);
+sources.push(["h()'s tracing docs (src/repl/docs-trace.ts)", helpExamples(TRACE_DOCS)]);
+for (const [name, found] of sources) {
   if (found.length === 0) continue;
   total += found.length;
-  const name = relative(ROOT, file);
   const names = [...new Set(found.map((ex) => ex.node))];
   test(`the examples in ${name} run as shown (${names.join(', ')})`, async () => {
     const c = await startCluster();
@@ -101,7 +129,7 @@ for (const file of tsFiles(join(ROOT, 'src'))) {
         }
       }
       for (const ex of found) {
-        const shown = await evaluate(nodes.get(ex.node)!, ex.input);
+        const shown = await evaluate(nodes.get(ex.node)!, ex.input, ex.expected.length > 0 ? ex.expected.join('\n') : undefined);
         const where = `${name}:${ex.line}: iex(${ex.node})> ${ex.input}`;
         assert.not.match(shown, /^\*\* \(/m, `${where}\nfailed with:\n${shown}`);
         if (ex.expected.length > 0) assert.is(normalise(shown), normalise(ex.expected.join('\n')), where);

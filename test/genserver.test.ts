@@ -175,7 +175,7 @@ test('start checks its arguments and names what it accepts', async () => {
     assert.is(notModule.code, 'ERR_BAD_ARG');
     assert.match(notModule.message, /init\(arg\) function\. Got: \{\}/);
     const badName = await rejection(GenServer.start(Counter, 0, { name: 42 as never }));
-    assert.match(badName.message, /\{ name\?: non-empty string, timeout\?: ms >= 0 \}\. Got: \{ name: 42 \}/);
+    assert.match(badName.message, /\{ name\?: non-empty string or \['global', name\], timeout\?: ms >= 0 \}\. Got: \{ name: 42 \}/);
   });
 });
 
@@ -316,7 +316,7 @@ test('call and stop work outside any process, from a process of their own', asyn
 
 test('call, cast and whereis reject a malformed server or timeout', async () => {
   await inside(async () => {
-    assert.match((await rejection(GenServer.call(42 as never, 'x'))).message, /expects a pid, a registered name or \[name, node\]\. Got: 42/);
+    assert.match((await rejection(GenServer.call(42 as never, 'x'))).message, /expects a pid, a registered name, \[name, node\] or \['global', name\]\. Got: 42/);
     assert.match((await rejection(GenServer.call('x', 'x', -1))).message, /timeout in ms \(>= 0, or Infinity\)\. Got: -1/);
     assert.throws(() => GenServer.cast({} as never, 'x'), (e: GenServerError) => e.code === 'ERR_BAD_ARG');
     assert.throws(() => GenServer.whereis(null as never), (e: GenServerError) => e.code === 'ERR_BAD_ARG');
@@ -347,7 +347,7 @@ test('noreply plus reply(from) answers later, even from another process', async 
   };
   const got = await inside(async () => GenServer.call(await GenServer.start(Later), 21));
   assert.is(got, 42);
-  assert.throws(() => GenServer.reply(['x', 'y'] as never, 1), /reply expects the \[pid, ref\] that handleCall got as from/);
+  assert.throws(() => GenServer.reply(['x', 'y'] as never, 1), /reply expects the \[pid, tag\] that handleCall got as from/);
 });
 
 test('a missing handleCall fails the call with "no handleCall clause"', async () => {

@@ -24,19 +24,33 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/basic-server': ['src/term', 'src/process', 'src/genserver'],
   'src/supervisor': ['src/term', 'src/process', 'src/genserver'],
   'src/registry': ['src/term', 'src/process', 'src/genserver'],
-  'src/node': ['src/term', 'src/process'],
-  'src/discovery': ['src/term', 'src/process', 'src/node'],
+  // Erlang's own protocols (epmd, handshake, term format, control messages) and the
+  // services a BEAM peer expects: beneath the node, which picks a wire per peer.
+  'src/erlang': ['src/term', 'src/process'],
+  'src/node': ['src/term', 'src/process', 'src/erlang'],
+  'src/discovery': ['src/term', 'src/process', 'src/node', 'src/erlang'],
   'src/pg': ['src/term', 'src/process', 'src/node'],
   'src/pubsub': ['src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/registry', 'src/pg'],
+  // Code that travels, and what runs it on other nodes: above the node, beside pg.
+  'src/code': ['src/node'],
+  'src/remote': ['src/term', 'src/process', 'src/node', 'src/code'],
+  'src/rpc': ['src/term', 'src/process', 'src/node', 'src/code', 'src/remote'],
+  'src/share': ['src/term', 'src/process', 'src/node', 'src/code'],
+  'src/global': ['src/term', 'src/process', 'src/node', 'src/code'],
+  // dbg, sys and seqTrace: the runtime's trace hooks are in src/process; sys speaks to a GenServer's loop.
+  'src/trace': ['src/term', 'src/process', 'src/genserver'],
+  // A workshop's room: a member on every node, the teacher's roster, over PubSub.
   'src/workshop': ['src/term', 'src/process', 'src/genserver', 'src/node', 'src/pg', 'src/pubsub'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
-    'src/node', 'src/pg', 'src/pubsub', 'src/workshop',
-  ],
-  'src/repl': ['src/index', 'src/term', 'src/process'],
-  'src/app': [
-    'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/discovery', 'src/pg', 'src/pubsub',
+    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace',
     'src/workshop',
+  ],
+  // src/code: the prompt's helpers are in scope for code sent to this node.
+  'src/repl': ['src/index', 'src/term', 'src/process', 'src/code'],
+  'src/app': [
+    'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/erlang', 'src/discovery', 'src/pg',
+    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index', 'src/workshop',
   ],
   lessons: ['src/index'],
   // src/discovery: only its strategy names, to check --discovery without loading discovery.

@@ -271,6 +271,41 @@ test('pubsub plays by itself, with the three-node demo\'s exact counts', async (
   assert.is(lines(output, 'bob│', jadyline), 0);
 });
 
+test('netsplit plays by itself: a cut, its effects on every side, a heal and one conflict resolved', async () => {
+  const { code, output } = await play('netsplit');
+  assert.match(output, /✔ netsplit: all 10 steps passed/, output);
+  assert.is(code, 0);
+  assert.match(output, /bob│ hello from bob@/);
+  // Each of the three nodes prints the cut and the heal once.
+  for (const prefix of ['bob│', 'carol│']) {
+    assert.is(lines(output, prefix, 'netsplit by alice@'), 1);
+    assert.is(lines(output, prefix, 'network healed by alice@'), 1);
+  }
+  assert.match(output, /global: name conflict for "counter" after a netsplit, .*: keeping #PID<[\d.]+>, killing #PID<[\d.]+>/);
+});
+
+test('tracing plays by itself: trace lines, a limit, sys.trace, a remote process, two diagrams', async () => {
+  const { code, output } = await play('tracing');
+  assert.match(output, /✔ tracing: all 17 steps passed/, output);
+  assert.is(code, 0);
+  // The local-call analogue: getName's call inside bar shows only with scope 'local'.
+  assert.is(lines(output, '(', "call Foo.getName('Buzz')"), 1);
+  assert.is(lines(output, '(', "call Foo.getName('Direct')"), 1);
+  // A thousand calls, a limit of three.
+  assert.match(output, 'dbg: trace of Foo.bar stopped at its limit (3 calls)');
+  assert.equal(output.match(/call Foo\.bar\('\d+'\)/g), ["call Foo.bar('0')", "call Foo.bar('1')", "call Foo.bar('2')"]);
+  assert.match(output, "*DBG* ItemAccumulator got cast [ 'add', 'apples' ]");
+  assert.match(output, /^\(#PID<[1-9]\d*\.\d+\.0>\) #PID<0\.\d+\.0> ! \[ 'echo', 'hello' \]$/m);
+  // The publish on three nodes, drawn: three nodes' lanes, five arrows (to two servers, then to three clients).
+  const drawn = output.split(/playground\(alice@[^)]*\)\d+> d\n/)[1]!.split(/playground\(/)[0]!.split('\n');
+  assert.equal(drawn[1]!.trim().split(/\s+/).sort(), ['alice', 'bob', 'bob', 'bob', 'carol', 'carol']);
+  assert.is(drawn.filter((l) => l.includes('▶')).length, 5);
+  const mermaid = output.split(/playground\(alice@[^)]*\)\d+> d\.mermaid\(\)\n/)[1]!;
+  assert.match(mermaid, /^sequenceDiagram\n {4}participant L0 as self\(\) \(alice@/);
+  assert.match(mermaid, /participant L1 as PubSub\.Adapter \((bob|carol)@/);
+  assert.is(mermaid.split('playground(')[0]!.match(/->>/g)?.length, 5);
+});
+
 test('--auto names the step that failed and exits 1', async () => {
   // Without --no-greet, the built-in greeter holds the name the lesson's greeter needs.
   const { code, output } = await play('hello-world', ['--discovery', 'none']);

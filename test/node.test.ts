@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startPortMapper, type PortMapper } from '../src/node/epmd.ts';
+import { startPortMapper, type PortMapper } from '../src/erlang/epmd/index.ts';
 import { startNode, stopNode, connect, list, isAlive, node, fullName, NodeError, monitorNodes, type Node } from '../src/node/index.ts';
 import { Runtime, setDefaultRuntime, receive, send, self, spawn, monitor, link, trapExit, exit, processInfo, TIMEOUT } from '../src/process/index.ts';
 import { Pid, Ref, equal, _ } from '../src/term.ts';

@@ -4,18 +4,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { names } from '../src/node/epmd-client.ts';
+import { names } from '../src/erlang/epmd/index.ts';
 import { startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
+import { ask } from './support/prompt.ts';
 
-/** Types `line` at `node`'s prompt; resolves with what it printed before the next prompt. */
-async function ask(node: NodeProcess, line: string, timeout = 10_000): Promise<string> {
-  const since = node.mark();
-  node.send(line);
-  const prompt = new RegExp(`playground\\(${node.name!.replace(/\./g, '\\.')}\\)\\d+> $`);
-  await node.waitFor(new RegExp(`[\\s\\S]*${prompt.source}`), { since, timeout });
-  return node.output.slice(since).replace(prompt, '');
-}
 
 let c: Cluster;
 let alice: NodeProcess;
@@ -91,7 +84,7 @@ test('.exit on one node: the other sees it go at once, and its name is freed', a
   await eventually(async () => assert.is(await ask(bob, 'list()'), '[]\n'), { timeout: 3000 });
   assert.is(await ask(bob, "getMembers('room').length"), '0\n');
   const reply = await names(c.epmdPort);
-  assert.not.ok(reply.names.some(([n]) => n === ALICE));
+  assert.not.ok(reply.names.some(([n]) => n === 'alice'));
 });
 
 test.run();

@@ -14,7 +14,7 @@
 import { createInterface } from 'node:readline';
 import { bootNode } from '../../src/app/boot.ts';
 import { discovery, discoveryPort, join } from '../../src/discovery/index.ts';
-import { epmdPort } from '../../src/node/epmd.ts';
+import { epmdPort } from '../../src/erlang/epmd/index.ts';
 import { loadCookie } from '../../src/node/handshake.ts';
 import { Workshop, _, list, monitorNodes, receive, self, spawn } from '../../src/index.ts';
 import { bootOptions, parseFlags } from '../../playground/flags.ts';

@@ -17,8 +17,7 @@
 import { setPrintedLocalNode } from '../term.ts';
 import { Runtime, setDefaultRuntime } from '../process/index.ts';
 import { loadCookie } from '../node/handshake.ts';
-import { epmdPort, formatNames } from '../node/epmd.ts';
-import { names } from '../node/epmd-client.ts';
+import { epmdPort, formatNames, names } from '../erlang/epmd/index.ts';
 import { startNode, stopNode, type Node } from '../node/index.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as PubSub from '../pubsub/index.ts';

@@ -7,6 +7,8 @@
  * - `pubsub`: the default PubSub instance, so `PubSub.subscribe` and `publish` work
  *   at every prompt;
  * - `port_mapper`: keeps the node's name registered at the port mapper;
+ * - `global_name_server` and `code_server`: global names and shared definitions
+ *   (`dist-services.ts`);
  * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
  *   starts connecting);
  * - `workshop`: this node's member of a workshop (`src/workshop`): it tells rosters
@@ -19,12 +21,13 @@
 import { exit, link, receive, self, spawnLink, trapExit } from '../process/index.ts';
 import type { Pid } from '../term.ts';
 import { registrationOf, setRegistration, type Node } from '../node/index.ts';
-import { register } from '../node/epmd-client.ts';
+import { register } from '../erlang/epmd/index.ts';
 import { startScope } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
 import type { ChildSpec } from '../supervisor.ts';
 import { startGreeter } from './greeter.ts';
 import { startMember } from '../workshop/index.ts';
+import { distServices } from './dist-services.ts';
 
 export interface ServiceOptions {
   epmdPort: number;
@@ -43,6 +46,7 @@ export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
     { id: 'pg', start: () => linked(startScope()) },
     { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
     { id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) },
+    ...distServices(),
   ];
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
   specs.push({ id: 'workshop', start: startMember });

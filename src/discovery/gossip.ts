@@ -27,7 +27,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { receive, self, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node } from '../node/index.ts';
 import { cookieTag, isNodeName } from '../node/handshake.ts';
-import { localAddresses, localNetworks, onLocalNetwork } from '../node/address.ts';
+import { localAddresses, localNetworks, onLocalNetwork } from '../erlang/address.ts';
 
 const MAGIC = Buffer.from('PLGD');
 const VERSION = 2;
@@ -149,7 +149,9 @@ function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnl
   }
   const times = (heardFrom.get(a.name) ?? 0) + 1;
   heardFrom.set(a.name, times);
-  if (node.name > a.name || times > PATIENCE) void node.connect(a.name, { host: reachAt(a.addresses, source), port: a.port });
+  if (node.name > a.name || times > PATIENCE) {
+    void node.connect(a.name, { host: reachAt(a.addresses, source), port: a.port, wire: 'playground' });
+  }
   return true;
 }
 

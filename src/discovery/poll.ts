@@ -7,7 +7,7 @@
  */
 import { receive, trapExit, exit, TIMEOUT } from '../process/index.ts';
 import type { Node, Address } from '../node/index.ts';
-import { names } from '../node/epmd-client.ts';
+import { names } from '../erlang/epmd/index.ts';
 
 /** Process body: polls `find` every `heartbeat` ms and connects to what it returns. */
 async function poll(node: Node, heartbeat: number, find: () => Promise<[string, Address | undefined][]>): Promise<void> {
@@ -25,11 +25,15 @@ async function poll(node: Node, heartbeat: number, find: () => Promise<[string, 
 
 // Client API
 
-/** The `epmd` strategy: every name the local port mapper knows. */
+/**
+ * The `epmd` strategy: every name the local port mapper knows (playground and BEAM nodes
+ * alike), as a node on this node's host, the way libcluster's LocalEpmd does.
+ */
 export function epmdPoll(node: Node, heartbeat: number, epmdPort: number): Promise<void> {
+  const host = node.name.slice(node.name.indexOf('@') + 1);
   return poll(node, heartbeat, async () => {
     const reply = await names(epmdPort).catch(() => null);
-    return (reply?.names ?? []).map(([name, port]) => [name, { host: '127.0.0.1', port }]);
+    return (reply?.names ?? []).map(([alive, port]) => [`${alive}@${host}`, { host: '127.0.0.1', port }]);
   });
 }
 

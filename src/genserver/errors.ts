@@ -38,10 +38,10 @@ export type GenServerErrorCode =
 /** `reason` is the exit reason as data (Erlang's `Reason` in `{error, Reason}`, or the call's exit). */
 export class GenServerError extends CodedError<GenServerErrorCode> {}
 
-/** The error of a `call` or `stop` that did not get its answer because of `why`. */
-export function exitError(why: unknown, fn: 'call' | 'stop', args: readonly unknown[]): GenServerError {
-  const message = `exited in: GenServer.${fn}(${args.map(short).join(', ')})\n    ** (EXIT) ${describeExit(why)}`;
-  return new GenServerError(exitCode(why), message, [why, ['GenServer', fn, args]], why instanceof Error ? why : undefined);
+/** The error of a `call` or `stop` (or a `sys` request: `module` and `fn` name it) that did not get its answer because of `why`. */
+export function exitError(why: unknown, [module, fn]: readonly [string, string], args: readonly unknown[]): GenServerError {
+  const message = `exited in: ${module}.${fn}(${args.map(short).join(', ')})\n    ** (EXIT) ${describeExit(why)}`;
+  return new GenServerError(exitCode(why), message, [why, [module, fn, args]], why instanceof Error ? why : undefined);
 }
 
 // Internals

@@ -17,9 +17,13 @@
  *   *before* the starter is told: otherwise a parent retrying at once could get
  *   'already_started', or be taken down by an exit signal for an error that `start`
  *   already reports.
+ * - System requests (`sys.getState` and friends, see `system.ts`) are answered by the
+ *   loop between two messages, never by a callback; while `sys.trace` is on, each
+ *   message handled is reported before its callback runs and after it returns.
  */
-import { Pid, Ref, moduleName, short } from '../term.ts';
-import { currentProcess, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
+import { Pid, moduleName, short } from '../term.ts';
+import { currentProcess, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
+import { handleSystem, report, sinkDown, type Debug } from './system.ts';
 import type { GenServerModule, From } from './types.ts';
 
 /** Why the loop ends: the exit reason, and a reply to send after terminate, if any. */
@@ -29,6 +33,8 @@ interface Stop {
 }
 
 const NO_CONTINUE: unique symbol = Symbol('no continue');
+/** What `decode` gives for a message the loop has answered itself (a system request). */
+const HANDLED: unique symbol = Symbol('handled');
 /** Stands for "run handleContinue" where the loop would otherwise take a message. */
 const CONTINUE: unique symbol = Symbol('continue');
 
@@ -39,6 +45,8 @@ class Server {
   cont: unknown = NO_CONTINUE;
   /** How long to wait for a message before handleInfo('timeout'); Infinity for ever. */
   timeout = Infinity;
+  /** Where `sys.trace` reports, while it is on. */
+  debug: Debug | null = null;
 
   constructor(
     readonly mod: GenServerModule,
@@ -50,9 +58,18 @@ class Server {
 
 // Callbacks side: the process body
 
-/** The body of every GenServer process: init, tell the starter, then loop. */
-export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null): Promise<void> {
+/**
+ * The body of every GenServer process: take its global name if it has one, init, tell
+ * the starter, then loop.
+ */
+export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null, serviceName?: readonly [string, string]): Promise<void> {
   const s = new Server(mod, currentProcess()!, parent);
+  if (serviceName !== undefined) {
+    const service = nameService(serviceName[0]);
+    if ((await service.register(serviceName[1], s.proc.pid)) === 'no') {
+      return initFailed(s, starter, ['already_started', service.whereis(serviceName[1])], arg);
+    }
+  }
   let result: unknown;
   try {
     result = mod.init(arg);
@@ -75,13 +92,16 @@ async function loop(s: Server): Promise<void> {
   const proc = s.proc;
   for (;;) {
     const msg = s.cont !== NO_CONTINUE ? CONTINUE : await proc.receive(undefined, s.timeout);
-    let stop: Stop | null;
+    let stop: Stop | null | typeof HANDLED;
     try {
       stop = decode(s, msg);
+      if (stop === HANDLED) continue;
       if (stop === null) {
+        if (s.debug !== null) debugIn(s, msg);
         let result = handleMsg(s, msg);
         if (isThenable(result)) result = await result;
         stop = handleCommonReply(s, msg, result);
+        if (s.debug !== null && stop === null) debugOut(s, msg, result as unknown[]);
       }
     } catch (err) {
       stop = { reason: reasonOf(err) };
@@ -90,12 +110,16 @@ async function loop(s: Server): Promise<void> {
   }
 }
 
-/** Messages the generic part handles itself: a stop request, the parent's exit. */
-function decode(s: Server, msg: unknown): Stop | null {
+/** Messages the generic part handles itself: a stop request, the parent's exit, system requests. */
+function decode(s: Server, msg: unknown): Stop | null | typeof HANDLED {
   if (!Array.isArray(msg)) return null;
   if (msg[0] === '$gen_stop' && msg.length === 2) return { reason: msg[1] };
   if (msg[0] === 'EXIT' && msg.length === 3 && s.parent !== null && s.parent.equals(msg[1])) return { reason: msg[2] };
-  return null;
+  if (msg[0] === '$system' && msg.length === 3 && isFrom(msg[1])) {
+    handleSystem(s, msg[1], msg[2]);
+    return HANDLED;
+  }
+  return sinkDown(s, msg) ? HANDLED : null;
 }
 
 /** Runs the callback for `msg` and gives what it returned (maybe a promise). */
@@ -203,10 +227,27 @@ function crashReport(s: Server, reason: unknown, msg: unknown): string {
   return `GenServer ${who(s)} terminating\n${formatReason(reason)}\n${last}\nState: ${short(s.state)}`;
 }
 
+/** `sys.trace`: the message about to be handled. */
+function debugIn(s: Server, msg: unknown): void {
+  if (msg === CONTINUE) return report(s, 'continue', { msg: s.cont });
+  if (isCall(msg)) return report(s, 'call', { msg: msg[2], from: msg[1][0] });
+  if (Array.isArray(msg) && msg[0] === '$gen_cast' && msg.length === 2) return report(s, 'cast', { msg: msg[1] });
+  report(s, 'info', { msg: msg === TIMEOUT ? 'timeout' : msg });
+}
+
+/** `sys.trace`: what the callback did (its result was valid and the server goes on). */
+function debugOut(s: Server, msg: unknown, result: unknown[]): void {
+  if (result[0] === 'reply' && isCall(msg)) report(s, 'reply', { value: result[1], to: msg[1][0], state: s.state });
+  else report(s, 'state', { state: s.state });
+}
+
 function isCall(msg: unknown): msg is ['$gen_call', From, unknown] {
-  if (!Array.isArray(msg) || msg[0] !== '$gen_call' || msg.length !== 3) return false;
-  const from = msg[1];
-  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] instanceof Ref;
+  return Array.isArray(msg) && msg[0] === '$gen_call' && msg.length === 3 && isFrom(msg[1]);
+}
+
+/** A caller and its tag: a Ref from a playground caller, an alias list from a BEAM one. */
+function isFrom(from: unknown): from is From {
+  return Array.isArray(from) && from.length === 2 && from[0] instanceof Pid && from[1] !== undefined;
 }
 
 /** An exception becomes the exit reason; `exit(reason)` inside a callback gives `reason`. */

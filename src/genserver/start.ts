@@ -13,6 +13,7 @@ import { currentProcess, currentRuntime, inProcess } from '../process/index.ts';
 import { GenServerError } from './errors.ts';
 import { serverMain } from './server.ts';
 import type { GenServerModule, StartOptions } from './types.ts';
+import { isServiceName, nameService } from '../process/index.ts';
 
 /** What `start` and `startLink` do; `link` links the server to the calling process. */
 export async function doStart(module: GenServerModule, arg: unknown, opts: StartOptions, link: boolean): Promise<Pid> {
@@ -20,15 +21,17 @@ export async function doStart(module: GenServerModule, arg: unknown, opts: Start
   checkStartOptions(opts);
   const rt = currentRuntime();
   const parent = link ? currentProcess() : null;
+  const globalName = isServiceName(opts.name) ? opts.name : undefined;
+  const localName = typeof opts.name === 'string' ? opts.name : undefined;
   if (opts.name !== undefined) {
-    const holder = rt.whereis(opts.name);
+    const holder = globalName !== undefined ? nameService(globalName[0]).whereis(globalName[1]) : rt.whereis(localName!);
     if (holder) {
       throw new GenServerError('ERR_ALREADY_STARTED', `a process is already registered as ${short(opts.name)}: ${holder}`, ['already_started', holder]);
     }
   }
   return inProcess(async function awaitInit() {
     const starter = currentProcess()!;
-    const [pid] = rt.spawn(serverMain, [module, arg, starter.pid, parent?.pid ?? null], parent, { link, name: opts.name });
+    const [pid] = rt.spawn(serverMain, [module, arg, starter.pid, parent?.pid ?? null, globalName], parent, { link, name: localName });
     const ref = rt.monitor(starter, pid);
     const ack = (await starter.receive(ackOf(pid, ref), opts.timeout ?? Infinity)) as unknown[] | symbol;
     rt.demonitor(starter, ref, true);
@@ -62,12 +65,12 @@ function checkStartOptions(opts: unknown): asserts opts is StartOptions {
   const o = opts as StartOptions;
   const ok =
     typeof opts === 'object' && opts !== null &&
-    (o.name === undefined || (typeof o.name === 'string' && o.name !== '')) &&
+    (o.name === undefined || (typeof o.name === 'string' && o.name !== '') || isServiceName(o.name)) &&
     (o.timeout === undefined || (typeof o.timeout === 'number' && o.timeout >= 0));
   if (!ok) {
     throw new GenServerError(
       'ERR_BAD_ARG',
-      `expected start options { name?: non-empty string, timeout?: ms >= 0 }. Got: ${short(opts)}`,
+      `expected start options { name?: non-empty string or ['global', name], timeout?: ms >= 0 }. Got: ${short(opts)}`,
     );
   }
 }

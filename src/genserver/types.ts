@@ -4,10 +4,14 @@
  * may return, who a call is from, how a server is named, how it is started. The
  * callbacks themselves are described in `genserver.ts`, which re-exports these types.
  */
-import type { NodeName, Pid, Ref } from '../term.ts';
+import type { NodeName, Pid } from '../term.ts';
 
-/** Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`. */
-export type From = readonly [Pid, Ref];
+/**
+ * Who a call is from: the caller's pid and the call's unique tag. Pass it to `reply`.
+ * The tag is a Ref from a playground caller; a BEAM caller's is whatever it chose
+ * (OTP 25's is an alias list, `[alias | Ref]`), to be given back as it came.
+ */
+export type From = readonly [Pid, unknown];
 /** What a callback may add to its result: `{ continue: x }`, a timeout in ms, or 'hibernate'. */
 export type Action = number | 'hibernate' | { readonly continue: unknown };
 type Awaitable<T> = T | Promise<T>;
@@ -32,12 +36,15 @@ export interface GenServerModule<S = any> {
   terminate?(reason: unknown, state: S): unknown;
 }
 
-/** A server to talk to: its pid, its registered name, or `[name, node]`. */
-export type ServerRef = Pid | string | readonly [string, NodeName];
+/** A name kept by a name service, cluster-wide: `['global', 'x']` (see `global.ts`). */
+export type GlobalName = readonly ['global', string];
+
+/** A server to talk to: its pid, its registered name, `[name, node]` or `['global', name]`. */
+export type ServerRef = Pid | string | readonly [string, NodeName] | GlobalName;
 
 export interface StartOptions {
-  /** Registers the server under this name before init runs. */
-  name?: string;
+  /** Registers the server under this name (or `['global', name]` cluster-wide) before init runs. */
+  name?: string | GlobalName;
   /** How long init may take, in ms (default: no limit); then the server is killed. */
   timeout?: number;
 }

@@ -9,8 +9,11 @@
  * - Frame: `u32be length | msgpack body`; a length above the reader's limit closes the
  *   connection (the limit is small until the handshake completes, 64 MiB after it).
  * - Extensions (a one-byte tag, then the payload as ordinary msgpack):
- *   type 1 Pid `[node, id, creation]`, type 2 Ref `[node, id, creation]`,
- *   type 3 Error `[name, message, stack, code]`.
+ *   type 1 Pid `[node, id, creation]` (`[node, id, creation, serial]` for a BEAM pid
+ *   whose serial is not 0), type 2 Ref `[node, id, creation]` (plus `words` for a
+ *   reference made on the BEAM), type 3 Error `[name, message, stack, code]`, and the
+ *   Erlang values of `term.ts`: type 4 List `[items, tail]`, type 5 Binary
+ *   `[bytes, bits]`, type 6 Opaque `[kind, label, bytes]`.
  * - Anything that is not a term (a function, a symbol) is refused at encode time with
  *   a `CodecError`, so the sender learns at once instead of the receiver getting `undefined`.
  *
@@ -19,7 +22,7 @@
  */
 import './msgpackr-setup.ts';
 import { Packr, addExtension, RESET_BUFFER_MODE, RESERVE_START_SPACE } from 'msgpackr';
-import { Pid, Ref } from '../term.ts';
+import { Binary, List, Opaque, Pid, Ref } from '../term.ts';
 import { CodedError } from '../errors.ts';
 
 /** Before the handshake completes a peer may only send frames this small. */
@@ -35,16 +38,19 @@ export class CodecError extends CodedError<'ERR_NOT_A_TERM' | 'ERR_BAD_FRAME' | 
 const PID_TYPE = 1;
 const REF_TYPE = 2;
 const ERROR_TYPE = 3;
+const LIST_TYPE = 4;
+const BINARY_TYPE = 5;
+const OPAQUE_TYPE = 6;
 
 function idTriple(kind: string, datum: unknown): [string, number, number] {
   if (
     Array.isArray(datum) &&
-    datum.length === 3 &&
+    (datum.length === 3 || datum.length === 4) &&
     typeof datum[0] === 'string' &&
     Number.isInteger(datum[1]) &&
     Number.isInteger(datum[2])
   ) {
-    return datum as [string, number, number];
+    return [datum[0], datum[1], datum[2]];
   }
   throw new CodecError('ERR_BAD_FRAME', `malformed ${kind} on the wire`);
 }
@@ -52,16 +58,64 @@ function idTriple(kind: string, datum: unknown): [string, number, number] {
 addExtension({
   Class: Pid,
   type: PID_TYPE,
-  write: (pid: Pid) => [pid.node, pid.id, pid.creation],
-  read: (datum: unknown) => new Pid(...idTriple('pid', datum)),
+  write: (pid: Pid) => (pid.serial === 0 ? [pid.node, pid.id, pid.creation] : [pid.node, pid.id, pid.creation, pid.serial]),
+  read: (datum: unknown) => {
+    const serial = (datum as unknown[])[3] ?? 0;
+    if (!Number.isInteger(serial)) throw new CodecError('ERR_BAD_FRAME', 'malformed pid on the wire');
+    return new Pid(...idTriple('pid', datum), serial as number);
+  },
 });
 
 addExtension({
   Class: Ref,
   type: REF_TYPE,
-  write: (ref: Ref) => [ref.node, ref.id, ref.creation],
-  read: (datum: unknown) => new Ref(...idTriple('reference', datum)),
+  write: (ref: Ref) => (ref.words === undefined ? [ref.node, ref.id, ref.creation] : [ref.node, ref.id, ref.creation, ref.words]),
+  read: (datum: unknown) => {
+    const words = (datum as unknown[])[3];
+    if (words !== undefined && !(Array.isArray(words) && words.every(Number.isInteger))) {
+      throw new CodecError('ERR_BAD_FRAME', 'malformed reference on the wire');
+    }
+    return new Ref(...idTriple('reference', datum), words as number[] | undefined);
+  },
 });
+
+addExtension({
+  Class: List,
+  type: LIST_TYPE,
+  write: (list: List) => [Array.from(list), list.tail],
+  read: (datum: unknown) => {
+    if (!Array.isArray(datum) || !Array.isArray(datum[0])) throw new CodecError('ERR_BAD_FRAME', 'malformed list on the wire');
+    return datum[1] === undefined ? List.from(datum[0]) : List.improper(datum[0], datum[1]);
+  },
+});
+
+addExtension({
+  Class: Binary,
+  type: BINARY_TYPE,
+  write: (bin: Binary) => [bin.bytes, bin.bits],
+  read: (datum: unknown) => {
+    if (!Array.isArray(datum) || !(datum[0] instanceof Uint8Array) || !isBits(datum[1])) {
+      throw new CodecError('ERR_BAD_FRAME', 'malformed binary on the wire');
+    }
+    return new Binary(datum[0], datum[1]);
+  },
+});
+
+addExtension({
+  Class: Opaque,
+  type: OPAQUE_TYPE,
+  write: (o: Opaque) => [o.kind, o.label, o.bytes],
+  read: (datum: unknown) => {
+    if (!Array.isArray(datum) || (datum[0] !== 'fun' && datum[0] !== 'port') || typeof datum[1] !== 'string' || !(datum[2] instanceof Uint8Array)) {
+      throw new CodecError('ERR_BAD_FRAME', 'malformed fun or port on the wire');
+    }
+    return new Opaque(datum[0], datum[1], datum[2]);
+  },
+});
+
+function isBits(x: unknown): x is number {
+  return Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 8;
+}
 
 addExtension({
   Class: Error,

@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import type { NodeName } from '../term.ts';
 import { CodedError } from '../errors.ts';
 import { playgroundHome } from '../env.ts';
-import { nameKind, type NameKind } from './address.ts';
+import { nameKind, type NameKind } from '../erlang/address.ts';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -20,14 +20,13 @@ import { hostname } from 'node:os';
 import { NO_NODE, type NodeName } from '../term.ts';
 import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
 import { isNodeName, loadCookie, newCreation } from './handshake.ts';
-import { aliveOf, epmdPort } from './epmd.ts';
-import { names as epmdNames, register, EpmdError, type Registration } from './epmd-client.ts';
+import { aliveOf, epmdPort, names as epmdNames, register, EpmdError, type Registration } from '../erlang/epmd/index.ts';
 import { Node } from './node.ts';
-import { defaultLongHost, hostOf, isLoopback, nameKind, reachOf } from './address.ts';
+import { defaultLongHost, hostOf, isLoopback, nameKind, reachOf } from '../erlang/address.ts';
 import { CodedError } from '../errors.ts';
 
 export { Node } from './node.ts';
-export { isLocalHost } from './address.ts';
+export { isLocalHost } from '../erlang/epmd/index.ts';
 export type { Address } from './dist.ts';
 
 export class NodeError extends CodedError<'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE'> {}
@@ -169,6 +168,18 @@ export function list(): NodeName[] {
 }
 
 /**
+ * The connected nodes that are playground nodes, not BEAM ones: those the playground's
+ * own services (global, share) talk to, since a BEAM node has its own `global` and code
+ * server, which speak otherwise.
+ *
+ * @example
+ * playgroundNodes() //=> [ 'carol@vm' ]   (with carol and the iex node alice@vm connected)
+ */
+export function playgroundNodes(): NodeName[] {
+  return currentNode()?.list('playground') ?? [];
+}
+
+/**
  * Subscribes the calling process to `['nodeup', node]` and `['nodedown', node]`
  * messages (`false` unsubscribes). A node that is not distributed sends none.
  *
@@ -218,7 +229,7 @@ export function monitorRefusals(flag: boolean): true {
  * [ [ 'alice', 'number' ], [ 'bob', 'number' ] ]
  */
 export async function names(): Promise<Array<[string, number]>> {
-  return (await epmdNames(epmdPort())).names.map(([name, port]) => [aliveOf(name), port]);
+  return (await epmdNames(epmdPort())).names;
 }
 
 /** The full node name that `sname`/`name` options give; throws `NodeError` when malformed. */

@@ -23,8 +23,14 @@ import { Process, Runtime } from './runtime.ts';
 export { TIMEOUT, ReceiveError } from './mailbox.ts';
 export { ExitSignal, ProcessError, isQuietReason } from './process.ts';
 export { Process, Runtime } from './runtime.ts';
-export type { Logger, LogLevel, RemoteRouter, SpawnOptions } from './process.ts';
+export type { Logger, LogLevel, RemoteRouter, SpawnOptions, TraceRequest } from './process.ts';
+export { startTraceAgent, type AgentStart } from './trace-agent.ts';
+export {
+  SEND, RECEIVE, PROCS, carry, isToken, isTracer, markTracer, sendEvent, setToken, setMessageTrace, clearMessageTrace,
+  type ProcessEvent, type SeqEvent, type SeqToken,
+} from './trace.ts';
 export { formatReason, userFrames } from './report.ts';
+export { setNameService, isServiceName, nameService, type NameService } from './name-services.ts';
 
 /** A message destination: a pid, a locally registered name, or `[name, node]`. */
 export type Dest = Pid | string | readonly [string, NodeName];

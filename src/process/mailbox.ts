@@ -10,6 +10,8 @@
  *   or joins the queue.
  * - The queue is an array read from `head`; taking the head is O(1), and the array is
  *   compacted only when most of it has been read.
+ * - A traced mailbox (`trace` set, see `trace.ts`) reports every message that arrives
+ *   and every message taken out. Untraced, that costs one null check on each path.
  */
 import { match, type Pattern } from '../term.ts';
 import { CodedError } from '../errors.ts';
@@ -26,6 +28,14 @@ export class ReceiveError extends CodedError<'ERR_ALREADY_RECEIVING'> {}
 /** The queue of every empty mailbox, shared: most processes wait with nothing queued. */
 const EMPTY: unknown[] = [];
 
+/** What a traced mailbox reports to; implemented in `trace.ts`. */
+export interface MailboxTrace {
+  /** A message arrives: the trace notes it, then hands it on with `put`. */
+  push(msg: unknown): void;
+  /** A message left the queue for a receive or a flush. */
+  taken(msg: unknown): void;
+}
+
 export class Mailbox {
   /** Queued messages; those before `head` have been taken. Never push to EMPTY. */
   private queue: unknown[] = EMPTY;
@@ -35,6 +45,8 @@ export class Mailbox {
   private wResolve: ((msg: unknown) => void) | null = null;
   private wTimer: NodeJS.Timeout | null = null;
   alive = true;
+  /** Set while the process is traced, or holds or is sent a sequential-trace token. */
+  trace: MailboxTrace | null = null;
 
   /** Number of messages waiting. */
   get size(): number {
@@ -48,6 +60,12 @@ export class Mailbox {
 
   /** Puts `msg` in the mailbox, or hands it straight to a receive that waits for it. */
   push(msg: unknown): void {
+    if (this.trace !== null) return this.trace.push(msg);
+    this.put(msg);
+  }
+
+  /** `push` without the trace: true when `msg` went straight to a waiting receive. */
+  put(msg: unknown): boolean {
     const resolve = this.wResolve;
     if (resolve !== null && (this.wPattern === undefined || safeMatch(this.wPattern, msg))) {
       this.wResolve = null;
@@ -56,10 +74,11 @@ export class Mailbox {
         this.wTimer = null;
       }
       resolve(msg);
-      return;
+      return true;
     }
     if (this.queue === EMPTY) this.queue = [msg];
     else this.queue.push(msg);
+    return false;
   }
 
   /** Takes the first message matching `pattern`, waiting up to `after` ms (default: forever). */
@@ -102,6 +121,7 @@ export class Mailbox {
     const all = this.queue === EMPTY ? [] : this.head === 0 ? this.queue : this.queue.slice(this.head);
     this.queue = EMPTY;
     this.head = 0;
+    if (this.trace !== null) for (const msg of all) this.trace?.taken(msg);
     return all;
   }
 
@@ -142,6 +162,7 @@ export class Mailbox {
   private take(i: number): unknown {
     const q = this.queue;
     const msg = q[i];
+    if (this.trace !== null) this.trace.taken(msg);
     if (i !== this.head) {
       q.splice(i, 1);
       return msg;

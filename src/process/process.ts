@@ -7,8 +7,10 @@
  */
 import type { NodeName, Pid, Ref } from '../term.ts';
 import { CodedError } from '../errors.ts';
+import type { SeqToken } from './trace.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+/** `trace` is a tracer's output line (printed as is, above the prompt). */
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'trace';
 export type Logger = (level: LogLevel, text: string) => void;
 
 /** Bad calls into the runtime (and into pg and PubSub, which speak in its terms). */
@@ -23,6 +25,12 @@ export interface SpawnOptions {
   link?: boolean;
   monitor?: boolean;
   name?: string;
+  /**
+   * A spawn asked for by a process on another node (`spawn('bob@vm', fn)`): it is
+   * linked to that process and/or monitored by it under `monitor` before `fn` runs,
+   * and `created` is told the pid first, so the reply leaves before any exit signal.
+   */
+  remote?: { parent: Pid | null; link: boolean; monitor: Ref | null; created(pid: Pid): void };
 }
 
 /** The reasons that end a process quietly: no crash report, no propagation to non-trapping links. */
@@ -35,14 +43,32 @@ export function isQuietReason(reason: unknown): boolean {
 /** Where messages for other nodes go; implemented by the distribution layer. */
 export interface RemoteRouter {
   send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void;
+  /** A message carrying a sequential-trace token. */
+  sendTokened(to: Pid | [string, NodeName], msg: unknown, from: Pid, token: SeqToken): void;
+  /** Asks `target`'s node to trace it (see `trace-agent.ts`); the answer comes to `request.replyTo`. */
+  trace(target: Pid | [string, NodeName], request: TraceRequest): void;
   link(from: Pid, to: Pid): void;
   unlink(from: Pid, to: Pid): void;
   monitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
-  demonitor(watcher: Pid, target: Pid | NodeName, ref: Ref): void;
+  demonitor(watcher: Pid, target: Pid | [string, NodeName], ref: Ref): void;
   /** `exit(to, reason)` called by `from` on a remote pid. */
   exit(from: Pid, to: Pid, reason: unknown): void;
   /** `from`, linked to the remote `to`, has ended with `reason`. */
   linkExit(from: Pid, to: Pid, reason: unknown): void;
-  /** `target`, monitored by the remote `watcher` under `ref`, has ended. */
-  monitorDown(watcher: Pid, ref: Ref, target: Pid, reason: unknown): void;
+  /** `target` (a pid, or `[name, node]` when monitored by name), watched by the remote `watcher` under `ref`, has ended. */
+  monitorDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void;
+}
+
+/**
+ * A message trace asked of a process's node: an agent there forwards up to `limit`
+ * events of `flags` to `tracer` under `id`, and `replyTo` gets `[ref, ['ok', agent]]`,
+ * `[ref, 'noproc']` or `[ref, 'not_traceable']`.
+ */
+export interface TraceRequest {
+  replyTo: Pid;
+  ref: Ref;
+  tracer: Pid;
+  id: number;
+  flags: number;
+  limit: number;
 }

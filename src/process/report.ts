@@ -5,7 +5,7 @@
  */
 import { format, type Pid } from '../term.ts';
 
-const HIDDEN_FRAME = /[( ]node:|node_modules|\/src\/(process|genserver|supervisor|basic-server|registry|repl)[/.]|^\s*at (new Promise|Array\.forEach|process\.processTicksAndRejections)|<anonymous>\)?$/;
+const HIDDEN_FRAME = /[( ]node:|node_modules|\/src\/(process|genserver|supervisor|basic-server|registry|repl|node)[/.]|^\s*at (new Promise|Array\.forEach|process\.processTicksAndRejections)|<anonymous>\)?$/;
 
 /** The frames of `stack` that belong to the user's code, at most `limit` of them. */
 export function userFrames(stack: string | undefined, limit = 6): string[] {

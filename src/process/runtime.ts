@@ -14,12 +14,15 @@
  * - Anything addressed to another node goes to the `RemoteRouter` that the
  *   distribution layer installs; the runtime itself knows nothing of the network.
  *   A pid of this node with another `creation` names a process of an earlier run: dead.
+ * - Tracing hooks in at `send`, `spawn` and `terminate` (and in the mailbox), each
+ *   behind a single `trace !== null` check; everything else about it is in `trace.ts`.
  */
 import { Pid, Ref, NO_NODE, isNameAtNode, type NodeName } from '../term.ts';
 import { swapCurrent, watchBody, type Owner } from './context.ts';
 import { Mailbox } from './mailbox.ts';
-import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions } from './process.ts';
+import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions, type TraceRequest } from './process.ts';
 import { crashReport } from './report.ts';
+import { carry, dropped, type ProcessTrace, type SeqToken } from './trace.ts';
 
 /** A live process: its mailbox plus the bookkeeping that links, monitors and names need. */
 export class Process extends Mailbox implements Owner {
@@ -28,10 +31,11 @@ export class Process extends Mailbox implements Owner {
   links: Map<string, Pid> | null = null;
   /** Monitors this process holds: ref key to [ref, target]. */
   monitors: Map<string, [Ref, Pid | [string, NodeName]]> | null = null;
-  /** Monitors on this process: ref key to [ref, watcher]. */
-  watchers: Map<string, [Ref, Pid]> | null = null;
+  /** Monitors on this process: ref key to [ref, watcher], plus the name a remote watcher monitored it by. */
+  watchers: Map<string, [Ref, Pid, string?]> | null = null;
   trap = false;
   name: string | undefined = undefined;
+  declare trace: ProcessTrace | null;
 
   constructor(
     readonly rt: Runtime,
@@ -80,8 +84,10 @@ export class Runtime {
     const p = new Process(this, new Pid(this.node, this.nextId++, this.creation), fn);
     this.procs.set(p.pid.id, p);
     if (opts.name !== undefined) this.setName(opts.name, p);
+    if (parent !== null && parent.trace !== null) parent.trace.spawned(p);
     if (opts.link && parent) this.linkLocal(parent, p);
     const ref = opts.monitor && parent ? this.monitor(parent, p.pid) : undefined;
+    if (opts.remote) this.adoptRemoteParent(p, opts.remote);
     let result: unknown;
     const previous = swapCurrent(p);
     try {
@@ -102,6 +108,12 @@ export class Runtime {
 
   /** Sends `msg` to a pid, a registered name or `[name, node]`; returns `msg`. */
   send(dest: unknown, msg: unknown, from: Process | null): unknown {
+    if (from !== null && from.trace !== null) return from.trace.send(dest, msg);
+    return this.route(dest, msg, from);
+  }
+
+  /** `send` without the trace hook: how a traced send delivers once it has reported. */
+  route(dest: unknown, msg: unknown, from: Process | null): unknown {
     if (dest instanceof Pid) {
       if (dest.node === this.node) {
         if (dest.creation === this.creation) this.procs.get(dest.id)?.push(msg);
@@ -177,7 +189,7 @@ export class Runtime {
     self.monitors!.delete(ref.key);
     const target = entry[1];
     if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-    else this.remote?.demonitor(self.pid, target instanceof Pid ? target : target[1], ref);
+    else this.remote?.demonitor(self.pid, target, ref);
     return true;
   }
 
@@ -217,6 +229,23 @@ export class Runtime {
 
   processes(): Pid[] {
     return [...this.procs.values()].map((p) => p.pid);
+  }
+
+  /** The live local process a destination names (a pid, a name, or `[name, this node]`), if any. */
+  localTarget(dest: unknown): Process | undefined {
+    if (dest instanceof Pid) return this.local(dest);
+    if (typeof dest === 'string') return this.names.get(dest);
+    return isNameAtNode(dest) && dest[1] === this.node ? this.names.get(dest[0]) : undefined;
+  }
+
+  /** Sends a message with a sequential-trace token to another node. */
+  sendTokened(dest: Pid | [string, NodeName], msg: unknown, from: Process, token: SeqToken): void {
+    this.requireRemote('send').sendTokened(dest, msg, from.pid, token);
+  }
+
+  /** Asks another node to trace its process `target` (a pid or `[name, node]`). */
+  traceRemote(target: Pid | [string, NodeName], request: TraceRequest): void {
+    this.requireRemote('trace a process').trace(target, request);
   }
 
   /** The live local process of `pid`, if any. */
@@ -263,12 +292,20 @@ export class Runtime {
     else this.local(to)?.push(msg);
   }
 
+  /** Delivers a message that arrived from another node with a sequential-trace token. */
+  deliverTokened(to: Pid | string, msg: unknown, token: SeqToken): void {
+    const p = typeof to === 'string' ? this.names.get(to) : this.local(to);
+    if (p !== undefined) carry(p, msg, token);
+    else dropped(this, token);
+  }
+
   /** Applies an exit signal from `from` to the local `to`; `linked` when it comes from a link. */
   exitSignal(from: Pid, to: Pid, reason: unknown, linked: boolean): void {
     const p = this.local(to);
     if (!p) return;
     if (linked) {
-      p.links?.delete(from.key);
+      // A link gone before its signal came (unlinked while it was on the wire) is no link.
+      if (!p.links?.delete(from.key)) return;
       if (p.trap) return p.push(['EXIT', from, reason]);
       if (reason !== 'normal') this.terminate(p, reason);
       return;
@@ -297,7 +334,8 @@ export class Runtime {
     const p = typeof target === 'string' ? this.names.get(target) : this.local(target);
     if (!p) return false;
     p.watchers ??= new Map();
-    p.watchers.set(ref.key, [ref, watcher]);
+    // Monitored by name, its DOWN names it as Erlang's does: [name, node].
+    p.watchers.set(ref.key, typeof target === 'string' ? [ref, watcher, target] : [ref, watcher]);
     this.remoteTouched.add(p);
     return true;
   }
@@ -309,6 +347,26 @@ export class Runtime {
   /** A remote process that local `watcher` monitored under `ref` has ended (or never was: 'noproc'). */
   remoteDown(watcher: Pid, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     this.down(this.local(watcher), ref, target, reason);
+  }
+
+  /**
+   * The local `caller` asked another node to spawn `pid` linked to it and/or monitored
+   * under `monitor`; the peer has set up its half, this is ours. A caller that died
+   * meanwhile unlinks (the new process gets 'noproc') and drops the monitor.
+   */
+  remoteSpawned(caller: Pid, pid: Pid, link: boolean, monitor: Ref | null): void {
+    const p = this.local(caller);
+    if (!p) {
+      if (link) this.remote?.linkExit(caller, pid, 'noproc');
+      if (monitor) this.remote?.demonitor(caller, pid, monitor);
+      return;
+    }
+    if (link) this.remoteLinked(caller, pid);
+    if (monitor) {
+      p.monitors ??= new Map();
+      p.monitors.set(monitor.key, [monitor, pid]);
+      this.remoteTouched.add(p);
+    }
   }
 
   /** Another node went away: every link and monitor that crossed to it fires with 'noconnection'. */
@@ -337,6 +395,7 @@ export class Runtime {
 
   terminate(p: Process, reason: unknown): void {
     if (!p.alive) return;
+    if (p.trace !== null) p.trace.exited(reason);
     p.close();
     this.procs.delete(p.pid.id);
     if (p.name !== undefined) this.names.delete(p.name);
@@ -346,13 +405,13 @@ export class Runtime {
     if (p.monitors) {
       for (const [, [ref, target]] of p.monitors) {
         if (target instanceof Pid && this.isLocalNode(target)) this.local(target)?.watchers?.delete(ref.key);
-        else this.remote?.demonitor(p.pid, target instanceof Pid ? target : target[1], ref);
+        else this.remote?.demonitor(p.pid, target, ref);
       }
     }
     if (p.watchers) {
-      for (const [, [ref, watcher]] of p.watchers) {
+      for (const [, [ref, watcher, name]] of p.watchers) {
         if (this.isLocalNode(watcher)) this.down(this.local(watcher), ref, p.pid, signal);
-        else this.remote?.monitorDown(watcher, ref, p.pid, signal);
+        else this.remote?.monitorDown(watcher, ref, name === undefined ? p.pid : [name, this.node], signal);
       }
     }
     if (p.links) {
@@ -367,6 +426,18 @@ export class Runtime {
   down(watcher: Process | undefined, ref: Ref, target: Pid | [string, NodeName], reason: unknown): void {
     if (!watcher?.monitors?.delete(ref.key)) return;
     watcher.push(['DOWN', ref, 'process', target, reason]);
+  }
+
+  private adoptRemoteParent(p: Process, r: NonNullable<SpawnOptions['remote']>): void {
+    if (r.link && r.parent) {
+      p.links = new Map([[r.parent.key, r.parent]]);
+      this.remoteTouched.add(p);
+    }
+    if (r.monitor && r.parent) {
+      p.watchers = new Map([[r.monitor.key, [r.monitor, r.parent]]]);
+      this.remoteTouched.add(p);
+    }
+    r.created(p.pid);
   }
 
   private linkLocal(a: Process, b: Process): void {

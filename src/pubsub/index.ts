@@ -8,7 +8,9 @@
  *   local subscribers. Subscribing registers the calling process; its entries vanish
  *   when it exits.
  * - one server per node (`pubsub/pg-adapter`), joined to the pg group
- *   `['PubSub', name]`.
+ *   `['PubSub', name]`, or to the `group` it was started with: the pubsub seed's
+ *   Hermes on a BEAM node joins `{:hermes, Hermes.PubSub}`, and an instance started
+ *   with `group: ['hermes', 'Elixir.Hermes.PubSub']` shares its publishes.
  *
  * A publish delivers to this node's subscribers directly and sends exactly one message
  * to each other node's server, which delivers to that node's subscribers. Subscribers
@@ -44,6 +46,14 @@ export interface PubSubInstance {
 
 // Client API
 
+/** What a PubSub instance is started with. */
+export interface StartOptions {
+  /** Its name, the same on every node (default 'PubSub'). */
+  name?: string;
+  /** The pg group its servers join (default `['PubSub', name]`). */
+  group?: unknown;
+}
+
 /**
  * Starts instance `name` on this node (do it on every node that takes part) and
  * returns its functions. Starting one that runs already just returns them.
@@ -53,16 +63,16 @@ export interface PubSubInstance {
  * iex(bob)> hermes.subscribe('user.created')
  * 'ok'
  */
-export async function start(opts: { name?: string } = {}): Promise<PubSubInstance> {
+export async function start(opts: StartOptions = {}): Promise<PubSubInstance> {
   const name = checkName(opts.name ?? DEFAULT_PUBSUB);
-  if (!Registry.whereis(name)) await Supervisor.start(children(name), supervisorOptions(name));
+  if (!Registry.whereis(name)) await Supervisor.start(children(name, opts.group), supervisorOptions(name));
   return instance(name);
 }
 
 /** Starts instance `name` linked to the caller and returns its supervisor: a child spec's start. */
-export function startLink(opts: { name?: string } = {}): Promise<Pid> {
+export function startLink(opts: StartOptions = {}): Promise<Pid> {
   const name = checkName(opts.name ?? DEFAULT_PUBSUB);
-  return Supervisor.startLink(children(name), supervisorOptions(name));
+  return Supervisor.startLink(children(name, opts.group), supervisorOptions(name));
 }
 
 /** The functions of instance `name`, which must be started on this node. */
@@ -122,10 +132,10 @@ export function subscribers(topic: string, pubsub = DEFAULT_PUBSUB): Pid[] {
 // Internals
 
 /** The Registry first: `rest_for_one` restarts the server whenever the Registry restarts. */
-function children(name: string): Supervisor.ChildSpec[] {
+function children(name: string, group: unknown): Supervisor.ChildSpec[] {
   return [
     { id: 'registry', start: () => Registry.startLink({ keys: 'duplicate', name }) },
-    { id: 'server', start: () => adapter.startLink(name, (t, m, except) => dispatch(name, t, m, except)) },
+    { id: 'server', start: () => adapter.startLink(name, (t, m, except) => dispatch(name, t, m, except), group ?? adapter.groupOf(name)) },
   ];
 }
 

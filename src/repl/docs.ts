@@ -12,6 +12,7 @@ const NAMES = 'Names';
 const LOOKING = 'Looking around';
 const PATTERNS = 'Patterns';
 const SOCKETS = 'Sockets';
+const ERLANG = 'Erlang values';
 
 export const CORE_DOCS: HelpDoc[] = [
   // Nodes
@@ -34,6 +35,7 @@ export const CORE_DOCS: HelpDoc[] = [
   {
     name: 'disconnect', group: NODES, signature: 'disconnect(node)',
     summary: 'Closes the connection to a node; false when there was none.',
+    details: "A one-off, as Erlang's disconnect_node: discovery (or the next send) connects again within a\nheartbeat. To keep nodes apart, cut the network: partition([node()]) until heal().",
     example: "> disconnect('alice@vm')\ntrue",
   },
   {
@@ -55,19 +57,19 @@ export const CORE_DOCS: HelpDoc[] = [
     example: '> self()\n#PID<0.7.0>',
   },
   {
-    name: 'spawn', group: PROCESSES, signature: 'spawn(fn, ...args)',
-    summary: 'Starts a process running fn(...args) and returns its pid.',
-    details: 'The process lives until fn returns (or its promise settles), throws, or is killed.',
-    example: "> const pid = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })\n> send(pid, [self(), 21])\n> await receive()\n42",
+    name: 'spawn', group: PROCESSES, signature: 'spawn(node?, fn, ...args)',
+    summary: 'Starts a process running fn(...args) and returns its pid; with a node first, there.',
+    details: "The process lives until fn returns (or its promise settles), throws, or is killed.\nspawn('bob@vm', fn) sends fn's source to bob (Elixir's Node.spawn) and resolves with the pid;\nfn may use the helpers but no variable of this side: pass values as arguments.",
+    example: "> await spawn('bob@vm', () => console.log('hello from', node()))\n#PID<12.120.0>\n> const pid = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })\n> send(pid, [self(), 21])\n> await receive()\n42",
   },
   {
-    name: 'spawnLink', group: PROCESSES, signature: 'spawnLink(fn, ...args)',
+    name: 'spawnLink', group: PROCESSES, signature: 'spawnLink(node?, fn, ...args)',
     summary: 'Like spawn, and links the new process to the caller.',
     details: 'When a linked process crashes, the shell dies too and a new shell takes its place.',
     example: "> spawnLink(() => { throw new Error('boom') })\n[error] Process #PID<0.9.0> raised an exception ...",
   },
   {
-    name: 'spawnMonitor', group: PROCESSES, signature: 'spawnMonitor(fn, ...args)',
+    name: 'spawnMonitor', group: PROCESSES, signature: 'spawnMonitor(node?, fn, ...args)',
     summary: 'Like spawn, and monitors the new process: returns [pid, ref].',
     example: "> const [pid, ref] = spawnMonitor(() => 'done')\n> await receive(['DOWN', ref, _, _, _])\n[ 'DOWN', #Reference<0.0.0.3>, 'process', #PID<0.9.0>, 'normal' ]",
   },
@@ -214,5 +216,18 @@ export const CORE_DOCS: HelpDoc[] = [
     name: 'TIMEOUT', group: PATTERNS, signature: 'TIMEOUT',
     summary: 'What receive gives when its { after } time runs out.',
     example: '> (await receive(_, { after: 10 })) === TIMEOUT\ntrue',
+  },
+  // Erlang values
+  {
+    name: 'Binary', group: ERLANG, signature: 'Binary.from(text | bytes)',
+    summary: 'Erlang\'s binary: text for an Elixir node ("hello"), since a string here is an atom.',
+    details: "A Binary from a BEAM node prints as iex prints it; b.toString() gives its text, b.bytes its bytes.\nSend one where Elixir expects a string: send(['shell', 'alice@vm'], Binary.from('hi')).",
+    example: "> Binary.from('héllo')\n\"héllo\"\n> Binary.from([0, 255])\n<<0, 255>>",
+  },
+  {
+    name: 'List', group: ERLANG, signature: 'List.of(...items) | List.improper(items, tail)',
+    summary: 'Erlang\'s list, for a BEAM node: an array here is a tuple ([1, 2] is {1, 2}).',
+    details: 'A List is an Array, and prints as iex prints lists; a charlist prints as ~c"abc".',
+    example: '> List.of(1, 2, 3)\n[1, 2, 3]\n> List.improper([1], 2)\n[1 | 2]',
   },
 ];

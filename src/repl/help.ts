@@ -40,7 +40,8 @@ export function makeHelp(docs: HelpDoc[], helpers: Helpers, print: (text: string
 
 /** The order of the groups in `h()`; any other group comes after these. */
 const GROUP_ORDER = [
-  'Nodes', 'Processes', 'Names', 'OTP behaviours', 'Process groups and PubSub', 'Sockets', 'Looking around', 'Patterns',
+  'Nodes', 'Processes', 'Other nodes', 'Names', 'Netsplits on purpose', 'OTP behaviours', 'Process groups and PubSub', 'Sockets',
+  'Tracing', 'Looking around', 'Patterns',
 ];
 
 function overview(docs: HelpDoc[], c: Colors): string {

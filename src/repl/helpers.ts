@@ -9,7 +9,7 @@
  * appears (`later.ts`); the REPL holds input until they are there.
  */
 import * as api from '../index.ts';
-import { _, format, match, type Pid } from '../index.ts';
+import { Binary, List, _, format, match, type Pid } from '../index.ts';
 import type { Colors } from './colors.ts';
 
 /** What the helpers need from the REPL around them. */
@@ -35,6 +35,16 @@ export function coreHelpers(env: HelperEnv): Helpers {
     disconnect: api.disconnect,
     names: api.names,
     monitorNodes: api.monitorNodes,
+    // The network, broken on purpose
+    partition: api.partition,
+    heal: api.heal,
+    partitions: api.partitions,
+    delay: api.delay,
+    drop: api.drop,
+    // Running code on other nodes
+    rpc: { call: api.rpc.call, cast: api.rpc.cast, multicall: api.rpc.multicall, timeout: api.rpc.timeout },
+    share: api.share,
+    shared: api.shared,
     // Processes
     self: api.self,
     spawn: api.spawn,
@@ -59,6 +69,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
     unregister: api.unregister,
     whereis: api.whereis,
     registered: api.registered,
+    global: globalHelper(),
     // Looking around
     processes: api.processes,
     isAlive: api.isAlive,
@@ -89,6 +100,9 @@ export function coreHelpers(env: HelperEnv): Helpers {
       demonitor: api.pg.demonitor,
     },
     getMembers: api.pg.getMembers,
+    // Erlang values
+    Binary,
+    List,
     // Patterns
     _,
     match,
@@ -97,6 +111,20 @@ export function coreHelpers(env: HelperEnv): Helpers {
 }
 
 // Internals
+
+/**
+ * `global` at the prompt: Erlang's global names. It stands in for Node's own `global`
+ * (an alias of `globalThis`), so any other property is looked up there.
+ */
+function globalHelper(): object {
+  const g = api.global;
+  const names = { register: g.register, unregister: g.unregister, whereis: g.whereis, send: g.send, registered: g.registered };
+  return new Proxy(names, {
+    get: (target, key) => (key in target ? target[key as keyof typeof names] : Reflect.get(globalThis, key)),
+    has: (target, key) => key in target || key in globalThis,
+    set: (target, key, value) => (key in target ? false : Reflect.set(globalThis, key, value)),
+  });
+}
 
 /** `i(pid)`: one process, a row per property. */
 function infoTable(info: api.ProcessInfo, c: Colors): string {

@@ -30,6 +30,7 @@ import type { HelpDoc } from './help.ts';
 import { openHistory } from './history.ts';
 import { coreHelpers, type HelperEnv, type Helpers } from './helpers.ts';
 import { InputQueue } from './input.ts';
+import { provide } from '../code.ts';
 import { Screen } from './screen.ts';
 import { Shell } from './shell.ts';
 import { workshopHelpers } from './workshop.ts';
@@ -147,6 +148,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
   const docs: HelpDoc[] = [];
   const define = (more: Helpers, moreDocs: HelpDoc[] = []) => {
     Object.assign(helpers, more);
+    provide(more);
     docs.push(...moreDocs);
     installGlobals(more);
   };
@@ -224,6 +226,7 @@ function removeGlobals(helpers: Helpers): void {
 }
 
 function formatLog(level: LogLevel, text: string, c: Colors): string {
+  if (level === 'trace') return text.replace(/^(\([^)]*\)|\*DBG\*|dbg:)/, (lead) => c.dim(lead));
   const tag = `[${level}]`;
   if (level === 'error') return c.red(`${tag} ${text}`);
   if (level === 'warning') return `${c.yellow(tag)} ${text}`;

@@ -24,18 +24,23 @@ export interface LaterEnv extends HelperEnv {
 }
 
 export async function loadLater(env: LaterEnv): Promise<Later> {
-  const [transform, help, docs, pgDocs, otpDocs, workshopDocs] = await Promise.all([
+  const [transform, help, docs, pgDocs, otpDocs, distDocs, traceDocs, workshopDocs] = await Promise.all([
     import('./transform.ts'),
     import('./help.ts'),
     import('./docs.ts'),
     import('./docs-pg.ts'),
     import('./docs-otp.ts'),
+    import('./docs-dist.ts'),
+    import('./docs-trace.ts'),
     import('./docs-workshop.ts'),
   ]);
   await transform.warmUp();
   const helpers: Helpers = {
     h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors),
   };
-  const all = [...docs.CORE_DOCS, ...pgDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS, ...workshopDocs.WORKSHOP_DOCS];
+  const all = [
+    ...docs.CORE_DOCS, ...pgDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS, ...distDocs.DIST_DOCS, ...traceDocs.TRACE_DOCS,
+    ...workshopDocs.WORKSHOP_DOCS,
+  ];
   return { helpers, docs: all, transform: transform.toJavaScript };
 }

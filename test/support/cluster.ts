@@ -18,12 +18,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { names } from '../../src/node/epmd-client.ts';
+import { aliveOf, names, startPortMapper, type PortMapper } from '../../src/erlang/epmd/index.ts';
 import { startNode, stopNode, type Node } from '../../src/node/index.ts';
 import { inProcess as runInProcess, type Runtime } from '../../src/process/index.ts';
 import { sleep } from './eventually.ts';
@@ -90,22 +90,13 @@ export class NodeProcess {
   }
 
   /** Waits until the output (from `since`) matches; resolves with the matched text. */
-  async waitFor(pattern: RegExp | string, { timeout = 10_000, since = 0 } = {}): Promise<string> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const text = this.output.slice(since);
-      const m = typeof pattern === 'string' ? (text.includes(pattern) ? pattern : null) : text.match(pattern)?.[0];
-      if (m != null) return m;
-      if (!this.alive) throw new Error(`${this.label} exited before printing ${pattern}\n--- output ---\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`${this.label}: no ${pattern} within ${timeout} ms\n--- output ---\n${this.output}`);
-      await sleep(15);
-    }
+  waitFor(pattern: RegExp | string, { timeout = 10_000, since = 0 } = {}): Promise<string> {
+    return waitForOutput(this, this.label, pattern, timeout, since);
   }
 
   /** How many times `pattern` occurs in the output. */
   count(pattern: RegExp | string): number {
-    if (typeof pattern === 'string') return this.output.split(pattern).length - 1;
-    return [...this.output.matchAll(new RegExp(pattern.source, pattern.flags.replace('g', '') + 'g'))].length;
+    return countIn(this.output, pattern);
   }
 
   /** Writes one line to the node's stdin. */
@@ -133,10 +124,39 @@ export class NodeProcess {
   }
 }
 
+/**
+ * Waits until what an OS process printed (from `since`) matches `pattern`; resolves
+ * with the matched text, rejects with all its output when it exits first or `timeout` passes.
+ */
+export async function waitForOutput(
+  proc: { readonly output: string; readonly alive: boolean },
+  label: string,
+  pattern: RegExp | string,
+  timeout: number,
+  since: number,
+): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = proc.output.slice(since);
+    const m = typeof pattern === 'string' ? (text.includes(pattern) ? pattern : null) : text.match(pattern)?.[0];
+    if (m != null) return m;
+    if (!proc.alive) throw new Error(`${label} exited before printing ${pattern}\n--- output ---\n${proc.output}`);
+    if (Date.now() > deadline) throw new Error(`${label}: no ${pattern} within ${timeout} ms\n--- output ---\n${proc.output}`);
+    await sleep(15);
+  }
+}
+
+/** How many times `pattern` occurs in `text`. */
+export function countIn(text: string, pattern: RegExp | string): number {
+  if (typeof pattern === 'string') return text.split(pattern).length - 1;
+  return [...text.matchAll(new RegExp(pattern.source, pattern.flags.replace('g', '') + 'g'))].length;
+}
+
 /** Nodes sharing one port mapper, one discovery port and one PLAYGROUND_HOME (so one cookie). */
 export class Cluster {
   readonly nodes: NodeProcess[] = [];
   private readonly locals: Node[] = [];
+  private mapper: PortMapper | undefined;
 
   constructor(
     readonly home: string,
@@ -176,16 +196,27 @@ export class Cluster {
    * through the real protocol; `stop()` stops it too.
    */
   async local(sname: string, opts: { tickTime?: number; setupTime?: number } = {}): Promise<Node> {
+    await this.ensurePortMapper();
     const n = await startNode({ sname, cookie: this.env.PLAYGROUND_COOKIE, epmdPort: this.epmdPort, ...opts });
     this.locals.push(n);
     return n;
+  }
+
+  /**
+   * Makes sure a port mapper answers on the cluster's port: with none yet, the cluster
+   * runs one in this process (a detached one started from here would not know the
+   * cluster's home, where its PID file goes).
+   */
+  async ensurePortMapper(): Promise<void> {
+    if (!this.mapper && !(await names(this.epmdPort).catch(() => null))) this.mapper = await startPortMapper(this.epmdPort);
   }
 
   /** Stops every node (SIGKILL), the port mapper they started, and removes the temp home. */
   async stop(): Promise<void> {
     await Promise.all(this.locals.map((n) => stopNode(n)));
     await Promise.all(this.nodes.map((n) => n.kill()));
-    await killPortMapper(this.epmdPort);
+    await killPortMapper(this.epmdPort, this.home);
+    await this.mapper?.close();
     rmSync(this.home, { recursive: true, force: true });
   }
 
@@ -206,7 +237,7 @@ export class Cluster {
     const deadline = Date.now() + timeout;
     for (;;) {
       const reply = await names(this.epmdPort).catch(() => null);
-      if (reply?.names.some(([n]) => n === node.name)) return;
+      if (reply?.names.some(([n]) => n === aliveOf(node.name!))) return;
       if (!node.alive) throw new Error(`node ${node.name} exited before registering\n--- output ---\n${node.output}`);
       if (Date.now() > deadline) throw new Error(`node ${node.name} did not register within ${timeout} ms\n${node.output}`);
       await sleep(20);
@@ -257,9 +288,19 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
-/** Kills the port mapper on `port` (by the PID it reports, or `pid`), if one runs. */
-export async function killPortMapper(port: number, pid?: number): Promise<void> {
-  const target = pid ?? (await names(port).catch(() => null))?.pid;
+/** The PID of the detached port mapper on `port` started with PLAYGROUND_HOME `home`, if it runs. */
+export function portMapperPid(port: number, home: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(home, `epmd-${port}.pid`), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kills the detached port mapper on `port` (by the PID in its file under `home`), if one runs. */
+export async function killPortMapper(port: number, home: string): Promise<void> {
+  const target = portMapperPid(port, home);
   if (target === undefined || target === process.pid) return;
   try {
     process.kill(target, 'SIGKILL');
