@@ -36,6 +36,8 @@ const nodeList = (v: string) =>
 const wholeNumber = (min: number) => (v: string) =>
   /^\d+$/.test(v) && Number(v) >= min ? undefined : `expects a whole number >= ${min}`;
 
+const portNumber = (v: string) => wholeNumber(0)(v) ?? (Number(v) < 65536 ? undefined : 'expects a port below 65536');
+
 export const FLAGS: Record<string, Flag> = {
   sname: {
     type: 'string', value: 'name',
@@ -92,12 +94,29 @@ export const FLAGS: Record<string, Flag> = {
     type: 'string', value: 'port',
     description: 'TCP port this node accepts peers on.',
     fallback: 'any free port', example: '--port 9100',
-    check: (v) => wholeNumber(0)(v) ?? (Number(v) < 65536 ? undefined : 'expects a port below 65536'),
+    check: portNumber,
   },
   'tick-time': {
     type: 'string', value: 'ms',
     description: 'Milliseconds of silence after which a peer is declared down.',
     fallback: '60000', example: '--tick-time 5000', check: wholeNumber(100),
+  },
+  web: {
+    type: 'boolean',
+    description: "Serve a live page of the cluster (nodes, links, processes, trees, groups) on 127.0.0.1; its address prints at start. web() at the prompt does the same.",
+    fallback: 'off', example: '--web',
+  },
+  'web-port': {
+    type: 'string', value: 'port',
+    description: 'The port of the live page (implies --web).',
+    fallback: 'any free port', example: '--web-port 4000',
+    check: portNumber,
+  },
+  'web-host': {
+    type: 'string', value: 'address',
+    description: 'The address of the live page (implies --web). Any but loopback gets a random token, printed in its address, that every viewer needs.',
+    fallback: '127.0.0.1', example: '--web-host 0.0.0.0',
+    check: (v) => (/^[0-9A-Za-z.:-]+$/.test(v) ? undefined : 'expects an address such as 0.0.0.0 or 192.168.1.10'),
   },
   lesson: {
     type: 'string', value: 'id',
@@ -170,6 +189,9 @@ export function bootOptions(values: Values): BootOptions {
     greet: !values['no-greet'],
     port: whole('port'),
     tickTime: whole('tick-time'),
+    web: values.web || values['web-port'] !== undefined || values['web-host'] !== undefined
+      ? { port: whole('web-port'), host: text('web-host') }
+      : undefined,
   };
 }
 

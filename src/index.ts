@@ -69,6 +69,10 @@ export * as sys from './trace/sys.ts';
 export { seqTrace, SeqDiagram } from './trace/seq.ts';
 export type { Arrow, Lane, SeqTraceOptions } from './trace/seq.ts';
 
+// The live page of the cluster
+export { web, stopWeb, WebError } from './web/index.ts';
+export type { WebOptions } from './web/index.ts';
+
 // Workshops
 export * as Workshop from './workshop/index.ts';
 export type { LessonEvent } from './workshop/index.ts';

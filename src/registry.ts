@@ -204,6 +204,24 @@ export function count(registry: string): number {
 }
 
 /**
+ * Every entry as `[key, pid, value]`, key by key in the order keys were first
+ * registered: Elixir's `Registry.select` with the spec that matches everything.
+ *
+ * @example
+ * iex(bob)> Registry.select('names')
+ * [ [ 'bob', #PID<0.100.0>, { role: 'admin' } ] ]
+ */
+export function select(registry: string): Array<[unknown, Pid, unknown]> {
+  const t = table(registry);
+  const out: Array<[unknown, Pid, unknown]> = [];
+  for (const [k, entries] of t.byKey) {
+    const key = t.owners.get(entries[0]![0].key)?.keys.find(([held]) => held === k)?.[1];
+    for (const [pid, value] of entries) out.push([key, pid, value]);
+  }
+  return out;
+}
+
+/**
  * The pid of the registry process named `registry`, or undefined when none runs.
  *
  * @example

@@ -121,14 +121,15 @@ export function stop(sup: GenServer.ServerRef, reason: unknown = 'normal', timeo
 
 /**
  * Each child as `[id, pid, type]`, in start order; the pid is 'undefined' for a child
- * that is not running and 'restarting' while a restart is being retried.
+ * that is not running and 'restarting' while a restart is being retried. `timeout`
+ * (ms, default none, as OTP's) bounds the wait for a busy supervisor.
  *
  * @example
  * iex(bob)> await Supervisor.whichChildren(sup)
  * [ [ 'stack', #PID<0.121.0>, 'worker' ] ]
  */
-export function whichChildren(sup: GenServer.ServerRef): Promise<Array<[unknown, Pid | 'undefined' | 'restarting', string]>> {
-  return GenServer.call(sup, ['which_children'], Infinity);
+export function whichChildren(sup: GenServer.ServerRef, timeout = Infinity): Promise<Array<[unknown, Pid | 'undefined' | 'restarting', string]>> {
+  return GenServer.call(sup, ['which_children'], timeout);
 }
 
 /**

@@ -39,18 +39,20 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/global': ['src/term', 'src/process', 'src/node', 'src/code'],
   // dbg, sys and seqTrace: the runtime's trace hooks are in src/process; sys speaks to a GenServer's loop.
   'src/trace': ['src/term', 'src/process', 'src/genserver'],
+  // The live page: reads every part above the node through its public functions.
+  'src/web': ['src/term', 'src/process', 'src/supervisor', 'src/node', 'src/pg', 'src/pubsub', 'src/global', 'src/trace'],
   // A workshop's room: a member on every node, the teacher's roster, over PubSub.
   'src/workshop': ['src/term', 'src/process', 'src/genserver', 'src/node', 'src/pg', 'src/pubsub'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
-    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace',
+    'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace', 'src/web',
     'src/workshop',
   ],
   // src/code: the prompt's helpers are in scope for code sent to this node.
   'src/repl': ['src/index', 'src/term', 'src/process', 'src/code'],
   'src/app': [
     'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/erlang', 'src/discovery', 'src/pg',
-    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index', 'src/workshop',
+    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index', 'src/web', 'src/workshop',
   ],
   lessons: ['src/index'],
   // src/discovery: only its strategy names, to check --discovery without loading discovery.

@@ -7,6 +7,8 @@ import {
   TIMEOUT, ProcessError, ReceiveError, inProcess,
 } from '../src/process/index.ts';
 import { Pid, Ref, _ } from '../src/term.ts';
+import * as GenServer from '../src/genserver.ts';
+import * as Supervisor from '../src/supervisor.ts';
 import { testRuntime } from './support/runtime.ts';
 import { exactly } from './support/eventually.ts';
 
@@ -367,6 +369,26 @@ test('processInfo and processes describe live processes', async () => {
     unlink(pid);
     exit(pid, 'kill');
     assert.is(processInfo(pid), undefined);
+  });
+});
+
+test('processInfo with items gives those only, says what a process is, and names an unknown item', async () => {
+  const { run } = testRuntime();
+  await run(async () => {
+    const pid = spawn(async function worker() {
+      await receive('never');
+    });
+    send(pid, 'a');
+    assert.equal(processInfo(pid, ['messageQueueLen', 'kind']), { messageQueueLen: 1, kind: 'process' });
+    const Stack = { name: 'Stack', init: () => ['ok', []] as ['ok', unknown[]] };
+    const server = await GenServer.start(Stack);
+    assert.equal(processInfo(server, ['kind', 'module']), { kind: 'GenServer', module: 'Stack' });
+    const sup = await Supervisor.start([], { strategy: 'one_for_one' });
+    assert.equal(processInfo(sup, ['kind', 'module']), { kind: 'Supervisor', module: undefined });
+    assert.throws(() => processInfo(pid, ['queue' as never]), (err: Error & { code?: string }) =>
+      err.code === 'ERR_BAD_ARG' && /processInfo items are among pid, registeredName, .*\. Got: \["queue"\]/.test(err.message));
+    exit(pid, 'kill');
+    assert.is(processInfo(pid, ['kind']), undefined);
   });
 });
 

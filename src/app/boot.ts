@@ -23,6 +23,7 @@ import * as Supervisor from '../supervisor.ts';
 import * as PubSub from '../pubsub/index.ts';
 import { DEFAULT_HEARTBEAT, discovery, discoveryPort, join, type Strategy } from '../discovery/index.ts';
 import { services } from './services.ts';
+import { web, stopWeb, webAgent, type WebOptions } from '../web/index.ts';
 
 /** What a node starts with: the command line's flags, checked (`playground/flags.ts`). */
 export interface BootOptions {
@@ -43,6 +44,8 @@ export interface BootOptions {
   port?: number;
   /** ms of silence before a peer is declared down (default 60000). */
   tickTime?: number;
+  /** Serve the live page of the cluster (`--web`), on these options. */
+  web?: WebOptions;
 }
 
 export interface Booted {
@@ -60,7 +63,9 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
     const runtime = new Runtime();
     setDefaultRuntime(runtime);
     await PubSub.start();
-    return { runtime, node: null, stop: async () => runtime.shutdown() };
+    runtime.spawn(webAgent, [], null);
+    await serveWeb(runtime, opts.web);
+    return { runtime, node: null, stop: async () => (await stopWeb(), runtime.shutdown()) };
   }
   const strategy = opts.discovery ?? 'gossip';
   const hosts = opts.connect ?? [];
@@ -84,14 +89,24 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   const specs = services(node, { epmdPort: mapperPort, greet: opts.greet !== false, discovery: body, join: rendezvous });
   const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });
   if (strategy !== 'static') for (const h of hosts) void node.connect(h);
+  await serveWeb(node.runtime, opts.web);
   return {
     runtime: node.runtime,
     node,
     stop: async () => {
+      await stopWeb();
       await Supervisor.stop(sup, 'shutdown', 5000).catch(() => {});
       await stopNode(node);
     },
   };
+}
+
+/** Serves the page when asked (`--web`), and says where, above the prompt. */
+async function serveWeb(runtime: Runtime, opts: WebOptions | undefined): Promise<void> {
+  if (!opts) return;
+  const url = await web(opts);
+  const who = url.includes('?token=') ? ' (anyone with this address, token included, can watch the cluster)' : '';
+  runtime.log('info', `the cluster's live page: ${url}${who}`);
 }
 
 /** Prints the port mapper's names the way `epmd -names` does; returns the exit code. */

@@ -9,6 +9,8 @@
  * - `port_mapper`: keeps the node's name registered at the port mapper;
  * - `global_name_server` and `code_server`: global names and shared definitions
  *   (`dist-services.ts`);
+ * - `web_agent`: reports on this node to the pages that watch it (`src/web`), idle
+ *   while none does;
  * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
  *   starts connecting);
  * - `workshop`: this node's member of a workshop (`src/workshop`): it tells rosters
@@ -28,6 +30,7 @@ import type { ChildSpec } from '../supervisor.ts';
 import { startGreeter } from './greeter.ts';
 import { startMember } from '../workshop/index.ts';
 import { distServices } from './dist-services.ts';
+import { webAgent } from '../web/index.ts';
 
 export interface ServiceOptions {
   epmdPort: number;
@@ -47,6 +50,7 @@ export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
     { id: 'pubsub', start: () => PubSub.startLink(), type: 'supervisor' },
     { id: 'port_mapper', start: () => spawnLink(portMapperKeeper, node, opts.epmdPort) },
     ...distServices(),
+    { id: 'web_agent', start: () => spawnLink(webAgent) },
   ];
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
   specs.push({ id: 'workshop', start: startMember });

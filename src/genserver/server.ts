@@ -22,7 +22,7 @@
  *   message handled is reported before its callback runs and after it returns.
  */
 import { Pid, moduleName, short } from '../term.ts';
-import { currentProcess, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
+import { currentProcess, setBehaviour, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import { handleSystem, report, sinkDown, type Debug } from './system.ts';
 import type { GenServerModule, From } from './types.ts';
 
@@ -64,6 +64,7 @@ class Server {
  */
 export async function serverMain(mod: GenServerModule, arg: unknown, starter: Pid, parent: Pid | null, serviceName?: readonly [string, string]): Promise<void> {
   const s = new Server(mod, currentProcess()!, parent);
+  setBehaviour('GenServer', moduleName(mod));
   if (serviceName !== undefined) {
     const service = nameService(serviceName[0]);
     if ((await service.register(serviceName[1], s.proc.pid)) === 'no') {

@@ -258,25 +258,66 @@ export interface ProcessInfo {
   monitoredBy: Pid[];
   trapExit: boolean;
   initialCall: string;
+  /** What it is: 'GenServer', 'Supervisor', 'shell' (the prompt's process) or 'process'. */
+  kind: string;
+  /** A GenServer's callback module, by name. */
+  module: string | undefined;
 }
 
-/** What a process is doing, or undefined when it is not alive. */
-export function processInfo(pid: Pid): ProcessInfo | undefined {
+/** How each item of `processInfo` is read from a live process. */
+const INFO: { [K in keyof ProcessInfo]: (p: Process) => ProcessInfo[K] } = {
+  pid: (p) => p.pid,
+  registeredName: (p) => p.name,
+  status: (p) => (p.waiting ? 'waiting' : 'runnable'),
+  messageQueueLen: (p) => p.size,
+  messages: (p) => p.peek(),
+  links: (p) => [...(p.links?.values() ?? [])],
+  monitors: (p) => [...(p.monitors?.values() ?? [])].map(([, target]) => target),
+  monitoredBy: (p) => [...(p.watchers?.values() ?? [])].map(([, watcher]) => watcher),
+  trapExit: (p) => p.trap,
+  initialCall: (p) => p.fn.name || '(anonymous)',
+  kind: (p) => p.behaviour?.[0] ?? (p === p.rt.defaultProcess ? 'shell' : 'process'),
+  module: (p) => p.behaviour?.[1],
+};
+const ITEMS = Object.keys(INFO) as Array<keyof ProcessInfo>;
+
+/**
+ * What a process is doing, or undefined when it is not alive. With `items`, only those
+ * (as Erlang's `process_info(Pid, ItemList)`): cheaper when the messages are not needed.
+ *
+ * @example
+ * iex(bob)> processInfo(self(), ['trapExit'])
+ * { trapExit: false }
+ */
+export function processInfo(pid: Pid): ProcessInfo | undefined;
+export function processInfo<K extends keyof ProcessInfo>(pid: Pid, items: readonly K[]): Pick<ProcessInfo, K> | undefined;
+export function processInfo(pid: Pid, items: ReadonlyArray<keyof ProcessInfo> = ITEMS): Partial<ProcessInfo> | undefined {
   checkPid(pid, 'processInfo');
+  const unknown = Array.isArray(items) ? items.filter((k) => !Object.hasOwn(INFO, k)) : [items];
+  if (unknown.length > 0) {
+    throw new ProcessError('ERR_BAD_ARG', `processInfo items are among ${ITEMS.join(', ')}. Got: ${JSON.stringify(unknown)}`);
+  }
   const p = currentRuntime().local(pid);
   if (!p) return undefined;
-  return {
-    pid: p.pid,
-    registeredName: p.name,
-    status: p.waiting ? 'waiting' : 'runnable',
-    messageQueueLen: p.size,
-    messages: p.peek(),
-    links: [...(p.links?.values() ?? [])],
-    monitors: [...(p.monitors?.values() ?? [])].map(([, target]) => target),
-    monitoredBy: [...(p.watchers?.values() ?? [])].map(([, watcher]) => watcher),
-    trapExit: p.trap,
-    initialCall: p.fn.name || '(anonymous)',
-  };
+  const info: Record<string, unknown> = {};
+  for (const k of items) info[k] = INFO[k](p);
+  return info as Partial<ProcessInfo>;
+}
+
+/**
+ * Says what the calling process is, for `processInfo` and the web view: its behaviour
+ * and callback module, as OTP's proc_lib keeps `'$initial_call'` for observer.
+ * GenServer and Supervisor call it for their processes.
+ *
+ * @example
+ * // Inside a GenServer's process (internal: the prompt does not offer it):
+ * setBehaviour('GenServer', 'Stack')
+ * processInfo(self()).kind //=> 'GenServer'
+ */
+export function setBehaviour(kind: string, module?: string): 'ok' {
+  if (typeof kind !== 'string' || kind === '') throw new ProcessError('ERR_BAD_ARG', `setBehaviour expects a kind such as 'GenServer', got: ${String(kind)}`);
+  requireProcess('setBehaviour').behaviour = [kind, module];
+  return 'ok';
 }
 
 // Internals

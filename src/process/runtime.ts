@@ -36,6 +36,8 @@ export class Process extends Mailbox implements Owner {
   trap = false;
   name: string | undefined = undefined;
   declare trace: ProcessTrace | null;
+  /** What the process is, as its behaviour says (`setBehaviour`): `[kind, module]`. */
+  declare behaviour: readonly [string, string | undefined] | undefined;
 
   constructor(
     readonly rt: Runtime,

@@ -129,6 +129,21 @@ export function subscribers(topic: string, pubsub = DEFAULT_PUBSUB): Pid[] {
   return Registry.lookup(running(pubsub), checkTopic(topic)).map(([pid]) => pid);
 }
 
+/**
+ * Every topic with subscribers on this node, with how many it has, by topic.
+ *
+ * @example
+ * iex(bob)> PubSub.subscribe('news')
+ * 'ok'
+ * iex(bob)> PubSub.topics()
+ * [ [ 'news', 1 ] ]
+ */
+export function topics(pubsub = DEFAULT_PUBSUB): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const [topic] of Registry.select(running(pubsub))) counts.set(topic as string, (counts.get(topic as string) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 // Internals
 
 /** The Registry first: `rest_for_one` restarts the server whenever the Registry restarts. */

@@ -150,6 +150,11 @@ export const BEHAVIOUR_DOCS: HelpDoc[] = [
     example: "> Registry.values('names', 'bob', self())\n[ { role: 'admin' } ]",
   },
   {
+    name: 'Registry.select', group: BEHAVIOURS, signature: 'Registry.select(registry)',
+    summary: 'Every entry as [key, pid, value] (Elixir\'s select with the match-everything spec).',
+    example: "> Registry.select('topics')\n[ [ 'news', #PID<0.7.0>, null ] ]",
+  },
+  {
     name: 'Registry.count', group: BEHAVIOURS, signature: 'Registry.count(registry)',
     summary: 'The number of entries.',
     example: "> Registry.count('names')\n1",

@@ -101,6 +101,11 @@ export const PG_DOCS: HelpDoc[] = [
     example: "> PubSub.subscribers('user.created')\n[ #PID<0.7.0> ]",
   },
   {
+    name: 'PubSub.topics', group: GROUPS, signature: 'PubSub.topics()',
+    summary: 'Every topic with subscribers on this node, with how many it has.',
+    example: "> PubSub.topics()\n[ [ 'user.created', 1 ] ]",
+  },
+  {
     name: 'PubSub.start', group: GROUPS, signature: 'PubSub.start({ name })',
     summary: 'Starts another instance on this node (start it on every node that takes part); gives its functions.',
     example: "> const hermes = await PubSub.start({ name: 'hermes' })\n> hermes.subscribe('user.created')\n'ok'",

@@ -169,6 +169,17 @@ export const CORE_DOCS: HelpDoc[] = [
     example: '> processInfo(self()).messageQueueLen\n0',
   },
   {
+    name: 'web', group: LOOKING, signature: 'web({ port?, host? })',
+    summary: 'Serves a live page of the cluster from this node and gives its address; open it beside the terminal.',
+    details: "Nodes and links with message rates, each node's processes (click one for its info), supervision\ntrees, pg groups, global names, PubSub topics, partitions and nodes going down. On 127.0.0.1 unless\nhost says otherwise; then the address carries a token every viewer needs. Read-only.",
+    example: "> await web()\n'http://127.0.0.1:41234/'",
+  },
+  {
+    name: 'stopWeb', group: LOOKING, signature: 'stopWeb()',
+    summary: 'Stops serving the live page.',
+    example: "> await stopWeb()\n'ok'",
+  },
+  {
     name: 'v', group: LOOKING, signature: 'v(n?)',
     summary: 'The result of input n (v() the last one, v(-2) the one before), as in iex.',
     example: '> 6 * 7\n42\n> v() + 1\n43',

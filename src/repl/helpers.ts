@@ -74,6 +74,8 @@ export function coreHelpers(env: HelperEnv): Helpers {
     processes: api.processes,
     isAlive: api.isAlive,
     processInfo: api.processInfo,
+    web: api.web,
+    stopWeb: api.stopWeb,
     i: function i(pid?: Pid): void {
       if (pid === undefined) {
         const infos = api.processes().flatMap((p) => api.processInfo(p) ?? []);

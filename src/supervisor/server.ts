@@ -15,7 +15,7 @@
  */
 import { Pid, _, equal, short } from '../term.ts';
 import {
-  TIMEOUT, currentProcess, exit, isQuietReason, monitor, receive, self, send, trapExit, unlink, formatReason,
+  TIMEOUT, currentProcess, setBehaviour, exit, isQuietReason, monitor, receive, self, send, trapExit, unlink, formatReason,
 } from '../process/index.ts';
 import { GenServerError } from '../genserver.ts';
 import type { GenServerModule } from '../genserver.ts';
@@ -57,6 +57,7 @@ export const SupervisorServer: GenServerModule<State> & { name: string } = {
 
   async init([specs, flags]: [Spec[], SupFlags]) {
     trapExit(true);
+    setBehaviour('Supervisor');
     const state: State = { flags, children: [], restarts: [] };
     for (const spec of specs) {
       const started = await startSpec(spec);

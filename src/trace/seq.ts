@@ -27,7 +27,7 @@
  * iex(bob)> d.lanes.map((l) => l.label)
  * [ 'self()', 'stack' ]
  */
-import { currentProcess, currentRuntime, markTracer, setToken, type Process, type SeqEvent } from '../process/index.ts';
+import { currentProcess, currentRuntime, markTracer, setToken, type Process, type Runtime, type SeqEvent } from '../process/index.ts';
 import { SeqDiagram } from './diagram.ts';
 import { TraceError } from './tracer.ts';
 
@@ -48,6 +48,10 @@ const GRACE_MS = 25;
 const POLL_MS = 5;
 
 let labels = 0;
+
+/** How many diagrams each node keeps for `recentDiagrams`. */
+const KEPT = 5;
+const recent = new WeakMap<Runtime, Array<{ at: number; diagram: SeqDiagram }>>();
 
 // Client API
 
@@ -110,7 +114,22 @@ export async function seqTrace(fn: () => unknown, opts: SeqTraceOptions = {}): P
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   rt.route(collector, 'done', null);
-  return SeqDiagram.from(seen, runner.pid, outcome, opts.width);
+  const diagram = SeqDiagram.from(seen, runner.pid, outcome, opts.width);
+  const kept = recent.get(rt) ?? [];
+  recent.set(rt, [...kept.slice(1 - KEPT), { at: Date.now(), diagram }]);
+  return diagram;
+}
+
+/**
+ * The last diagrams `seqTrace` drew on this node (at most `KEPT`), oldest first, each
+ * with when it was drawn (ms since the epoch): what the live page shows.
+ *
+ * @example
+ * // After a seqTrace on this node (narrative: the web agent reads it, not the prompt):
+ * recentDiagrams().at(-1).diagram.arrows.map((a) => a.label) //=> [ "call 'pop'", "reply 'hello'" ]
+ */
+export function recentDiagrams(): ReadonlyArray<{ at: number; diagram: SeqDiagram }> {
+  return recent.get(currentRuntime()) ?? [];
 }
 
 // Internals
