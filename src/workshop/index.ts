@@ -5,20 +5,21 @@
  *
  * - Every node runs a member (`member.ts`, a service of the node): its lesson runner
  *   reports each lesson event (`progress`), and the member pushes where the node stands,
- *   whole, to the rosters over PubSub. `raiseHand` and `lowerHand` put a hand up and
- *   down; the member prints what the room hears.
+ *   whole, to the rosters over PubSub (while one is open). `raiseHand` and `lowerHand`
+ *   put a hand up and down; the member prints what the room hears.
  * - The instructor opens a roster (`openRoster`, `roster.ts`): a row per node with its
  *   lesson and step, time on the step, hints used, last error and raised hand; a node
  *   that leaves or dies stays, marked gone; one refused for a mistake shows why.
  * - `say(text)` prints a line above every prompt of the cluster; `clear(node)` lowers a
  *   hand (every hand without an argument).
  *
- * Protocol (PubSub topics of the default instance, and direct sends):
+ * Protocol (a topic of the default PubSub, and sends to the registered members):
  * ```
- * member -> 'workshop:progress'   ['attendee', node, standing]    at every change
+ * member -> 'workshop:progress'    ['attendee', node, standing]   at every change
  * roster -> ['workshop_member', n] ['rollcall', roster]          on nodeup, and at start
- * member -> roster                ['attendee', node, standing]    the roll call's answer
- * anyone -> 'workshop:room'       ['say', from, text]  ['clear', node | short | null, by]
+ * member -> roster                 ['attendee', node, standing]   the roll call's answer
+ * anyone -> ['workshop_member', n] ['say', from, text]  ['clear', node | short | null, by]
+ *                                  (to every connected node)
  * ```
  * Rosters join the pg group `['workshop', 'rosters']`, so a raised hand can tell
  * whether anyone watches.
@@ -34,11 +35,10 @@
  * Workshop.clear('bob') //=> 'ok'
  */
 import * as GenServer from '../genserver.ts';
-import { whereis } from '../process/index.ts';
-import { node } from '../node/index.ts';
-import * as PubSub from '../pubsub/index.ts';
+import { send, whereis } from '../process/index.ts';
+import { list, node } from '../node/index.ts';
 import { startRoster } from './roster.ts';
-import { MEMBER, ROOM_TOPIC, ROSTER, type Attendee, type LessonEvent } from './types.ts';
+import { MEMBER, ROSTER, type Attendee, type LessonEvent } from './types.ts';
 import type { Pid } from '../term.ts';
 
 export { startMember } from './member.ts';
@@ -96,12 +96,18 @@ export function watch(pid: Pid): Promise<Attendee[]> {
 
 /** Prints `text` above the prompt of every other node of the cluster. */
 export function say(text: string): 'ok' {
-  PubSub.publish(ROOM_TOPIC, ['say', node(), String(text)]);
-  return 'ok';
+  return toRoom(['say', node(), String(text)]);
 }
 
 /** Lowers the hand of `target` (a node, or its short name), or every hand. */
 export function clear(target?: string): 'ok' {
-  PubSub.publish(ROOM_TOPIC, ['clear', target ?? null, node()]);
+  return toRoom(['clear', target ?? null, node()]);
+}
+
+// Internals
+
+/** Sends `msg` to the member of every connected node. */
+function toRoom(msg: unknown[]): 'ok' {
+  for (const n of list()) send([MEMBER, n], msg);
   return 'ok';
 }

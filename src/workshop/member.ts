@@ -2,13 +2,15 @@
  * @module workshop/member
  * The attendee's side of a workshop, a GenServer registered as `workshop_member` on
  * every node: it keeps where this node stands (`Standing`: lesson, step, hints, last
- * error, raised hand), publishes it whole to the rosters at every change, answers a
- * roster's roll call, and prints what the room hears (`say`) above the prompt.
+ * error, raised hand), publishes it whole to the rosters at every change while a roster
+ * is open somewhere (a node alone, or a class without a roster, sends nothing), answers
+ * a roster's roll call, and prints what the room hears (`say`) above the prompt. It
+ * subscribes to nothing, so a learner's own PubSub topics stay the learner's.
  *
  * Protocol: casts `['progress', LessonEvent]`; the call `['hand', text | null]` (raise
  * or lower; replies with the number of rosters watching); infos `['rollcall', roster]`
  * (answered with `['attendee', node, standing]` to that roster), `['say', from, text]`
- * and `['clear', target | null, by]` from the room topic.
+ * and `['clear', target | null, by]`, sent to this member by name.
  */
 import * as GenServer from '../genserver.ts';
 import { currentRuntime, send } from '../process/index.ts';
@@ -16,7 +18,7 @@ import { node } from '../node/index.ts';
 import { getMembers } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
 import type { NodeName, Pid } from '../term.ts';
-import { MEMBER, PROGRESS_TOPIC, ROOM_TOPIC, ROSTERS, newStanding, preciseNow, type LessonEvent, type Standing } from './types.ts';
+import { MEMBER, PROGRESS_TOPIC, ROSTERS, newStanding, preciseNow, type LessonEvent, type Standing } from './types.ts';
 
 interface State {
   standing: Standing;
@@ -38,7 +40,6 @@ export const Member = {
   name: 'WorkshopMember',
 
   init(): ['ok', State] {
-    PubSub.subscribe(ROOM_TOPIC);
     return ['ok', { standing: newStanding(), stepSince: Date.now(), handSince: 0 }];
   },
 
@@ -104,9 +105,9 @@ function progressed(state: State, event: LessonEvent): State {
   }
 }
 
-/** Sends the standing to every roster; returns the state unchanged. */
+/** Sends the standing to every roster, if any is open; returns the state unchanged. */
 function publish(state: State): State {
-  PubSub.publish(PROGRESS_TOPIC, ['attendee', node(), standingNow(state)]);
+  if (getMembers(ROSTERS).length > 0) PubSub.publish(PROGRESS_TOPIC, ['attendee', node(), standingNow(state)]);
   return state;
 }
 

@@ -5,11 +5,9 @@
  */
 import type { NodeName } from '../term.ts';
 
-/** Attendees' standings, from each member to every roster. */
+/** Attendees' standings, from each member to every roster (a topic of the default PubSub). */
 export const PROGRESS_TOPIC = 'workshop:progress';
-/** What the room hears: `say` and `clear`, to every member. */
-export const ROOM_TOPIC = 'workshop:room';
-/** The pg group of the open rosters, so a raised hand knows whether anyone watches. */
+/** The pg group of the open rosters: members publish only while there is one, and a raised hand knows whether anyone watches. */
 export const ROSTERS: readonly [string, string] = ['workshop', 'rosters'];
 /** The registered names of the two servers. */
 export const MEMBER = 'workshop_member';
