@@ -1,6 +1,7 @@
 /**
- * @module node/address
- * Where a node is on the network, read from its name as Erlang reads it.
+ * @module erlang/address
+ * Where a node is on the network, read from its name as Erlang reads it (beneath the
+ * node, beside epmd, whose client asks it whether a host is this machine).
  *
  * - A short name (`bob@vm`: a host without dots) is for one machine. Its node listens on
  *   loopback and is found through this machine's port mapper.
@@ -10,7 +11,7 @@
  *   from another machine asks 10.0.0.7 for bob's port: no guessing, no broadcast.
  *
  * The two kinds never mix in one cluster (Erlang's rule): a node refuses a peer whose
- * name is of the other kind, and both sides say so (see `handshake.ts`).
+ * name is of the other kind, and both sides say so (see `node/handshake.ts`).
  *
  * @example
  * nameKind('bob@vm') //=> 'short'
