@@ -34,7 +34,6 @@ export const genserver: Lesson = {
   id: 'genserver',
   title: 'A GenServer from scratch',
   summary: 'a process in a loop, the item accumulator, and a GenServer clone built piece by piece',
-  flags: [],
   nodes: {},
   steps: [
     {

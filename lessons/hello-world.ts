@@ -5,9 +5,10 @@
  * crashes (and its supervisor restarts), the fix, node monitoring, a greeter, and a
  * third node that gets a greeting from each of the other two.
  *
- * The learner's node runs with discovery and the greeter switched off, because the
- * lesson builds both; the other nodes run the playground's own greeter, which speaks
- * the same protocol (`['greet', node]` cast to the process registered as 'greeter').
+ * The learner's node has its own discovery and greeter paused while the lesson runs,
+ * because the lesson builds both (`quiet`); the other nodes run the playground's own
+ * greeter, which speaks the same protocol (`['greet', node]` cast to the process
+ * registered as 'greeter').
  * (In Elixir the seed's discovery is a GenServer around `:gen_udp`, and the greeter
  * answers `{:nodeup, node}` with `GenServer.cast({Greeter, node}, {:greet, node()})`.)
  */
@@ -38,16 +39,12 @@ export const helloWorld: Lesson = {
   id: 'hello-world',
   title: 'The hello-world cluster',
   summary: 'nodes that find each other over UDP, connect, and greet every newcomer',
-  flags: ['--discovery', 'none', '--no-greet'],
+  quiet: ['discovery', 'greeter'],
   nodes: {
     bob: ['--discovery', 'none'],
     carol: ['--discovery', 'none'],
   },
-  preflight: () => {
-    if (node() === NO_NODE) return 'This node has no name: leave (.exit) and start it as shown above.';
-    if (whereis('greeter') !== undefined) return "This node runs the playground's greeter, and step 10 needs its name: restart with --no-greet.";
-    return undefined;
-  },
+  preflight: () => (node() === NO_NODE ? 'This node has no name: leave (.exit) and start it as shown above.' : undefined),
   steps: [
     {
       title: 'A node has a name',
@@ -277,7 +274,7 @@ export const helloWorld: Lesson = {
         const pid = whereis('greeter');
         return pid !== undefined && isAlive(pid);
       },
-      hint: "If the name 'greeter' is taken, this node runs the built-in greeter: start it with --no-greet.",
+      hint: "If the name 'greeter' is taken, a greeter from an earlier try still runs: GenServer.stop('greeter') first.",
     },
     {
       title: 'A third node',
@@ -301,7 +298,11 @@ export const helloWorld: Lesson = {
         const carol = newNodes(ctx)[0];
         if (carol === undefined || !ctx.logs.some((l) => l.includes(`Hello world from ${carol}`))) return false;
         const greetings = await ctx.inProcess(() => GenServer.call(['greeter', carol], 'greetings', 1000));
-        return Array.isArray(greetings) && greetings.length === 2 && greetings.includes(node());
+        if (!Array.isArray(greetings) || greetings.length !== 2 || !greetings.includes(node())) return false;
+        // And bob was greeted by her too, as this step says.
+        const bob = list().find((n) => n.startsWith('bob@'));
+        const bobs = bob === undefined ? [] : await ctx.inProcess(() => GenServer.call(['greeter', bob], 'greetings', 1000));
+        return Array.isArray(bobs) && bobs.includes(carol);
       },
       hint: 'carol must send to the discovery port with the node:: prefix; the greetings show above the prompts.',
     },

@@ -82,8 +82,11 @@ export interface Lesson {
   title: string;
   /** One line: what the learner builds. */
   summary: string;
-  /** Flags the learner's own node needs, shown with the command that starts the lesson. */
-  flags: readonly string[];
+  /**
+   * Services of the learner's node (children of its supervisor) that the lesson builds
+   * its own of: they are paused while the lesson is the current one.
+   */
+  quiet?: readonly string[];
   /** Other nodes by short name, with the flags they start with (the name flag is added). */
   nodes: Readonly<Record<string, readonly string[]>>;
   /** What is wrong with this node for the lesson (e.g. a missing flag), if anything. */

@@ -27,7 +27,6 @@ export const netsplit: Lesson = {
   id: 'netsplit',
   title: 'A netsplit on purpose',
   summary: 'Remote spawn, rpc, a global name and a group; cut the network, watch, heal, converge',
-  flags: [],
   nodes: { bob: [], carol: [] },
   preflight: () => (node() === NO_NODE ? 'This node has no name: leave (.exit) and start it with --sname alice.' : undefined),
   steps: [

@@ -69,6 +69,9 @@ export class Peer {
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.output(chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => this.output(chunk));
     this.child.stdin.on('error', () => {});
+    // The prompt shows before the node is up; an empty line is answered (with a second
+    // prompt) only once it is.
+    this.child.stdin.write('\n');
     live.add(this.child);
     this.child.on('exit', (code) => {
       live.delete(this.child);
@@ -78,9 +81,9 @@ export class Peer {
     });
   }
 
-  /** Resolves once the first prompt shows: the node is up. */
+  /** Resolves once the node is up: its prompt has answered the empty line sent at start. */
   async ready(): Promise<void> {
-    await this.until(() => this.prompts > 0, 'start');
+    await this.until(() => this.prompts > 1, 'start');
   }
 
   /** Types `code` at the peer's prompt and resolves once it has been evaluated. */

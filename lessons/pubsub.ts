@@ -42,7 +42,6 @@ export const pubsub: Lesson = {
   id: 'pubsub',
   title: 'A distributed PubSub',
   summary: 'Registry, pg and one server per node: publish once, reach subscribers on every node',
-  flags: [],
   nodes: { bob: [], carol: [] },
   preflight: () => (node() === NO_NODE ? 'This node has no name: leave (.exit) and start it with --sname alice.' : undefined),
   steps: [

@@ -1,36 +1,45 @@
 /**
  * @module lessons/runner
- * The lesson engine behind `lesson()`, `hint()`, `next()`, `back()` and `reset()` at the
- * prompt, and behind `--auto` (`auto.ts`).
+ * A lesson taken at the prompt: the driver behind `lesson()`, `hint()`, `next()`,
+ * `back()` and `reset()`, on the plain state of `state.ts` (`auto.ts` is the other
+ * driver, for `--auto`).
  *
- * While a lesson runs, every evaluation at the prompt is reported here (`observe`). The
- * current step's check then runs against the live node, for a short while (a packet or
- * a greeting may take a moment to arrive): when it passes, a tick and the next step are
- * shown; when it does not, the step is shown again. A slow poll catches what happens
- * with no input at all (a node started in another terminal). A check that throws, a
- * crashed process or a typo only leaves the step where it is.
+ * When a step is judged:
+ * - after an input that is not a line of the step's code with more of it to come, so a
+ *   step never ticks halfway through its own code; the check gets a short while
+ *   (`settleMs`) for a packet or a greeting to arrive;
+ * - by a slow background check, for what happens with no input here (a node started in
+ *   another terminal, code typed at another prompt).
+ * A step is judged only once it is armed: at once when entered by passing the step
+ * before, by `next()` or by opening the lesson; when entered with `back()` or `reset()`,
+ * once an input came or its check was seen failing, so that going back to a step the
+ * node already satisfies does not tick it again at once.
  *
- * Progress is saved after every change (see `progress.ts`); `--auto` keeps its own in
- * memory so that playing a lesson never moves the learner's place.
+ * What is said: a tick and the next step when a step passes, the step again when it
+ * changes or is asked for (`lesson()`), and, when the learner typed all of a step's code
+ * and its check still fails, one dim line. Nothing else: a mistake, a typo or a crashed
+ * process only leaves the step where it is.
  *
- * Every lesson event (a lesson begun, a step shown or passed, a hint, a failed input)
- * also goes to the host's `report` (one call site each, through `report()`): that is
- * how a workshop's roster follows each attendee (`Workshop.progress`).
+ * A lesson that builds its own version of a node service (hello-world's discovery and
+ * greeter) has those services paused while it is the current lesson (`Lesson.quiet`).
+ *
+ * Every lesson event (a lesson opened, a step shown or passed, a hint, a failed input)
+ * also goes to the host's `report`, from the state both drivers share (`state.ts`):
+ * that is how a workshop's roster follows each attendee (`Workshop.progress`).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { inspect } from 'node:util';
 import pc from 'picocolors';
-import { CodedError, node, processInfo, type LessonEvent, type Pid } from '../src/index.ts';
-import { LESSONS, lessonEnv, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step } from './index.ts';
-import { checkContext, runCheck, type Active } from './context.ts';
-import { loadProgress, saveProgress, type Progress } from './progress.ts';
-import { playLesson, type PlayOptions, type PlayResult } from './auto.ts';
-import { NO_LESSON, Note, doneText, intro, listing, stepText, type Colors } from './text.ts';
+import type { LessonEvent, Pid } from '../src/index.ts';
+import type { NodeCommand } from './text.ts';
+import type { Evaluation, Lesson, LessonEnv } from './index.ts';
+import { lessonEnv } from './index.ts';
+import { LessonState } from './state.ts';
+import { NO_LESSON, Note, doneText, intro, listing, notDone, quietNote, stepText, type Colors } from './text.ts';
 
 export { Note } from './text.ts';
-export type { PlayOptions, PlayResult } from './auto.ts';
+export { LessonError } from './state.ts';
+export type { NodeCommand } from './text.ts';
 
-/** What the runner needs from the REPL it lives in. */
+/** What a driver needs from the node and the prompt it lives in. */
 export interface Host {
   /** Shows text to the learner (above the prompt while it waits for input). */
   print(text: string): void;
@@ -38,11 +47,15 @@ export interface Host {
   lookup(name: string): unknown;
   /** The shell process. */
   shell(): Pid | undefined;
-  /** Types `code` at the prompt as if the learner typed it; resolves once it is evaluated. */
+  /** Types `code` at the prompt as if the learner typed it; resolves once it is evaluated (`--auto`). */
   type?(code: string): Promise<unknown>;
   /** Hears every lesson event, as it happens. */
   report?(event: LessonEvent): void;
   colors?: boolean;
+  /** How to start another node of this cluster, named `short` (the lesson's own flags are added). */
+  nodeCommand(short: string): NodeCommand;
+  /** Stops this node's services `ids` for a lesson's length; the function returned starts them again. */
+  quiet?(ids: readonly string[]): Promise<() => Promise<void>>;
 }
 
 export interface TutorOptions {
@@ -50,114 +63,110 @@ export interface TutorOptions {
   /** Where progress is kept; null keeps it in memory. */
   progressFile?: string | null;
   env?: LessonEnv;
-  /** How long a check keeps trying after an evaluation before the step is shown again (ms). */
+  /** How long a check keeps trying after an input (ms). */
   settleMs?: number;
   /** Period of the background check (ms). */
   pollMs?: number;
   /** Longest a single check may take (ms). */
   checkTimeoutMs?: number;
-  /** The flags that name another node `short` of this cluster (default: like this node's name). */
-  nameFlags?: (short: string) => string[];
 }
 
-export class LessonError extends CodedError<'ERR_NO_LESSON' | 'ERR_NO_AUTO'> {}
-
 export class Tutor {
-  private readonly lessons: readonly Lesson[];
-  private readonly file: string | null;
-  private readonly env: LessonEnv;
+  private readonly state: LessonState;
+  private readonly c: Colors;
   private readonly settleMs: number;
   private readonly pollMs: number;
-  private readonly checkTimeoutMs: number;
-  private readonly c: Colors;
-  private progress: Progress;
-  private active: Active | null = null;
-  /** Bumped at every change of step, so that a check begun for an old step is ignored. */
-  private generation = 0;
-  private checking = false;
-  private playing = false;
   private poller: NodeJS.Timeout | null = null;
+  private checking = false;
+  private armed = false;
+  /** The last input was a line of the step's code, and more of it is to come. */
+  private midCode = false;
+  /** The services paused for the current lesson, and how to start them again. */
+  private quieted: { lesson: Lesson; restart: () => Promise<void> } | null = null;
 
   constructor(
     private readonly host: Host,
-    private readonly opts: TutorOptions = {},
+    opts: TutorOptions = {},
   ) {
-    this.lessons = opts.lessons ?? LESSONS;
-    this.file = opts.progressFile ?? null;
-    this.env = opts.env ?? lessonEnv();
+    this.state = new LessonState(host, {
+      lessons: opts.lessons,
+      progressFile: opts.progressFile,
+      env: opts.env ?? lessonEnv(),
+      checkTimeoutMs: opts.checkTimeoutMs,
+    });
+    this.c = pc.createColors(host.colors ?? false);
     this.settleMs = opts.settleMs ?? 1500;
     this.pollMs = opts.pollMs ?? 1000;
-    this.checkTimeoutMs = opts.checkTimeoutMs ?? 3000;
-    this.c = pc.createColors(host.colors ?? false);
-    this.progress = this.file ? loadProgress(this.file) : { lessons: {} };
   }
 
   // Client API: the helpers at the prompt
 
   /** Without an id: every lesson with its progress. With one: starts or resumes it. */
-  lesson(id?: string): Note {
-    if (id === undefined) return new Note(listing(this.c, this.lessons, this.progress));
-    const lesson = this.find(id);
-    this.progress.current = lesson.id;
-    this.report(['lesson', lesson.id, lesson.steps.length]);
-    const entry = (this.progress.lessons[lesson.id] ??= { step: 0, passed: [] });
-    this.enter(lesson, Math.min(entry.step, lesson.steps.length));
-    this.save();
+  async lesson(id?: string): Promise<Note> {
+    if (id === undefined) return new Note(listing(this.c, this.state.lessons, this.state.progress));
+    const lesson = this.state.find(id);
+    const index = this.state.open(lesson);
+    this.entered(true);
     const notes = [intro(this.c, lesson)];
+    const quiet = await this.quiet(lesson);
+    if (quiet) notes.push(this.c.dim(quiet));
     const problem = lesson.preflight?.();
     if (problem) notes.push(this.c.yellow(problem));
-    if (entry.step > 0 && entry.step < lesson.steps.length) {
-      notes.push(this.c.dim(`Resuming at step ${entry.step + 1}. If this node restarted since, what earlier steps defined is gone: back() shows them again.`));
+    if (index > 0 && index < lesson.steps.length) {
+      notes.push(this.c.dim(`Resuming at step ${index + 1}. If this node restarted since, what earlier steps defined is gone: back() shows them again.`));
     }
     return new Note(`${notes.join('\n')}\n\n${this.current()}`);
   }
 
   hint(): Note {
-    const step = this.step();
+    const step = this.state.step();
     if (!step) return new Note(this.current());
-    this.report(['hint', this.active!.lesson.id, this.active!.index]);
+    this.state.hinted();
     return new Note(`${this.c.yellow('hint:')} ${step.hint}`);
   }
 
   /** Skips the current step (it does not count as passed). */
   next(): Note {
-    return this.move(1);
+    return this.move(1, true);
   }
 
   back(): Note {
-    return this.move(-1);
+    return this.move(-1, false);
   }
 
   /** Starts the current lesson (or lesson `id`) over from its first step. */
   reset(id?: string): Note {
-    const lesson = id !== undefined ? this.find(id) : this.active?.lesson;
+    const lesson = id !== undefined ? this.state.find(id) : this.state.active?.lesson;
     if (!lesson) return new Note('No lesson is running: reset(id) resets one, lesson() lists them.');
-    this.progress.lessons[lesson.id] = { step: 0, passed: [] };
-    if (this.active?.lesson === lesson) this.enter(lesson, 0);
-    this.save();
-    return new Note(this.active?.lesson === lesson ? this.current() : `${lesson.id}: progress cleared.`);
+    const current = this.state.active?.lesson === lesson;
+    this.state.reset(lesson);
+    if (!current) return new Note(`${lesson.id}: progress cleared.`);
+    this.entered(false);
+    return new Note(this.current());
   }
 
-  // Client API: what the REPL reports
+  // Client API: what the prompt reports
 
   /** An input was evaluated at the prompt. */
   observe(ev: Evaluation): void {
-    const a = this.active;
-    if (!a || ev.value instanceof Note) return;
-    a.inputs.push(ev);
-    if (!ev.ok) this.report(['error', a.lesson.id, a.index, firstLine(ev.error)]);
-    if (!this.playing && this.step()) void this.settle();
+    if (!this.state.active || ev.value instanceof Note) return;
+    this.state.record(ev);
+    if (!this.state.step()) return;
+    this.armed = true;
+    const code = this.state.ownCode().map(normalize);
+    const at = code.indexOf(normalize(ev.code));
+    this.midCode = at >= 0 && at < code.length - 1;
+    if (!this.midCode) void this.judge(at === code.length - 1 && at >= 0);
   }
 
-  /** A log line (greeting, crash report) was printed. */
+  /** A line was logged above the prompt (a greeting, a crash report). */
   log(line: string): void {
-    this.active?.logs.push(line);
+    this.state.log(line);
   }
 
-  /** The shell is about to empty its mailbox (`flush()`): note what it takes. */
-  beforeFlush(): void {
-    const shell = this.host.shell();
-    if (this.active && shell) this.active.taken.push(...(processInfo(shell)?.messages ?? []));
+  /** The shell took these messages from its mailbox (`flush()`). */
+  took(messages: readonly unknown[]): void {
+    this.state.took(messages);
   }
 
   /** Stops the background check. */
@@ -166,170 +175,80 @@ export class Tutor {
     this.poller = null;
   }
 
-  /** The `--auto` mode: plays lesson `id` by itself (see `auto.ts`). */
-  async play(id: string, opts: PlayOptions = {}): Promise<PlayResult> {
-    const type = this.host.type?.bind(this.host);
-    if (!type) throw new LessonError('ERR_NO_AUTO', 'this REPL cannot type code by itself');
-    const lesson = this.find(id);
-    const saved = this.progress;
-    this.close();
-    this.playing = true;
-    this.progress = { current: lesson.id, lessons: { [lesson.id]: { step: 0, passed: [] } } };
-    this.report(['lesson', lesson.id, lesson.steps.length]);
-    try {
-      return await playLesson(
-        {
-          c: this.c,
-          env: this.env,
-          print: (text) => this.host.print(text),
-          type,
-          nodeFlags: (short) => this.nodeFlags(lesson, short),
-          begin: async (index) => {
-            this.enter(lesson, index);
-            await this.runEnter(lesson.steps[index]);
-          },
-          text: () => this.current(),
-          check: () => this.check(),
-          checkFor: (ms) => this.checkFor(ms),
-          pass: (index) => this.pass(index),
-        },
-        lesson,
-        opts,
-      );
-    } finally {
-      this.progress = saved;
-      this.active = null;
-      this.playing = false;
-    }
-  }
-
   // Internals
 
-  private find(id: string): Lesson {
-    const lesson = this.lessons.find((l) => l.id === id);
-    if (lesson) return lesson;
-    const ids = this.lessons.map((l) => `'${l.id}'`).join(', ');
-    throw new LessonError('ERR_NO_LESSON', `no lesson ${inspect(id)}; the lessons are ${ids}`);
-  }
-
-  private step(): Step | undefined {
-    return this.active ? this.active.lesson.steps[this.active.index] : undefined;
-  }
-
-  private move(by: number): Note {
-    const a = this.active;
-    if (!a) return new Note(NO_LESSON);
-    this.enter(a.lesson, Math.max(0, Math.min(a.index + by, a.lesson.steps.length)));
-    this.save();
+  private move(by: number, armed: boolean): Note {
+    if (!this.state.move(by)) return new Note(NO_LESSON);
+    this.entered(armed);
     return new Note(this.current());
   }
 
-  private enter(lesson: Lesson, index: number): void {
-    this.generation++;
-    this.active = { lesson, index, inputs: [], logs: [], taken: [], memo: {} };
-    this.report(['step', lesson.id, index, lesson.steps.length, lesson.steps[index]?.title ?? '']);
-    this.progress.lessons[lesson.id] = { passed: [], ...this.progress.lessons[lesson.id], step: index };
-    if (!this.playing) {
-      void this.runEnter(lesson.steps[index]);
-      this.poller ??= setInterval(() => void this.poll(), this.pollMs).unref();
-    }
+  /** A step became current; `armed`: it may be judged at once (see the module doc). */
+  private entered(armed: boolean): void {
+    this.armed = armed;
+    this.midCode = false;
+    void this.state.begin();
+    if (this.state.step()) this.poller ??= setInterval(() => void this.poll(), this.pollMs).unref();
+    else void this.unquiet();
   }
 
-  private async runEnter(step: Step | undefined): Promise<void> {
-    try {
-      await step?.enter?.(this.context());
-    } catch {
-      // A step whose baseline cannot be taken still runs; its check decides.
-    }
-  }
-
-  private pass(index: number): void {
-    const a = this.active!;
-    const entry = this.progress.lessons[a.lesson.id]!;
-    if (!entry.passed.includes(index)) entry.passed = [...entry.passed, index].sort((x, y) => x - y);
-    this.report(['passed', a.lesson.id, index, a.lesson.steps.length, a.lesson.steps[index]?.title ?? '']);
-    if (!this.playing) this.enter(a.lesson, index + 1);
-    this.save();
-  }
-
-  /** Tells the host of a lesson event; a host that fails to listen never stops the lesson. */
-  private report(event: LessonEvent): void {
-    try {
-      this.host.report?.(event);
-    } catch {
-      // the roster misses one event; the lesson goes on
-    }
-  }
-
-  private save(): void {
-    if (this.file && !this.playing) saveProgress(this.file, this.progress);
-  }
-
-  /** After an evaluation: give the check a moment, then tick or show the step again. */
-  private async settle(): Promise<void> {
-    const gen = this.generation;
-    const passed = await this.checkFor(this.settleMs);
-    if (gen !== this.generation) return;
+  /** After an input: give the check a moment, then tick, or say once that the typed code did not do it. */
+  private async judge(typedAll: boolean): Promise<void> {
+    const gen = this.state.generation;
+    const passed = await this.state.checkFor(this.settleMs);
+    if (gen !== this.state.generation) return;
     if (passed) this.advance();
-    else this.host.print(this.current(true));
+    else if (typedAll) this.host.print(notDone(this.c, this.state.active!));
   }
 
   private async poll(): Promise<void> {
-    if (this.playing || this.checking || !this.step()) return;
-    const gen = this.generation;
+    if (this.checking || this.midCode || !this.state.step()) return;
+    const gen = this.state.generation;
     this.checking = true;
     try {
-      if ((await this.check()) && gen === this.generation) this.advance();
+      const passed = await this.state.check();
+      if (gen !== this.state.generation) return;
+      if (!this.armed) this.armed = !passed;
+      else if (passed) this.advance();
     } finally {
       this.checking = false;
     }
   }
 
   private advance(): void {
-    const a = this.active!;
+    const a = this.state.active!;
     const title = a.lesson.steps[a.index]!.title;
-    this.pass(a.index);
+    this.state.pass();
+    this.state.enter(a.lesson, a.index + 1);
+    this.entered(true);
     this.host.print(`${this.c.green(`✔ ${title}`)}\n\n${this.current()}`);
   }
 
-  /** Runs the check until it passes or `ms` have gone by. */
-  private async checkFor(ms: number): Promise<boolean> {
-    const gen = this.generation;
-    const until = Date.now() + ms;
-    for (;;) {
-      if (await this.check()) return gen === this.generation;
-      if (Date.now() >= until || gen !== this.generation) return false;
-      await sleep(100);
-    }
+  /** Pauses the services `lesson` builds its own of (and restarts another lesson's); says so. */
+  private async quiet(lesson: Lesson): Promise<string | undefined> {
+    if (this.quieted?.lesson === lesson) return quietNote(lesson);
+    await this.unquiet();
+    if (!lesson.quiet?.length || !this.host.quiet) return undefined;
+    this.quieted = { lesson, restart: await this.host.quiet(lesson.quiet) };
+    return quietNote(lesson);
   }
 
-  private async check(): Promise<boolean> {
-    const step = this.step();
-    return step ? runCheck(step, this.context(), this.checkTimeoutMs) : false;
+  private async unquiet(): Promise<void> {
+    const q = this.quieted;
+    this.quieted = null;
+    await q?.restart();
   }
 
-  private context(): CheckContext {
-    return checkContext(this.active!, this.host, this.env, this.checkTimeoutMs);
-  }
-
-  /** The current step, in full or brief, or the end of the lesson. */
-  private current(brief = false): string {
-    const a = this.active;
+  /** The current step in full, or the end of the lesson. */
+  private current(): string {
+    const a = this.state.active;
     if (!a) return NO_LESSON;
-    if (!this.step()) return doneText(this.c, a.lesson, this.progress.lessons[a.lesson.id]?.passed.length ?? 0);
-    return stepText(this.c, a.lesson, a.index, this.env, (short) => this.nodeFlags(a.lesson, short), brief);
-  }
-
-  /** The flags that start node `short` of `lesson`: its name, the way this node is named, and the lesson's flags. */
-  private nodeFlags(lesson: Lesson, short: string): string[] {
-    const host = node().split('@')[1] ?? '';
-    const name = this.opts.nameFlags?.(short) ?? (host.includes('.') ? ['--name', `${short}@${host}`] : ['--sname', short]);
-    return [...name, ...(lesson.nodes[short] ?? [])];
+    if (!this.state.step()) return doneText(this.c, a.lesson, this.state.passedCount(a.lesson));
+    return stepText(this.c, a.lesson, a.index, this.state.env, (short) => this.host.nodeCommand(short));
   }
 }
 
-/** The first line of what an input threw, for the roster's "last error". */
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : inspect(err);
-  return text.split('\n')[0]!.slice(0, 200);
+/** Code compared as typed, whatever the spacing and a final semicolon. */
+function normalize(code: string): string {
+  return code.replace(/\s+/g, ' ').trim().replace(/;$/, '');
 }

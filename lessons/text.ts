@@ -1,7 +1,7 @@
 /**
  * @module lessons/text
- * What the learner reads: the list of lessons with their progress, a step (in full, or
- * briefly while it waits for its action), and the end of a lesson.
+ * What the learner reads: the list of lessons with their progress, a step, the command
+ * that starts another node of the lesson, and the end of a lesson.
  *
  * @example
  * //=> ◆ pubsub · step 8/14 · Process groups
@@ -14,6 +14,7 @@
  */
 import { inspect } from 'node:util';
 import type pc from 'picocolors';
+import type { Active } from './context.ts';
 import { actionsOf, type Lesson, type LessonEnv } from './index.ts';
 import type { Progress } from './progress.ts';
 
@@ -42,31 +43,46 @@ export function listing(c: Colors, lessons: readonly Lesson[], progress: Progres
   return `${rows.join('\n')}\n\n${c.dim(`lesson('${lessons[0]?.id}') starts or resumes a lesson.`)}`;
 }
 
+/** How to start a node: the environment it needs and its flags. */
+export interface NodeCommand {
+  env: Readonly<Record<string, string>>;
+  flags: readonly string[];
+}
+
+/** `cmd` with the flags `lesson` gives its node `short`. */
+export function lessonNode(cmd: NodeCommand, lesson: Lesson, short: string): NodeCommand {
+  return { env: cmd.env, flags: [...cmd.flags, ...(lesson.nodes[short] ?? [])] };
+}
+
+/** The command as typed in a shell: `PLAYGROUND_HOME=/tmp/x npx tsx playground --sname bob`. */
+export function commandText(cmd: NodeCommand): string {
+  const env = Object.entries(cmd.env).map(([k, v]) => `${k}=${shellWord(v)}`);
+  return [...env, 'npx tsx playground', ...cmd.flags.map(shellWord)].join(' ');
+}
+
 /** The lesson's title, and the command that starts a node the way the lesson expects. */
 export function intro(c: Colors, lesson: Lesson): string {
-  const flags = lesson.flags.length ? ` ${lesson.flags.join(' ')}` : '';
-  const start = `npx tsx playground --sname alice${flags} --lesson ${lesson.id}`;
+  const start = `npx tsx playground --sname alice --lesson ${lesson.id}`;
   return `${c.bold(lesson.title)} — ${lesson.summary}\n${c.dim(`(this lesson's node: ${start})`)}`;
 }
 
 /**
- * Step `index` of `lesson`: in full, or (`brief`) just where the learner is and what
- * to type. `nodeFlags(short)` gives the flags that start another node of the lesson.
+ * Step `index` of `lesson`, in full. `nodeCommand(short)` gives the command that starts
+ * another node of this cluster (its name, the cookie and the environment it needs).
  */
 export function stepText(
   c: Colors,
   lesson: Lesson,
   index: number,
   env: LessonEnv,
-  nodeFlags: (short: string) => string[],
-  brief = false,
+  nodeCommand: (short: string) => NodeCommand,
 ): string {
   const step = lesson.steps[index];
   if (!step) return '';
   const lines = [c.cyan(`◆ ${lesson.id} · step ${index + 1}/${lesson.steps.length} · ${step.title}`)];
-  if (!brief) lines.push(indent(step.explain, '  '));
+  lines.push(indent(step.explain, '  '));
   for (const short of step.start ?? []) {
-    lines.push(`  In another terminal: ${c.bold(`npx tsx playground ${nodeFlags(short).join(' ')}`)}`);
+    lines.push(`  In another terminal: ${c.bold(commandText(lessonNode(nodeCommand(short), lesson, short)))}`);
   }
   let where: string | null = null;
   for (const action of actionsOf(step, env)) {
@@ -75,13 +91,28 @@ export function stepText(
     where = on;
     lines.push(indent(typeof action === 'string' ? action : action.code, '    '));
   }
-  lines.push(c.dim(brief ? '  (not done yet: hint() helps, next() skips)' : '  hint() · next() · back() · lesson()'));
+  lines.push(c.dim('  hint() · next() · back() · lesson()'));
   return lines.join('\n');
+}
+
+/** Says which services of this node `lesson` pauses because it builds its own. */
+export function quietNote(lesson: Lesson): string {
+  return `(This lesson builds its own ${lesson.quiet!.join(' and ')}: this node's own are paused until it ends or another lesson starts.)`;
+}
+
+/** One line, when the learner typed all of a step's code and its check still fails. */
+export function notDone(c: Colors, a: Active): string {
+  return c.dim(`(step ${a.index + 1} is not done yet: hint() helps, next() skips it)`);
 }
 
 export function doneText(c: Colors, lesson: Lesson, passed: number): string {
   const more = 'lesson() lists the others; reset() starts this one over.';
   return c.green(`★ ${lesson.id} complete (${passed}/${lesson.steps.length} checked). ${more}`);
+}
+
+/** A word as a POSIX shell reads it back: quoted when it has anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function indent(text: string, pad: string): string {

@@ -40,7 +40,6 @@ export const tracing: Lesson = {
   id: 'tracing',
   title: 'Tracing',
   summary: 'calls and returns, limits, records and handlers; a GenServer, a remote process, sequence diagrams',
-  flags: [],
   nodes: { bob: [], carol: [] },
   preflight: () => (node() === NO_NODE ? 'Steps 12 on need other nodes: leave (.exit) and start this one with --sname alice.' : undefined),
   steps: [

@@ -2,7 +2,9 @@
  * @module playground/flags
  * The command line's flags: one table gives each flag's type, check, default, example
  * and description, and from it come the parser (`node:util` parseArgs, strict) and
- * `--help`. A bad flag or value is a `UsageError`: one line, exit status 2.
+ * `--help` (which also lists the environment variables, from a table of their own). A
+ * bad flag or value is a `UsageError`: one line, exit status 2; Erlang's `-sname`,
+ * `-name` and `-setcookie` are understood.
  */
 import { parseArgs } from 'node:util';
 import { LESSON_IDS } from '../lessons/ids.ts';
@@ -143,13 +145,31 @@ export const FLAGS: Record<string, Flag> = {
   version: { type: 'boolean', short: 'v', description: 'Print the version, then exit.', fallback: 'off', example: '--version' },
 };
 
+/** The environment variables the playground reads, for `--help`. */
+export const ENVIRONMENT: Record<string, string> = {
+  PLAYGROUND_HOME: 'Where the cookie, the history and lesson progress live (default ~/.playground).',
+  PLAYGROUND_COOKIE: 'The cookie when --cookie is not given (else the cookie file in PLAYGROUND_HOME).',
+  PLAYGROUND_EPMD_PORT: "The port mapper's TCP port on 127.0.0.1 (default 4370).",
+  PLAYGROUND_EPMD_IDLE_MS: 'How long a port mapper without nodes waits before it exits (default 600000).',
+  PLAYGROUND_DISCOVERY_PORT: 'The UDP port of gossip and lan discovery (default 45892).',
+  PLAYGROUND_LESSON_PORT: "The UDP port of the hello-world lesson's own discovery (default 45826).",
+  PLAYGROUND_DEBUG: 'Any value shows debug log lines.',
+  NO_COLOR: 'Any value turns colours off.',
+};
+
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
-/** Parses `argv`; throws `UsageError` for an unknown flag, a missing value or a bad one. */
+/** The erl/iex spellings, accepted as they are: a habit, not a mistake. */
+const ERLANG_SPELLINGS: Record<string, string> = { '-sname': '--sname', '-name': '--name', '-setcookie': '--cookie', '--setcookie': '--cookie' };
+
+/**
+ * Parses `argv`; throws `UsageError` for an unknown flag, a missing value or a bad one.
+ * Erlang's `-sname`, `-name` and `-setcookie` work as `--sname`, `--name`, `--cookie`.
+ */
 export function parseFlags(argv: string[]): Values {
   let values: Values;
   try {
-    values = parseArgs({ args: argv, options: parserOptions(), strict: true, allowPositionals: false }).values as Values;
+    values = parseArgs({ args: normalize(argv), options: parserOptions(), strict: true, allowPositionals: false }).values as Values;
   } catch (err) {
     throw new UsageError('ERR_USAGE', describeParseError(err as Error & { code?: string }));
   }
@@ -171,6 +191,35 @@ export function parseFlags(argv: string[]): Values {
     throw new UsageError('ERR_USAGE', '--discovery static connects to the --connect list: give one, e.g. --connect alice@vm,bob@vm');
   }
   return values;
+}
+
+/**
+ * Erlang's spellings become ours; a value that starts with a dash (`--tick-time -5`) is
+ * kept as the value, so that its check can say what is wrong with it; a flag where a
+ * value should be (`--sname --cookie x`) says the value is missing.
+ */
+function normalize(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = ERLANG_SPELLINGS[argv[i]!] ?? argv[i]!;
+    const flag = FLAGS[arg.replace(/^--/, '')];
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && flag?.type === 'string' && next?.startsWith('-')) {
+      if (isFlag(next)) throw new UsageError('ERR_USAGE', `${arg} needs a value, but ${next} follows it (see --help)`);
+      out.push(`${arg}=${next}`);
+      i++;
+      continue;
+    }
+    if (/^-[A-Za-z][\w-]+$/.test(arg) && FLAGS[arg.slice(1)]) throw new UsageError('ERR_USAGE', `unknown flag ${arg}: flags start with two dashes, as in -${arg} (see --help)`);
+    out.push(arg);
+  }
+  return out;
+}
+
+function isFlag(arg: string): boolean {
+  if (ERLANG_SPELLINGS[arg]) return true;
+  const name = arg.replace(/^--?/, '').split('=')[0]!;
+  return arg.startsWith('--') ? FLAGS[name] !== undefined : Object.values(FLAGS).some((f) => f.short === name) || FLAGS[name] !== undefined;
 }
 
 /** The node's options from checked flags: numbers as numbers, `--connect` lists as one list of names. */
@@ -216,6 +265,9 @@ export function helpText(version: string): string {
     const head = `  ${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` <${f.value}>` : ''}`;
     out.push(head, `      ${f.description}`, `      default: ${f.fallback}    example: ${f.example}`);
   }
+  out.push('', 'Environment:');
+  const width = Math.max(...Object.keys(ENVIRONMENT).map((k) => k.length));
+  for (const [name, text] of Object.entries(ENVIRONMENT)) out.push(`  ${name.padEnd(width)}  ${text}`);
   out.push(
     '',
     'Examples:',

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Booted } from '../src/app/boot.ts';
-import type { Repl } from '../src/repl/index.ts';
+import type { Runtime } from '../src/index.ts';
 import { bootOptions, helpText, parseFlags, UsageError, type Values } from './flags.ts';
 
 /** The codes of errors that mean a bad flag value (exit status 2, as a usage error). */
@@ -39,45 +39,63 @@ if (flags.help) {
 
 async function run(flags: Values): Promise<void> {
   // Loaded here, not at the top, so that --help, --version and a bad flag answer at once.
-  // The REPL's modules load while the node boots (it waits on sockets meanwhile).
-  const { bootNode } = await import('../src/app/boot.ts');
-  const replModule = Promise.all([import('../src/repl/index.ts'), import('./lessons.ts')]);
-  replModule.catch(() => {});
-  // Signals are taken from the start: one that arrives while the node boots stops it after.
-  let repl: Repl | null = null;
+  // The prompt needs only the REPL and the process runtime: it appears first, on the
+  // runtime the node will run; the node's modules load and it boots after, and input
+  // waits until it is up.
+  // Signals are taken from the start: one that arrives before the prompt is up ends it
+  // as soon as it is. Piped, SIGINT is a signal to leave cleanly; on a terminal Ctrl+C
+  // is a key the prompt handles.
+  let leave: () => void = () => void (leaving = true);
   let leaving = false;
-  const leave = () => {
-    leaving = true;
-    repl?.close();
-  };
-  process.once('SIGTERM', leave);
-  // On a terminal Ctrl+C is a key the REPL handles (a SIGINT listener would also stop
-  // it from breaking a runaway evaluation); piped, it is a signal to leave cleanly.
-  if (!process.stdin.isTTY) process.once('SIGINT', leave);
-  let booted: Booted;
+  const onSignal = () => leave();
+  process.once('SIGTERM', onSignal);
+  if (!process.stdin.isTTY) process.once('SIGINT', onSignal);
+  const [{ startRepl }, { attachLessons }, { runtimeFor }] = await Promise.all([
+    import('../src/repl/index.ts'),
+    import('./lessons.ts'),
+    import('../src/app/runtime.ts'),
+  ]);
+  const options = bootOptions(flags);
+  let runtime: Runtime;
   try {
-    booted = await bootNode(bootOptions(flags));
+    runtime = runtimeFor(options);
   } catch (err) {
     fail(err, BAD_VALUE.has((err as { code?: unknown }).code) ? 2 : 1);
   }
   if (process.stdout.isTTY) {
     process.stdout.write(`otp-playground ${version} on Node ${process.version}. h() for help; .exit or Ctrl+D to leave.\n`);
   }
-  const [{ startRepl }, { attachLessons }] = await replModule;
-  let status = 0;
-  if (!leaving) {
-    repl = startRepl({ runtime: booted.runtime });
-    if (flags.workshop) void repl.ready.then(() => repl?.type('workshop()'));
-    const lessons = attachLessons(repl, booted.runtime, {
-      lesson: flags.lesson as string | undefined,
-      auto: Boolean(flags.auto),
-      autoDelay: flags['auto-delay'] === undefined ? undefined : Number(flags['auto-delay']),
-    });
-    await repl.closed;
-    status = lessons.exitCode();
+  let failure: unknown;
+  let up!: (node: Promise<Booted>) => void;
+  const node = new Promise<Booted>((resolve) => (up = resolve));
+  const repl = startRepl({ runtime, after: node });
+  up(import('../src/app/boot.ts').then((boot) => boot.bootNode({ ...options, runtime })));
+  leave = () => repl.close();
+  if (leaving) leave();
+  // After the prompt took SIGINT, not before: a signal that arrives in between must
+  // still find a listener (Node drops one pending for a listener removed meanwhile).
+  process.off('SIGINT', onSignal);
+  // --workshop opens the roster the way a teacher would: typed at the prompt, once the node is up.
+  if (flags.workshop) void node.then(() => repl.type('workshop()'), () => {});
+  const lessons = attachLessons(repl, runtime, {
+    lesson: flags.lesson as string | undefined,
+    auto: Boolean(flags.auto),
+    autoDelay: flags['auto-delay'] === undefined ? undefined : Number(flags['auto-delay']),
+    cookie: flags.cookie as string | undefined,
+  });
+  // A node that cannot come up (its name is taken, say) ends the prompt it stood behind.
+  node.catch((err: unknown) => {
+    failure = err;
+    repl.close();
+  });
+  await repl.closed;
+  const booted = await node.catch(() => null);
+  if (booted) await Promise.race([booted.stop(), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+  if (failure !== undefined) {
+    process.stdout.write('\n'); // the prompt it stood behind ends its line
+    fail(failure, BAD_VALUE.has((failure as { code?: unknown }).code) ? 2 : 1);
   }
-  await Promise.race([booted.stop(), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
-  process.exit(status);
+  process.exit(lessons.exitCode());
 }
 
 function fail(err: unknown, status: number): never {

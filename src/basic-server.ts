@@ -17,7 +17,8 @@
  * iex(bob)> await BasicServer.call(pid, 'get')
  * 42
  */
-import { exit, receive, register, self, send, spawn, spawnLink } from './process/index.ts';
+import { unknownKey } from './keys.ts';
+import { ProcessError, exit, receive, register, self, send, spawn, spawnLink } from './process/index.ts';
 import { _, type Pid } from './term.ts';
 import type { GenServerModule } from './genserver.ts';
 
@@ -30,6 +31,7 @@ import type { GenServerModule } from './genserver.ts';
  * [ 'ok', #PID<0.140.0> ]
  */
 export function start(module: GenServerModule, arg?: unknown, opts: { name?: string } = {}): ['ok', Pid] {
+  checkOptions(opts);
   const pid = spawn(init, module, arg);
   if (opts.name) register(opts.name, pid);
   return ['ok', pid];
@@ -43,6 +45,7 @@ export function start(module: GenServerModule, arg?: unknown, opts: { name?: str
  * [ 'ok', #PID<0.141.0> ]
  */
 export function startLink(module: GenServerModule, arg?: unknown, opts: { name?: string } = {}): ['ok', Pid] {
+  checkOptions(opts);
   const pid = spawnLink(init, module, arg);
   if (opts.name) register(opts.name, pid);
   return ['ok', pid];
@@ -105,4 +108,9 @@ async function loop(module: GenServerModule, state: unknown): Promise<void> {
       exit(msg[1]);
     }
   }
+}
+
+function checkOptions(opts: { name?: string }): void {
+  const unknown = unknownKey(opts, ['name']);
+  if (unknown) throw new ProcessError('ERR_BAD_ARG', `BasicServer options are { name?: string }: ${unknown}`);
 }

@@ -31,6 +31,7 @@ import { Pid, short, termKey, type Ref } from './term.ts';
 import { currentProcess, currentRuntime, type Process, type Runtime } from './process/index.ts';
 import * as GenServer from './genserver.ts';
 import { CodedError } from './errors.ts';
+import { unknownKey } from './keys.ts';
 
 export type Keys = 'unique' | 'duplicate';
 
@@ -304,10 +305,13 @@ function caller(what: string): Process {
 }
 
 function checkOptions(opts: RegistryOptions): RegistryOptions {
+  const expected = "expected { keys: 'unique' | 'duplicate', name: non-empty string }";
+  const unknown = typeof opts === 'object' && opts !== null ? unknownKey(opts, ['keys', 'name']) : undefined;
+  if (unknown) throw new RegistryError('ERR_BAD_ARG', `${expected}: ${unknown}`);
   if (typeof opts === 'object' && opts !== null && (opts.keys === 'unique' || opts.keys === 'duplicate') && typeof opts.name === 'string' && opts.name !== '') {
     return { keys: opts.keys, name: opts.name };
   }
-  throw new RegistryError('ERR_BAD_ARG', `expected { keys: 'unique' | 'duplicate', name: non-empty string }. Got: ${short(opts)}`);
+  throw new RegistryError('ERR_BAD_ARG', `${expected}. Got: ${short(opts)}`);
 }
 
 function checkPid(pid: unknown, what: string): void {

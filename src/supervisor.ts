@@ -36,6 +36,7 @@
  */
 import { Pid, equal, moduleName, short } from './term.ts';
 import * as GenServer from './genserver.ts';
+import { unknownKey } from './keys.ts';
 import { SupervisorServer, type Spec, type Strategy, type SupFlags } from './supervisor/server.ts';
 import { CodedError } from './errors.ts';
 
@@ -230,6 +231,8 @@ function toFlags(opts: SupervisorOptions): SupFlags {
   if (typeof opts !== 'object' || opts === null || !STRATEGIES.includes(opts.strategy)) {
     throw new SupervisorError('ERR_BAD_ARG', `expected options with strategy 'one_for_one', 'one_for_all' or 'rest_for_one'. Got: ${short(opts)}`);
   }
+  const unknown = unknownKey(opts, ['strategy', 'intensity', 'period', 'name']);
+  if (unknown) throw new SupervisorError('ERR_BAD_ARG', `bad supervisor options: ${unknown}`);
   const { intensity = 3, period = 5000 } = opts;
   if (!Number.isInteger(intensity) || intensity < 0 || typeof period !== 'number' || !(period > 0)) {
     throw new SupervisorError('ERR_BAD_ARG', `expected intensity: integer >= 0 and period: ms > 0. Got: intensity ${short(intensity)}, period ${short(period)}`);
@@ -246,6 +249,8 @@ function toSpec(child: Child): Spec {
   const bad = (what: string) =>
     new SupervisorError('ERR_BAD_ARG', `bad child spec: ${what}. Expected { id, start: [fn, ...args] or () => pid, restart?, shutdown?, type? }. Got: ${short(child)}`);
   if (typeof c !== 'object' || c === null || c.id === undefined) throw bad('it needs an id');
+  const unknown = unknownKey(c, ['id', 'start', 'restart', 'shutdown', 'type']);
+  if (unknown) throw bad(unknown);
   const start = c.start;
   let run: () => unknown;
   if (typeof start === 'function') run = start;

@@ -30,11 +30,23 @@ export const NO_NODE: NodeName = 'nonode@nohost';
 // Printing: which node is "0" in `#PID<0.110.0>`. One table per OS process: the node
 // the REPL shows is the local one; every other node gets the next number on first sight.
 const nodeNumbers = new Map<NodeName, number>();
+/** The incarnation of each node as its pids were last printed, so `pid('12.98.0')` names that one. */
+const printedCreations = new Map<NodeName, number>();
 let localNode: NodeName = NO_NODE;
 
 /** Makes `name` the node printed as `0` (the REPL's own node). */
 export function setPrintedLocalNode(name: NodeName): void {
   localNode = name;
+}
+
+/**
+ * The node printed as number `n` (0 is the local node) and the incarnation its pids were
+ * last printed with; undefined when no pid of such a node has been printed.
+ */
+export function printedNode(n: number): { node: NodeName; creation: number | undefined } | undefined {
+  if (n === 0) return { node: localNode, creation: printedCreations.get(localNode) };
+  for (const [node, number] of nodeNumbers) if (number === n) return { node, creation: printedCreations.get(node) };
+  return undefined;
 }
 
 /**
@@ -103,6 +115,7 @@ export class Pid extends NodeLocal {
   }
 
   toString(): string {
+    printedCreations.set(this.node, this.creation);
     return `#PID<${printedNodeNumber(this.node)}.${this.id}.${this.serial}>`;
   }
 }

@@ -5,9 +5,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { names } from '../src/erlang/epmd/index.ts';
-import { FLAGS } from '../playground/flags.ts';
-import { inProcess, startCluster, HOST, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { ENVIRONMENT, FLAGS } from '../playground/flags.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inProcess, startCluster, HOST, ROOT, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
+import { tsFiles } from './support/files.ts';
 import { list } from '../src/node/index.ts';
 
 async function withCluster(body: (c: Cluster) => Promise<void>): Promise<void> {
@@ -29,7 +32,7 @@ async function script(c: Cluster, args: string[], input: string): Promise<{ code
   return { code, stdout: node.stdout, stderr: node.stderr };
 }
 
-test('--help lists every flag with its default and an example', () =>
+test('--help lists every flag with its default and an example, and every environment variable the code reads', () =>
   withCluster(async (c) => {
     const { code, stdout } = await c.run(['--help']);
     assert.is(code, 0);
@@ -37,6 +40,32 @@ test('--help lists every flag with its default and an example', () =>
       assert.ok(stdout.includes(`--${name}`), `--${name} missing`);
       assert.ok(stdout.includes(`default: ${flag.fallback}`), `default of --${name} missing`);
       assert.ok(stdout.includes(`example: ${flag.example}`), `example of --${name} missing`);
+    }
+    const read = new Set<string>();
+    for (const file of ['src', 'lessons', 'playground'].flatMap((dir) => tsFiles(join(ROOT, dir)))) {
+      // Read as env.NAME, or named in quotes (portFromEnv('PLAYGROUND_EPMD_PORT', ...)).
+      for (const m of readFileSync(file, 'utf8').matchAll(/\benv\.((?:PLAYGROUND|NO)_[A-Z_]+)|'((?:PLAYGROUND|NO)_[A-Z_]+)'/g)) read.add((m[1] ?? m[2])!);
+    }
+    assert.ok(read.size >= 5, [...read].join(' '));
+    for (const name of read) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'), `${name} missing from --help`);
+    assert.equal(Object.keys(ENVIRONMENT).sort(), [...read].sort());
+  }));
+
+test("Erlang's -sname, -name and -setcookie work; a flag where a value should be, or a value with a dash, is said plainly", () =>
+  withCluster(async (c) => {
+    const erlang = await script(c, ['-sname', 'dave', '-setcookie', 'crumbs', '--discovery', 'none'], 'node()\n');
+    assert.is(erlang.stdout, `playground(dave@${HOST})1> 'dave@${HOST}'\nplayground(dave@${HOST})2> `);
+    assert.is(erlang.code, 0);
+    const cases: Array<[string[], RegExp]> = [
+      [['--sname', '--cookie', 'x'], /^playground: --sname needs a value, but --cookie follows it \(see --help\)\n$/],
+      [['--tick-time', '-5'], /^playground: --tick-time expects a whole number >= 100\. Got: "-5"\n$/],
+      [['-cookie', 'x'], /^playground: unknown flag -cookie: flags start with two dashes, as in --cookie \(see --help\)\n$/],
+    ];
+    for (const [args, expected] of cases) {
+      const { code, output, stdout } = await c.run(args);
+      assert.is(code, 2, args.join(' '));
+      assert.is(stdout, '', args.join(' '));
+      assert.match(output, expected);
     }
   }));
 
@@ -83,7 +112,7 @@ test('piped input: each line in order, awaits included, exit 0 at the end', () =
     assert.is(
       stdout,
       'playground(1)> 2\n' +
-        'playground(2)> playground(3)> 40\n' +
+        'playground(2)> 20\nplayground(3)> 40\n' +
         "playground(4)> 'slow'\n" +
         "playground(5)> 'hi'\n" +
         "playground(6)> 'hi'\n'ok'\n" +
@@ -94,6 +123,20 @@ test('piped input: each line in order, awaits included, exit 0 at the end', () =
     assert.is(code, 0);
   }));
 
+test("a Node whose REPL moved a part the prompt uses: a plain prompt and one warning, not a crash", () =>
+  withCluster(async (c) => {
+    const preload = join(ROOT, 'test/support/renamed-repl.mjs');
+    const node = await c.start([], { ready: null, env: { NODE_OPTIONS: `--import=${preload}` } });
+    node.child.stdin!.end('1 + 1\nself() instanceof Object\n');
+    const { code } = await node.exited;
+    assert.is(code, 0);
+    assert.is(node.count('[warning]'), 1, node.output);
+    assert.match(node.stdout, /\[warning\] Node v[\d.]+ has changed REPL parts the playground relies on \(the REPL's 'line' listener \(onLine\)\): this prompt runs plain/);
+    assert.match(node.stdout, /^playground> 2$/m);
+    assert.match(node.stdout, /^playground> true$/m);
+    assert.is(node.stderr, '');
+  }));
+
 test('a named node answers at its prompt, and its name is freed when input ends', () =>
   withCluster(async (c) => {
     const { code, stdout } = await script(c, ['--sname', 'scripted', '--discovery', 'none'], 'node()\nlist()\n');
@@ -101,6 +144,33 @@ test('a named node answers at its prompt, and its name is freed when input ends'
     assert.is(code, 0);
     const reply = await names(c.epmdPort);
     assert.not.ok(reply.names.some(([n]) => n === 'scripted'));
+  }));
+
+test('a script that connected leaves without a word after its last prompt; the peer says it went down, once', () =>
+  withCluster(async (c) => {
+    const alice = await c.start(['--sname', 'alice', '--discovery', 'none', '--no-greet']);
+    const { code, stdout, stderr } = await script(c, ['--sname', 'bob', '--discovery', 'none', '--no-greet'], `await connect('alice@${HOST}')\n`);
+    assert.is(stdout, `playground(bob@${HOST})1> true\nplayground(bob@${HOST})2> `);
+    assert.is(stderr, '');
+    assert.is(code, 0);
+    await alice.waitFor(`[info] Node bob@${HOST} is down: connection closed`);
+    assert.is(alice.count(`Node bob@${HOST} is down`), 1);
+  }));
+
+test('two nodes that gossip with different cookies each say so once, above the prompt', () =>
+  withCluster(async (c) => {
+    const gossip = ['--discovery', 'gossip', '--heartbeat', '100', '--no-greet'];
+    const alice = await c.start(['--sname', 'alice', '--cookie', 'one', ...gossip]);
+    const bob = await c.start(['--sname', 'bob', '--cookie', 'two', ...gossip]);
+    const warning = (name: string) => `[warning] ${name}@${HOST} announces itself with another cookie: the two nodes will not connect.`;
+    await alice.waitFor(warning('bob'));
+    await bob.waitFor(warning('alice'));
+    // A quiet window of many heartbeats: each hears the other again and again, and says nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.is(alice.count(warning('bob')), 1);
+    assert.is(bob.count(warning('alice')), 1);
+    alice.send('list()');
+    await alice.waitFor(/\[\]\n/);
   }));
 
 test('.exit stops the node at once: a peer sees it go, its name is freed', () =>

@@ -19,7 +19,7 @@ const FLAGS = ['--discovery', 'none', '--no-greet'];
 
 test.before(async () => {
   c = await startCluster();
-  [alice, bob, carol] = (await c.startAll(['alice', 'bob', 'carol'].map((n) => ['--sname', n, ...FLAGS]), { ready: /\)1> $/ })) as [NodeProcess, NodeProcess, NodeProcess];
+  [alice, bob, carol] = (await c.startAll(['alice', 'bob', 'carol'].map((n) => ['--sname', n, ...FLAGS]))) as [NodeProcess, NodeProcess, NodeProcess];
   assert.is(await ask(alice, `await connect('${BOB}') && await connect('${CAROL}')`), 'true\n');
   await eventually(async () => assert.is(await ask(bob, 'list().length'), '2\n'));
 });
@@ -58,7 +58,7 @@ test('a Supervisor takes a global name too', async () => {
 });
 
 test("a node's names vanish everywhere when it goes down", async () => {
-  const dave = await c.start(['--sname', 'dave', ...FLAGS], { ready: /\)1> $/ });
+  const dave = await c.start(['--sname', 'dave', ...FLAGS]);
   await ask(dave, `await connect('${ALICE}')`);
   await eventually(async () => assert.is(await ask(carol, 'list().length'), '3\n'));
   assert.is(await ask(dave, "await global.register('dave', self())"), "'yes'\n");

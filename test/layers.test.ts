@@ -11,13 +11,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { tsFiles } from './support/files.ts';
 import { ROOT } from './support/cluster.ts';
 
-/** What every group may import: the base of coded errors, and how the environment is read. */
-const EVERYWHERE = ['src/errors', 'src/env'];
+/** What every group may import: the base of coded errors, how the environment is read, the check of options' keys. */
+const EVERYWHERE = ['src/errors', 'src/env', 'src/keys'];
 
 /** What each group may import, besides itself and EVERYWHERE. */
 const LAYERS: Record<string, readonly string[]> = {
   'src/errors': [],
   'src/env': [],
+  'src/keys': [],
   'src/term': [],
   'src/process': ['src/term'],
   'src/genserver': ['src/term', 'src/process'],

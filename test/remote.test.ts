@@ -19,7 +19,7 @@ const ALICE = `alice@${HOST}`;
 test.before(async () => {
   c = await startCluster();
   alice = await c.start(['--sname', 'alice', '--discovery', 'none', '--no-greet']);
-  bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet'], { ready: /\)1> $/ });
+  bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet']);
   await alice.waitFor(/\)1> $/);
   assert.is(await ask(alice, `await connect('${BOB}')`), 'true\n');
 });
@@ -101,7 +101,7 @@ test('share: a GenServer module typed at one prompt starts on another, and on a 
   assert.match(await ask(bob, "await GenServer.start(Stack, ['hello'], { name: 'stack' })"), /#PID<0\.\d+\.0>/);
   assert.is(await ask(alice, `await GenServer.call(['stack', '${BOB}'], 'pop')`), "'hello'\n");
 
-  const carol = await c.start(['--sname', 'carol', '--discovery', 'none', '--no-greet'], { ready: /\)1> $/ });
+  const carol = await c.start(['--sname', 'carol', '--discovery', 'none', '--no-greet']);
   assert.match(await ask(carol, `await connect('${BOB}')`), /^true$/m);
   await carol.waitFor(`Stack shared by ${ALICE}`);
   await eventually(async () => assert.is(await ask(carol, 'typeof Stack'), "'object'\n"), { timeout: 5000 });

@@ -52,6 +52,25 @@ test("a message sent to the remote shell's pid waits in its mailbox until flush(
   assert.is(await ask(bob, 'flush()'), "'ok'\n");
 });
 
+test("a pid of the other node: node(pid) names its node, isAlive, processInfo and i ask that node", async () => {
+  await ask(bob, "const worker = spawn(async function worker() { register('worker', self()); await receive('stop') })");
+  await ask(bob, `send(['ashell', '${ALICE}'], worker)`);
+  await ask(alice, 'const cp = await receive()');
+  assert.is(await ask(alice, 'node(cp)'), `'${BOB}'\n`);
+  const printed = (await ask(alice, 'cp')).trim();
+  assert.is(await ask(alice, `pid('${printed}').equals(cp)`), 'true\n', 'a pid seen on screen can be named');
+  assert.is(await ask(alice, 'node()'), `'${ALICE}'\n`);
+  assert.is(await ask(alice, 'isAlive(cp)'), 'true\n');
+  assert.is(await ask(alice, 'processInfo(cp).then((info) => info.registeredName)'), "'worker'\n");
+  const table = await ask(alice, 'i(cp)');
+  assert.match(table, /^Registered name +worker$/m);
+  assert.match(table, /^Initial call +worker$/m, table);
+  assert.match(table, /^Status +waiting$/m);
+  await ask(bob, "send('worker', 'stop')");
+  await eventually(async () => assert.is(await ask(alice, 'isAlive(cp)'), 'false\n'));
+  assert.match(await ask(alice, 'i(cp)'), /^#PID<[1-9]\d*\.\d+\.0> is not alive\n$/);
+});
+
 test('GenServer.call to a server on the other node shows the reply at the prompt', async () => {
   await ask(alice, "const Stack = { init: (items) => ['ok', items], handleCall: (req, _from, items) => ['reply', items[0], items.slice(1)] }");
   assert.match(await ask(alice, "await GenServer.start(Stack, ['hello', 'world'], { name: 'stack' })"), /^#PID<0\.\d+\.0>\n$/);

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { names } from '../src/erlang/epmd/index.ts';
 import { startCluster, ROOT, HOST, type Cluster } from './support/cluster.ts';
 import { sleep } from './support/eventually.ts';
@@ -86,15 +86,28 @@ class Screen {
   }
 }
 
-async function withPty(c: Cluster, args: string[], env: Record<string, string>, body: (s: Screen) => Promise<void>): Promise<void> {
+/**
+ * Runs `body` against a playground in a pseudo-terminal, started the way tests start
+ * nodes (`node --import tsx playground`), or with `launcher: 'npx'` the README's way,
+ * `npx tsx playground`, with this test's Node first on the PATH.
+ */
+async function withPty(
+  c: Cluster,
+  args: string[],
+  env: Record<string, string>,
+  body: (s: Screen) => Promise<void>,
+  launcher: 'node' | 'npx' = 'node',
+): Promise<void> {
   if (libs instanceof Error) throw libs;
   const [{ spawn }, { Terminal }] = libs;
-  const pty = spawn(process.execPath, ['--import', 'tsx', 'playground', ...args], {
+  const [file, argv] = launcher === 'npx' ? ['npx', ['tsx', 'playground', ...args]] : [process.execPath, ['--import', 'tsx', 'playground', ...args]];
+  const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
+  const pty = spawn(file, argv, {
     name: 'xterm-256color',
     cols: 80,
     rows: 30,
     cwd: ROOT,
-    env: withoutForceColor({ ...process.env, ...c.env, ...env }),
+    env: withoutForceColor({ ...process.env, PATH, ...c.env, ...env }),
   });
   const screen = new Screen(pty, new Terminal({ cols: 80, rows: 30, allowProposedApi: true }));
   try {
@@ -179,6 +192,33 @@ if (libs instanceof Error) {
       assert.not.ok(reply.names.some(([n]) => n === 'tty'));
     }));
 
+  test('keys typed while an await is pending show as typed, then run after it, in order', () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt');
+      // The await ends when the test says so (a signal), not after some time.
+      s.type("await new Promise((r) => process.once('SIGUSR2', () => r('released')))\r");
+      await s.waitFor((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(l[l.length - 1] ?? ''), 'the spinner');
+      s.type('1 + 1\r');
+      s.type('send(self(), 7)\r');
+      s.type('v(');
+      await s.waitFor((l) => l.slice(-3).join('\n') === '… 1 + 1\n… send(self(), 7)\n… v(', 'the lines typed ahead, as typed');
+      process.kill(s.pty.pid, 'SIGUSR2');
+      await s.waitFor((l) => l[l.length - 1] === `${prompt(4)}v(`, 'the queued lines run, and the line begun comes back');
+      s.type('2)\r');
+      await s.waitFor(showsPrompt(5), 'prompt 5');
+      const lines = s.lines();
+      assert.equal(lines.slice(lines.indexOf("'released'")), [
+        "'released'",
+        `${prompt(2)}1 + 1`,
+        '2',
+        `${prompt(3)}send(self(), 7)`,
+        '7',
+        `${prompt(4)}v(2)`,
+        '2',
+        prompt(5),
+      ]);
+    }));
+
   test('Ctrl+C breaks a runaway loop and the node goes on', () =>
     withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
       await s.waitFor(showsPrompt(1), 'the first prompt');
@@ -190,10 +230,78 @@ if (libs instanceof Error) {
       await s.waitFor((l) => l.includes(`'tty@${HOST}'`), 'the node still answering');
     }));
 
+  test('started with npx tsx, Ctrl+C breaks a runaway loop and the node lives on (tsx passes the signal on)', () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt', 30_000);
+      for (const n of [1, 2]) {
+        // The line printed from inside the evaluation says the loop is running.
+        s.type(`console.log('looping ${n}'); while (true) {}\r`);
+        await s.waitFor((l) => l.includes(`looping ${n}`), `the loop ${n} running`);
+        s.type('\x03');
+        await s.waitFor((l) => l.filter((x) => x.includes('** (interrupted) the evaluation was cancelled')).length === n, `the loop ${n} interrupted`);
+        s.type(`'alive ${n}'\r`);
+        await s.waitFor((l) => l.includes(`'alive ${n}'`), `the node answering after Ctrl+C ${n}`);
+      }
+      s.type('\x04');
+      // npx's own status is not the node's: npm runs tsx through sh, and dash ends itself
+      // with a SIGINT it saw while waiting. The node left as it should: its name is free.
+      await s.exit();
+      const reply = await names(c.epmdPort);
+      assert.not.ok(reply.names.some(([n]) => n === 'tty'));
+    }, 'npx'));
+
   test('NO_COLOR turns colours off; Ctrl+D leaves; history is kept in PLAYGROUND_HOME', async () => {
     const home = mkdtempSync(join(tmpdir(), 'playground-pty-'));
     try {
       await historySession(home);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test('two prompts at once both keep their history; a multi-line input comes back whole with one up arrow', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'playground-pty-'));
+    const env = { PLAYGROUND_HOME: home };
+    const unnamed = (n: number) => (lines: string[]) => lines.some((l) => l.startsWith(`playground(${n})> `));
+    const type = async (s: Screen, line: string, result: string) => {
+      s.type(`${line}\r`);
+      await s.waitFor((l) => l.includes(result), result);
+    };
+    try {
+      await withPty(c, [], env, (a) =>
+        withPty(c, [], env, async (b) => {
+          await a.waitFor(unnamed(1), 'the first prompt of a');
+          await b.waitFor(unnamed(1), 'the first prompt of b');
+          await type(a, "'a1'", "'a1'");
+          await type(b, "'b1'", "'b1'");
+          await type(a, "'a2'", "'a2'");
+          await type(b, "'b2'", "'b2'");
+          a.type('function twice(n) {\r');
+          a.type('  return n * 2\r');
+          a.type('}\r');
+          await a.waitFor(unnamed(4), 'the prompt after the function');
+          b.type('\x04');
+          a.type('\x04');
+          assert.is(await b.exit(), 0);
+          assert.is(await a.exit(), 0);
+        }),
+      );
+      const entries = readFileSync(join(home, 'history'), 'utf8').split('\n').filter(Boolean);
+      assert.equal(entries.filter((e) => e.startsWith("'a")), ["'a1'", "'a2'"]);
+      assert.equal(entries.filter((e) => e.startsWith("'b")), ["'b1'", "'b2'"]);
+      assert.is(entries.at(-1), 'function twice(n) {\r  return n * 2\r}', 'one entry, its lines joined');
+      assert.is(entries.length, 5);
+
+      await withPty(c, [], env, async (s) => {
+        await s.waitFor(unnamed(1), 'the first prompt');
+        s.type('\x1b[A');
+        await s.waitFor((l) => l.some((x) => x.endsWith('return n * 2')) && l.some((x) => /^(\| )?}$/.test(x)), 'the whole function back');
+        s.type('\r');
+        await s.waitFor(unnamed(2), 'the function evaluated as one input');
+        await type(s, 'twice(21)', '42');
+        s.type('\x04');
+        assert.is(await s.exit(), 0);
+      });
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
@@ -245,7 +353,7 @@ if (libs instanceof Error) {
       assert.is(await s.exit(), 0);
       const file = join(home, 'history');
       assert.ok(existsSync(file));
-      assert.equal(readFileSync(file, 'utf8').split('\n').filter(Boolean), ['nope', "'remember me'"]);
+      assert.equal(readFileSync(file, 'utf8').split('\n').filter(Boolean), ["'remember me'", 'nope']);
     });
 }
 

@@ -134,7 +134,7 @@ test('history is saved to the history file and read back by the next session', a
       r.input.write('.exit\r');
       await r.repl.closed;
     }, { historyFile });
-    assert.equal(readFileSync(historyFile, 'utf8').split('\n').filter(Boolean), [".exit", "'second'", 'const first = 1']);
+    assert.equal(readFileSync(historyFile, 'utf8').split('\n').filter(Boolean), ['const first = 1', "'second'", '.exit']);
     await withTerminal(async (r) => {
       const since = r.mark();
       r.input.write(`${ESC}A${ESC}A`); // up, up: the line before .exit

@@ -17,12 +17,14 @@ test('the prompt shows the node name and counts evaluated inputs as iex does', (
     assert.ok(r.output.endsWith('playground(bob@vm)1> '), r.output);
     assert.is(await r.eval('1 + 1'), '2\n');
     assert.ok(r.output.endsWith('playground(bob@vm)2> '));
-    await r.eval('const x = 1'); // a value (undefined) counts, and prints nothing
-    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    assert.is(await r.eval('const x = 1'), '1\n'); // a declaration shows the value bound, as iex does
+    assert.is(await r.eval('let y'), 'undefined\n'); // undefined counts, and shows (dim)
+    assert.is(await r.eval("h('node')").then((out) => out.endsWith('undefined\n')), false); // a helper that printed shows only that
+    assert.ok(r.output.endsWith('playground(bob@vm)5> '));
     await r.eval('nope()'); // an error does not count
-    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    assert.ok(r.output.endsWith('playground(bob@vm)5> '));
     await r.eval(''); // neither does an empty line
-    assert.ok(r.output.endsWith('playground(bob@vm)3> '));
+    assert.ok(r.output.endsWith('playground(bob@vm)5> '));
   }, { node: 'bob@vm' }));
 
 test('without a name the prompt is playground(n)>', () =>
@@ -37,7 +39,7 @@ test('multi-line input continues until it is complete, and counts once', () =>
     const since = r.mark();
     r.input.write('function twice(n) {\n');
     await r.waitFor('... ', since);
-    assert.is(await r.eval('  return n * 2 }'), '');
+    assert.is(await r.eval('  return n * 2 }'), 'undefined\n');
     assert.is(await r.eval('twice(21)'), '42\n');
     assert.ok(r.output.endsWith('playground(3)> '));
   }));
@@ -46,7 +48,7 @@ test('a promise result is awaited and its value printed; explicit await works to
   withRepl(async (r) => {
     assert.is(await r.eval('Promise.resolve(5)'), '5\n');
     assert.is(await r.eval("new Promise((resolve) => setTimeout(resolve, 30, 'late'))"), "'late'\n");
-    assert.is(await r.eval('const y = await Promise.resolve(7)'), '');
+    assert.is(await r.eval('const y = await Promise.resolve(7)'), '7\n');
     assert.is(await r.eval('y * 6'), '42\n');
     assert.is(await r.eval('v(2)'), "'late'\n");
     assert.is(await r.eval('v()'), "'late'\n");
@@ -61,19 +63,59 @@ test('a rejected promise prints as an error and the prompt goes on', () =>
 
 test('TypeScript input: annotations, interfaces, implements, enums, generics, as', () =>
   withRepl(async (r) => {
-    assert.is(await r.eval('const n: number = 41'), '');
-    assert.is(await r.eval('interface Named { name: string }'), '');
-    assert.is(await r.eval("class Dog implements Named { name = 'rex'; bark(): string { return 'woof' } }"), '');
+    assert.is(await r.eval('const n: number = 41'), '41\n');
+    assert.is(await r.eval('interface Named { name: string }'), 'undefined\n');
+    assert.is(await r.eval("class Dog implements Named { name = 'rex'; bark(): string { return 'woof' } }"), '[class Dog]\n');
     assert.is(await r.eval('new Dog().bark()'), "'woof'\n");
-    assert.is(await r.eval('enum Color { Red, Green }'), '');
+    assert.is(await r.eval('enum Color { Red, Green }'), 'undefined\n');
     assert.is(await r.eval('Color.Green'), '1\n');
-    assert.is(await r.eval('const id = <T,>(x: T): T => x'), '');
+    assert.is(await r.eval('const id = <T,>(x: T): T => x'), '[Function: id]\n');
     assert.is(await r.eval('id<number>(n + 1)'), '42\n');
     assert.is(await r.eval('(n as unknown as string)'), '41\n');
     const since = r.mark();
     r.input.write('type Pair = {\n');
     await r.waitFor('... ', since);
-    assert.is(await r.eval('  a: number }'), '');
+    assert.is(await r.eval('  a: number }'), 'undefined\n');
+  }));
+
+test('a declaration can be typed again, also one whose right-hand side threw, as in a browser console', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('const pid = spawn(healthChek)'), '** (ReferenceError) healthChek is not defined\n');
+    await r.eval('const healthCheck = async () => {}');
+    assert.match(await r.eval('const pid = spawn(healthCheck); pid'), /^#PID<0\.\d+\.0>\n$/);
+    await r.eval('const pid = 1');
+    assert.is(await r.eval('pid'), '1\n');
+    await r.eval('let n = 5');
+    await r.eval('let n');
+    assert.is(await r.eval('typeof n'), "'undefined'\n");
+    await r.eval('class Box { size() { return 1 } }');
+    await r.eval('class Box {\n  size() { return 2 }\n}');
+    assert.is(await r.eval('new Box().size()'), '2\n');
+    // A line inside a template literal is text, not a declaration.
+    assert.match(await r.eval('const s = `\nconst kept = 1\n`; s.includes("const kept")'), /(\.\.\. )*true\n$/);
+  }));
+
+test('the wildcard cannot be lost: a pattern binds nothing to _, declaring _ is refused and says why', () =>
+  withRepl(async (r) => {
+    await r.eval("send(self(), ['pid', 42])");
+    assert.is(await r.eval("const [_, n] = await receive(['pid', _], { after: 1000 }); n"), '42\n');
+    assert.is(await r.eval("match(['a', _], ['a', 1])"), 'true\n');
+    const refused = await r.eval('const _ = 3');
+    assert.match(refused, /^\*\* \(SyntaxError\) _ is the pattern wildcard here: it matches anything and cannot be declared/);
+    for (const line of ['let _ = 1', 'class _ {}', 'function _() {}']) assert.match(await r.eval(line), /_ is the pattern wildcard here/, line);
+    await r.eval('_ = 5');
+    assert.is(await r.eval("match(['a', _], ['a', 2])"), 'true\n');
+  }));
+
+test("pid('0.16.0') names a pid seen on screen, as IEx's pid/1 and pid/3 do", () =>
+  withRepl(async (r) => {
+    const shown = (await r.eval('self()')).trim();
+    const [, id] = /^#PID<0\.(\d+)\.0>$/.exec(shown)!;
+    assert.is(await r.eval(`pid('0.${id}.0').equals(self())`), 'true\n');
+    assert.is(await r.eval(`pid('${shown}').equals(self())`), 'true\n');
+    assert.is(await r.eval(`pid(0, ${id}, 0).equals(self())`), 'true\n');
+    assert.match(await r.eval("pid('0.16')"), /^\*\* \(ProcessError\) expected pid\('0\.16\.0'\), pid\('#PID<0\.16\.0>'\) or pid\(0, 16, 0\), as a pid prints\. Got: '0\.16'\n$/);
+    assert.match(await r.eval("pid('977.1.0')"), /^\*\* \(ProcessError\) no node is printed as 977 here yet/);
   }));
 
 test('an object literal prints as an object', () =>
@@ -132,7 +174,36 @@ test('await receive() at the prompt takes messages from the shell mailbox', () =
     await r.eval('const echo = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })');
     await r.eval('send(echo, [self(), 21])');
     assert.is(await r.eval('await receive()'), '42\n');
-    assert.is(await r.eval('receive(_, { after: 10 })'), 'Symbol(timeout)\n');
+    assert.is(await r.eval('receive(_, { after: 10 })'), 'TIMEOUT\n');
+  }));
+
+test("receive's timeout shorthands wait as long as they say; a misspelled option is an error, never a silent wait", () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval("await receive('x', 30)"), 'TIMEOUT\n');
+    assert.is(await r.eval('await receive({ after: 30 })'), 'TIMEOUT\n');
+    assert.is(await r.eval("send(self(), 'any'); await receive({ after: 1000 })"), "'any'\n");
+    assert.is(await r.eval("[await receive(_, { after: 0 }), TIMEOUT]"), '[ TIMEOUT, TIMEOUT ]\n');
+    assert.is(await r.eval("await receive('x', { afer: 30 })"), "** (ProcessError) receive's options are { after: ms }: unknown key 'afer' (did you mean 'after'?)\n");
+    assert.match(await r.eval("await receive('x', '30')"), /^\*\* \(ProcessError\) receive\(pattern, \{ after: ms \}\) takes ms or \{ after: ms \} second, got: 30\n$/);
+    assert.match(await r.eval("await receive('x', -1)"), /after must be a number of milliseconds >= 0/);
+  }));
+
+test('a misspelled option key is an error that names it and the key it was meant to be', () =>
+  withRepl(async (r) => {
+    await r.eval("const Stack = { init: (s) => ['ok', s] }");
+    assert.is(
+      await r.eval("await GenServer.start(Stack, [], { nmae: 'stack' })"),
+      "** (GenServerError) expected start options { name?: non-empty string or ['global', name], timeout?: ms >= 0 }: unknown key 'nmae' (did you mean 'name'?)\n",
+    );
+    assert.match(
+      await r.eval("await Supervisor.start([{ id: 'a', start: () => GenServer.startLink(Stack, []), restrat: 'temporary' }], { strategy: 'one_for_one' })"),
+      /^\*\* \(SupervisorError\) bad child spec: unknown key 'restrat' \(did you mean 'restart'\?\)/,
+    );
+    assert.match(await r.eval("await Supervisor.start([], { strategy: 'one_for_one', intesity: 3 })"), /unknown key 'intesity' \(did you mean 'intensity'\?\)/);
+    assert.match(await r.eval("await Registry.start({ keys: 'unique', name: 'r', partitions: 2 })"), /unknown key 'partitions' \(the keys are keys, name\)/);
+    assert.match(await r.eval("await PubSub.start({ nme: 'hermes' })"), /unknown key 'nme' \(did you mean 'name'\?\)/);
+    assert.match(await r.eval('await udp.open(0, { brodcast: true })'), /unknown key 'brodcast' \(did you mean 'broadcast'\?\)/);
+    assert.match(await r.eval("BasicServer.start(Stack, [], { nam: 'b' })"), /unknown key 'nam' \(did you mean 'name'\?\)/);
   }));
 
 test('when the shell dies a new one takes its place, and the prompt says why', () =>
@@ -214,7 +285,7 @@ test('type() enters code as if typed: echoed, evaluated, its result returned', (
     assert.is(event?.value, 42);
     assert.is(event?.input, 'z + 22\n');
     await r.waitFor(/playground\(3\)> $/, since);
-    assert.is(r.output.slice(since), 'const z = 20\nplayground(2)> z + 22\n42\nplayground(3)> ');
+    assert.is(r.output.slice(since), 'const z = 20\n20\nplayground(2)> z + 22\n42\nplayground(3)> ');
   }));
 
 test('extra helpers, docs and commands can be passed in', () =>
@@ -240,7 +311,7 @@ test('h() lists every helper by group, h(fn) and h(name) show one with an exampl
   withRepl(async (r) => {
     const all = await r.eval('h()');
     for (const group of ['Nodes', 'Processes', 'Names', 'Looking around', 'Sockets', 'Patterns']) assert.match(all, new RegExp(`^${group}$`, 'm'));
-    for (const name of ['node()', 'list()', 'connect(node)', 'names()', 'send(dest, msg)', 'flush()', 'i(pid?)', 'h(helper?)']) {
+    for (const name of ['node(pid?)', 'list()', 'connect(node)', 'names()', 'send(dest, msg)', 'flush()', 'i(pid?)', 'h(helper?)']) {
       assert.ok(all.includes(`  ${name}`), name);
     }
     const one = await r.eval('h(send)');

@@ -44,6 +44,8 @@ export interface BootOptions {
   port?: number;
   /** ms of silence before a peer is declared down (default 60000). */
   tickTime?: number;
+  /** The runtime to run on, made beforehand (`runtime.ts`) so a prompt can start on it first; default a new one. */
+  runtime?: Runtime;
   /** Serve the live page of the cluster (`--web`), on these options. */
   web?: WebOptions;
 }
@@ -60,7 +62,7 @@ export interface Booted {
 /** Starts the node the options describe and makes its runtime the default one. */
 export async function bootNode(opts: BootOptions): Promise<Booted> {
   if (opts.sname === undefined && opts.name === undefined) {
-    const runtime = new Runtime();
+    const runtime = opts.runtime ?? new Runtime();
     setDefaultRuntime(runtime);
     await PubSub.start();
     runtime.spawn(webAgent, [], null);
@@ -79,6 +81,7 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
     host: strategy === 'lan' ? '0.0.0.0' : undefined,
     tickTime: opts.tickTime ?? 60_000,
     epmdPort: mapperPort,
+    runtime: opts.runtime,
   });
   setDefaultRuntime(node.runtime);
   setPrintedLocalNode(node.name);

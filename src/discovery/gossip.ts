@@ -13,7 +13,9 @@
  *        | address count u8 | addresses (4 bytes each, IPv4)
  * ```
  * The tag is derived from the cookie (`cookieTag`), so clusters with other cookies
- * ignore each other without learning anything about the cookie. A `lan` announcement
+ * ignore each other without learning anything about the cookie; since a node started
+ * with the wrong cookie is the commonest mistake of a workshop, each node says once,
+ * per node it hears, that it heard one with another cookie. A `lan` announcement
  * carries the sender's addresses, and a node connects to one of those (one on its own
  * network if there is one), not to the datagram's source: address translation may
  * rewrite the source (Podman's bridge gives its gateway's address to broadcasts); a
@@ -61,6 +63,7 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
   const tag = cookieTag(cfg.cookie);
   const loopbackOnly = cfg.broadcast.startsWith('127.');
   let warned = false;
+  const memory: Memory = { heardFrom: new Map(), foreign: new Set() };
   trapExit(true);
   const socket = createSocket({ type: 'udp4', reuseAddr: true });
   socket.on('message', (buf, rinfo) => rt.deliver(me, ['udp', buf, rinfo.address]));
@@ -69,7 +72,6 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
     await new Promise<void>((resolve) => socket.bind(cfg.port, resolve));
     socket.setBroadcast(true);
     let unsent = false;
-    const heardFrom = new Map<string, number>();
     for (;;) {
       const packet = announcement(node.name, node.port, tag, loopbackOnly ? [] : addressesOf(node));
       for (const to of destinations(cfg.broadcast)) {
@@ -81,13 +83,14 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
       }
       const deadline = Date.now() + cfg.heartbeat;
       for (let left = cfg.heartbeat; left > 0; left = deadline - Date.now()) {
-        const msg = (await receive(undefined, { after: left })) as unknown[] | typeof TIMEOUT;
+        const msg: unknown = await receive(undefined, { after: left });
         if (msg === TIMEOUT) break;
+        if (!Array.isArray(msg)) continue;
         if (msg[0] === 'EXIT') exit(msg[2]);
         if (msg[0] === 'udp_error') throw msg[1];
         if (msg[0] !== 'udp') continue;
         const host = msg[2] as string;
-        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly, heardFrom) && !warned) {
+        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly, memory) && !warned) {
           warned = true;
           rt.log('warning', `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are never acted on`);
         }
@@ -132,23 +135,45 @@ export function parseAnnouncement(buf: Buffer): Announcement | null {
 
 // Internals
 
+/** How many nodes with another cookie are named in a warning; any more are ignored in silence. */
+const FOREIGN_NAMED = 32;
+
+/** What discovery remembers of the nodes it hears. */
+interface Memory {
+  /** Announcements heard from each node not yet connected. */
+  heardFrom: Map<string, number>;
+  /** The nodes with another cookie that this node has said it heard. */
+  foreign: Set<string>;
+}
+
 /**
- * Acts on a datagram: connects to a new node of this cluster. False when it is not an
- * announcement. Both nodes of a pair hear each other, so only the one with the greater
- * name dials (one connection attempt per pair, not two racing); the other dials too
- * once it has heard a node `PATIENCE` times with no connection, should its own
- * announcements not be getting through.
+ * Acts on a datagram: connects to a new node of this cluster, and says once per node
+ * that one with another cookie was heard. False when it is not an announcement. Both
+ * nodes of a pair hear each other, so only the one with the greater name dials (one
+ * connection attempt per pair, not two racing); the other dials too once it has heard
+ * a node `PATIENCE` times with no connection, should its own announcements not be
+ * getting through.
  */
-function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnly: boolean, heardFrom: Map<string, number>): boolean {
+function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnly: boolean, memory: Memory): boolean {
   const a = parseAnnouncement(buf);
   if (a === null || (loopbackOnly && !source.startsWith('127.'))) return false;
-  if (a.name === node.name || !a.tag.equals(tag)) return true;
-  if (node.isConnected(a.name)) {
-    heardFrom.delete(a.name);
+  if (a.name === node.name) return true;
+  if (!a.tag.equals(tag)) {
+    if (!memory.foreign.has(a.name) && memory.foreign.size < FOREIGN_NAMED) {
+      memory.foreign.add(a.name);
+      node.runtime.log(
+        'warning',
+        `${a.name} announces itself with another cookie: the two nodes will not connect. Start both with the same --cookie (or PLAYGROUND_COOKIE).`,
+      );
+    }
     return true;
   }
-  const times = (heardFrom.get(a.name) ?? 0) + 1;
-  heardFrom.set(a.name, times);
+  if (node.isConnected(a.name)) {
+    memory.heardFrom.delete(a.name);
+    return true;
+  }
+  const times = (memory.heardFrom.get(a.name) ?? 0) + 1;
+  memory.heardFrom.set(a.name, times);
   if (node.name > a.name || times > PATIENCE) {
     void node.connect(a.name, { host: reachAt(a.addresses, source), port: a.port, wire: 'playground' });
   }

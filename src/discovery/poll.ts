@@ -5,7 +5,7 @@
  * (`--connect a@vm,b@vm`, like libcluster's Epmd strategy with hosts). Both connect to
  * whatever they find that is not connected yet, once per heartbeat.
  */
-import { receive, trapExit, exit, TIMEOUT } from '../process/index.ts';
+import { receive, trapExit, exit } from '../process/index.ts';
 import type { Node, Address } from '../node/index.ts';
 import { names } from '../erlang/epmd/index.ts';
 
@@ -18,8 +18,8 @@ async function poll(node: Node, heartbeat: number, find: () => Promise<[string, 
       if (name === node.name || connected.has(name)) continue;
       void node.connect(name, addr);
     }
-    const msg = (await receive(undefined, { after: heartbeat })) as unknown[] | typeof TIMEOUT;
-    if (msg !== TIMEOUT && msg[0] === 'EXIT') exit(msg[2]);
+    const msg: unknown = await receive(undefined, { after: heartbeat });
+    if (Array.isArray(msg) && msg[0] === 'EXIT') exit(msg[2]);
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import { Pid, moduleName, short, type Ref } from '../term.ts';
 import { currentProcess, currentRuntime, inProcess } from '../process/index.ts';
+import { unknownKey } from '../keys.ts';
 import { GenServerError } from './errors.ts';
 import { serverMain } from './server.ts';
 import type { GenServerModule, StartOptions } from './types.ts';
@@ -63,14 +64,12 @@ function checkModule(module: unknown): asserts module is GenServerModule {
 
 function checkStartOptions(opts: unknown): asserts opts is StartOptions {
   const o = opts as StartOptions;
+  const expected = "expected start options { name?: non-empty string or ['global', name], timeout?: ms >= 0 }";
   const ok =
     typeof opts === 'object' && opts !== null &&
     (o.name === undefined || (typeof o.name === 'string' && o.name !== '') || isServiceName(o.name)) &&
     (o.timeout === undefined || (typeof o.timeout === 'number' && o.timeout >= 0));
-  if (!ok) {
-    throw new GenServerError(
-      'ERR_BAD_ARG',
-      `expected start options { name?: non-empty string or ['global', name], timeout?: ms >= 0 }. Got: ${short(opts)}`,
-    );
-  }
+  if (!ok) throw new GenServerError('ERR_BAD_ARG', `${expected}. Got: ${short(opts)}`);
+  const unknown = unknownKey(o, ['name', 'timeout']);
+  if (unknown) throw new GenServerError('ERR_BAD_ARG', `${expected}: ${unknown}`);
 }

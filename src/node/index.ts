@@ -16,20 +16,21 @@
  * iex(alice)> list()
  * [ 'bob@vm' ]
  */
-import { hostname } from 'node:os';
-import { NO_NODE, type NodeName } from '../term.ts';
+import { Pid, Ref, format, type NodeName } from '../term.ts';
 import { currentProcess, currentRuntime, Runtime, type Logger } from '../process/index.ts';
-import { isNodeName, loadCookie, newCreation } from './handshake.ts';
-import { aliveOf, epmdPort, names as epmdNames, register, EpmdError, type Registration } from '../erlang/epmd/index.ts';
+import { loadCookie, newCreation } from './handshake.ts';
+import { epmdPort, names as epmdNames, register, EpmdError, type Registration } from '../erlang/epmd/index.ts';
 import { Node } from './node.ts';
-import { defaultLongHost, hostOf, isLoopback, nameKind, reachOf } from '../erlang/address.ts';
-import { CodedError } from '../errors.ts';
+import { NodeError } from './errors.ts';
+import { fullName } from './name.ts';
+import { hostOf, isLoopback, nameKind, reachOf } from '../erlang/address.ts';
 
 export { Node } from './node.ts';
+export { NodeError } from './errors.ts';
+export { fullName } from './name.ts';
 export { isLocalHost } from '../erlang/epmd/index.ts';
 export type { Address } from './dist.ts';
 
-export class NodeError extends CodedError<'ERR_BAD_NAME' | 'ERR_NAME_TAKEN' | 'ERR_NOT_ALIVE'> {}
 
 export interface StartOptions {
   /** A short name: `bob` becomes `bob@<short host name>`. */
@@ -133,9 +134,20 @@ export function currentNode(): Node | undefined {
   return nodes.get(currentRuntime());
 }
 
-/** This node's name; `'nonode@nohost'` when it is not distributed. */
-export function node(): NodeName {
-  return currentRuntime().node;
+/**
+ * This node's name (`'nonode@nohost'` when it is not distributed); with a pid or a
+ * reference, the name of the node it belongs to, as Elixir's `node/1`.
+ *
+ * @example
+ * iex(bob)> node()
+ * 'bob@vm'
+ * iex(bob)> node(self())
+ * 'bob@vm'
+ */
+export function node(of?: Pid | Ref): NodeName {
+  if (of === undefined) return currentRuntime().node;
+  if (of instanceof Pid || of instanceof Ref) return of.node;
+  throw new NodeError('ERR_BAD_ARG', `node(x) expects a pid or a reference, got: ${format(of)}`);
 }
 
 /** True when this node is distributed (started with a name). */
@@ -232,40 +244,8 @@ export async function names(): Promise<Array<[string, number]>> {
   return (await epmdNames(epmdPort())).names;
 }
 
-/** The full node name that `sname`/`name` options give; throws `NodeError` when malformed. */
-export function fullName(opts: { sname?: string; name?: string }): NodeName {
-  if (opts.sname !== undefined && opts.name !== undefined) {
-    throw new NodeError('ERR_BAD_NAME', 'give either --sname or --name, not both');
-  }
-  const short = opts.sname !== undefined;
-  const given = opts.sname ?? opts.name;
-  if (given === undefined) throw new NodeError('ERR_BAD_NAME', 'a node needs --sname or --name');
-  const name = given.includes('@') ? given : `${given}@${short ? hostname().split('.')[0]! : longHost(given)}`;
-  if (!isNodeName(name) || name === NO_NODE) {
-    throw new NodeError('ERR_BAD_NAME', `bad node name ${JSON.stringify(given)}: expected letters, digits, _ - . and one @host`);
-  }
-  if (short && nameKind(name) === 'long') {
-    throw new NodeError('ERR_BAD_NAME', `--sname ${given}: a short name's host has no dots (use --name for ${name})`);
-  }
-  if (!short && nameKind(name) === 'short') {
-    const alive = aliveOf(name);
-    throw new NodeError(
-      'ERR_BAD_NAME',
-      `--name ${given}: a long name's host is an address or a host name with dots (--name ${alive}@10.0.0.7); for a node on this machine only, use --sname ${alive}`,
-    );
-  }
-  return name;
-}
 
 // Internals
-
-function longHost(alive: string): string {
-  try {
-    return defaultLongHost(alive);
-  } catch (err) {
-    throw new NodeError('ERR_BAD_NAME', (err as Error).message);
-  }
-}
 
 function requireNode(what: string): Node {
   const n = currentNode();

@@ -41,6 +41,9 @@ import { Cuts } from './cut.ts';
 import { Spawns } from './spawn.ts';
 import * as op from './dist.ts';
 
+/** The reason a connection ends when this node closes it on purpose (`disconnect`, a partition). */
+const DISCONNECTED = 'disconnected';
+
 export interface NodeConfig {
   name: NodeName;
   cookie: string;
@@ -174,7 +177,7 @@ export class Node implements op.FrameContext<PeerConnection> {
   disconnect(node: NodeName): boolean {
     const c = this.conns.get(node);
     if (!c) return false;
-    c.close('disconnected');
+    c.close(DISCONNECTED);
     return true;
   }
 
@@ -404,8 +407,11 @@ export class Node implements op.FrameContext<PeerConnection> {
       this.spawns.nodeDown(name);
       this.runtime.nodeDown(name);
       this.notify(['nodedown', name]);
-      // A connection closed for what the peer sent is worth a line; any other end only a debug one.
-      this.runtime.log(err ? 'warning' : 'debug', `lost ${name}: ${reason}`);
+      // A connection closed for what the peer sent is worth a warning. Otherwise it is
+      // said once, as a greeting is: a peer going away is news; this node stopping, or
+      // disconnecting (by hand or for a partition, which says so itself), is not.
+      if (err) this.runtime.log('warning', `lost ${name}: ${reason}`);
+      else if (!this.stopped && reason !== DISCONNECTED) this.runtime.log('info', `Node ${name} is down: ${reason}`);
       return;
     }
     this.reportFailure(conn, reason, err);

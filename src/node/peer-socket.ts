@@ -81,7 +81,8 @@ export abstract class PeerSocket implements PeerConnection {
       stayAwake();
       this.receive(chunk);
     });
-    socket.on('error', (err) => this.close(`socket error: ${err.message}`));
+    // A peer whose process ended may reset the connection rather than close it: both are its end.
+    socket.on('error', (err: NodeJS.ErrnoException) => this.close(err.code === 'ECONNRESET' ? 'connection closed' : `socket error: ${err.message}`));
     socket.on('close', () => this.close('connection closed'));
     this.timer = setTimeout(() => this.close('handshake timed out'), opts.setupTime);
   }

@@ -14,6 +14,7 @@
  * iex(bob)> await receive()
  * 42
  */
+import { unknownKey } from '../keys.ts';
 import { Pid, Ref, isNameAtNode, type NodeName, type Pattern } from '../term.ts';
 import { current } from './context.ts';
 import { TIMEOUT } from './mailbox.ts';
@@ -102,8 +103,9 @@ export function send<T>(dest: Dest, msg: T): T {
 
 /**
  * Takes the first queued message that matches `pattern` (any message when omitted),
- * waiting for one if none is queued. With `{ after: ms }` it gives `TIMEOUT` when the
- * time runs out.
+ * waiting for one if none is queued. With `{ after: ms }` (or just `ms`) it gives
+ * `TIMEOUT` when the time runs out; `receive({ after: ms })` alone waits for any
+ * message, as Erlang's `receive ... after`.
  *
  * @example
  * iex(bob)> send(self(), ['b', 2]); send(self(), ['a', 1])
@@ -111,12 +113,25 @@ export function send<T>(dest: Dest, msg: T): T {
  * [ 'a', 1 ]
  * iex(bob)> await receive(_, { after: 10 })
  * [ 'b', 2 ]
+ * iex(bob)> await receive('never', 10)
+ * TIMEOUT
+ * iex(bob)> await receive({ after: 10 })
+ * TIMEOUT
  */
-export function receive(pattern?: Pattern, opts?: { after?: number }): Promise<any> {
+export function receive(pattern?: Pattern, opts?: { after?: number } | number): Promise<any> {
   const p = current !== null ? (current as Process) : requireProcess('receive()');
-  const after = opts?.after ?? Infinity;
-  if (typeof after !== 'number' || Number.isNaN(after)) {
-    return Promise.reject(new ProcessError('ERR_BAD_TIMEOUT', `after must be a number of milliseconds, got: ${String(after)}`));
+  if (opts === undefined && isAfterOnly(pattern)) return receive(undefined, pattern);
+  let after = Infinity;
+  if (typeof opts === 'number') after = opts;
+  else if (typeof opts === 'object' && opts !== null) {
+    const unknown = unknownKey(opts, ['after']);
+    if (unknown) return Promise.reject(new ProcessError('ERR_BAD_ARG', `receive's options are { after: ms }: ${unknown}`));
+    after = opts.after ?? Infinity;
+  } else if (opts !== undefined) {
+    return Promise.reject(new ProcessError('ERR_BAD_ARG', `receive(pattern, { after: ms }) takes ms or { after: ms } second, got: ${String(opts)}`));
+  }
+  if (typeof after !== 'number' || Number.isNaN(after) || after < 0) {
+    return Promise.reject(new ProcessError('ERR_BAD_TIMEOUT', `after must be a number of milliseconds >= 0 (or Infinity), got: ${String(after)}`));
   }
   return p.receive(pattern, after);
 }
@@ -239,8 +254,20 @@ export function processes(): Pid[] {
   return currentRuntime().processes();
 }
 
+/**
+ * True when `pid`, a process of this node, is alive. A pid of another node is refused,
+ * as Erlang's `is_process_alive/1` refuses one: only its node can tell (at the prompt,
+ * `isAlive` asks it).
+ *
+ * @example
+ * iex(bob)> isAlive(self())
+ * true
+ */
 export function isAlive(pid: Pid): boolean {
-  return currentRuntime().local(pid) !== undefined;
+  checkPid(pid, 'isAlive');
+  const rt = currentRuntime();
+  checkLocal(rt, pid, 'isAlive');
+  return rt.local(pid) !== undefined;
 }
 
 export function makeRef(): Ref {
@@ -282,8 +309,10 @@ const INFO: { [K in keyof ProcessInfo]: (p: Process) => ProcessInfo[K] } = {
 const ITEMS = Object.keys(INFO) as Array<keyof ProcessInfo>;
 
 /**
- * What a process is doing, or undefined when it is not alive. With `items`, only those
- * (as Erlang's `process_info(Pid, ItemList)`): cheaper when the messages are not needed.
+ * What a process of this node is doing, or undefined when it is not alive. With `items`,
+ * only those (as Erlang's `process_info(Pid, ItemList)`): cheaper when the messages are
+ * not needed. A pid of another node is refused, as by Erlang's `process_info` (at the
+ * prompt, `processInfo` and `i` ask its node).
  *
  * @example
  * iex(bob)> processInfo(self(), ['trapExit'])
@@ -297,7 +326,9 @@ export function processInfo(pid: Pid, items: ReadonlyArray<keyof ProcessInfo> = 
   if (unknown.length > 0) {
     throw new ProcessError('ERR_BAD_ARG', `processInfo items are among ${ITEMS.join(', ')}. Got: ${JSON.stringify(unknown)}`);
   }
-  const p = currentRuntime().local(pid);
+  const rt = currentRuntime();
+  checkLocal(rt, pid, 'processInfo');
+  const p = rt.local(pid);
   if (!p) return undefined;
   const info: Record<string, unknown> = {};
   for (const k of items) info[k] = INFO[k](p);
@@ -321,6 +352,19 @@ export function setBehaviour(kind: string, module?: string): 'ok' {
 }
 
 // Internals
+
+/** `{ after: ms }` and nothing else: options given without a pattern. */
+function isAfterOnly(v: unknown): v is { after: number } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0] === 'after' && typeof (v as { after: unknown }).after === 'number';
+}
+
+function checkLocal(rt: Runtime, pid: Pid, what: string): void {
+  if (pid.node !== rt.node) {
+    throw new ProcessError('ERR_NOT_LOCAL', `${what}(${pid}): that process is on ${pid.node}, and only its node can tell (as in Erlang); at the prompt, ${what} asks it`);
+  }
+}
 
 function checkPid(v: unknown, what: string): asserts v is Pid {
   if (!(v instanceof Pid)) throw new ProcessError('ERR_BAD_ARG', `${what} expects a pid, got: ${String(v)}`);

@@ -13,11 +13,28 @@
  * - A traced mailbox (`trace` set, see `trace.ts`) reports every message that arrives
  *   and every message taken out. Untraced, that costs one null check on each path.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { match, type Pattern } from '../term.ts';
 import { CodedError } from '../errors.ts';
 
-/** What `receive` gives when its `after` time runs out; no message can be this value. */
-export const TIMEOUT: unique symbol = Symbol('timeout');
+class Timeout {
+  [inspect.custom](_depth: number, options: InspectOptionsStylized): string {
+    return options.stylize('TIMEOUT', 'special');
+  }
+  toString(): string {
+    return 'TIMEOUT';
+  }
+}
+
+/** The type of `TIMEOUT` (a type only: the value itself is a frozen `Timeout`). */
+declare const timeout: unique symbol;
+
+/**
+ * What `receive` gives when its `after` time runs out; no message can be this value.
+ * Prints as `TIMEOUT`, which a symbol cannot; typed as a unique symbol all the same, so
+ * that `x === TIMEOUT` narrows a union the way it always has.
+ */
+export const TIMEOUT: typeof timeout = Object.freeze(new Timeout()) as unknown as typeof timeout;
 
 /** A receive that never completes: what a dead process waits on. */
 const NEVER = new Promise<never>(() => {});

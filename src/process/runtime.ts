@@ -272,8 +272,11 @@ export class Runtime {
     }
   }
 
-  setLogger(logger: Logger): void {
+  /** Sends log lines to `logger`; returns the one used until now. */
+  setLogger(logger: Logger): Logger {
+    const old = this.logger;
     this.logger = logger;
+    return old;
   }
 
   setRemote(router: RemoteRouter | null): void {

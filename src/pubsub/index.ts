@@ -26,6 +26,7 @@
  */
 import type { NodeName, Pid } from '../term.ts';
 import { ProcessError, send } from '../process/index.ts';
+import { unknownKey } from '../keys.ts';
 import * as Registry from '../registry.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as adapter from './pg-adapter.ts';
@@ -64,14 +65,14 @@ export interface StartOptions {
  * 'ok'
  */
 export async function start(opts: StartOptions = {}): Promise<PubSubInstance> {
-  const name = checkName(opts.name ?? DEFAULT_PUBSUB);
+  const name = checkOptions(opts);
   if (!Registry.whereis(name)) await Supervisor.start(children(name, opts.group), supervisorOptions(name));
   return instance(name);
 }
 
 /** Starts instance `name` linked to the caller and returns its supervisor: a child spec's start. */
 export function startLink(opts: StartOptions = {}): Promise<Pid> {
-  const name = checkName(opts.name ?? DEFAULT_PUBSUB);
+  const name = checkOptions(opts);
   return Supervisor.startLink(children(name, opts.group), supervisorOptions(name));
 }
 
@@ -181,6 +182,13 @@ function running(name: string): string {
     );
   }
   return name;
+}
+
+/** The instance's name from `start`'s options. */
+function checkOptions(opts: StartOptions): string {
+  const unknown = typeof opts === 'object' && opts !== null ? unknownKey(opts, ['name', 'group']) : undefined;
+  if (unknown) throw new ProcessError('ERR_BAD_ARG', `PubSub options are { name?: string, group?: term }: ${unknown}`);
+  return checkName(opts?.name ?? DEFAULT_PUBSUB);
 }
 
 function checkName(name: unknown): string {

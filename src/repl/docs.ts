@@ -17,9 +17,9 @@ const ERLANG = 'Erlang values';
 export const CORE_DOCS: HelpDoc[] = [
   // Nodes
   {
-    name: 'node', group: NODES, signature: 'node()',
-    summary: "This node's name; 'nonode@nohost' when started without --sname/--name.",
-    example: "> node()\n'bob@vm'",
+    name: 'node', group: NODES, signature: 'node(pid?)',
+    summary: "This node's name ('nonode@nohost' when started without --sname/--name); node(pid) gives the pid's node.",
+    example: "> node()\n'bob@vm'\n> node(pidOnCarol)\n'carol@vm'",
   },
   {
     name: 'list', group: NODES, signature: 'list()',
@@ -82,8 +82,8 @@ export const CORE_DOCS: HelpDoc[] = [
   {
     name: 'receive', group: PROCESSES, signature: 'receive(pattern?, { after? })',
     summary: 'Takes the first message matching pattern, waiting if none is there yet (await it).',
-    details: "Patterns: _ matches anything, arrays match element by element, objects by their keys,\na function is a guard. With { after: ms } it gives TIMEOUT when the time runs out.\nCtrl+C cancels a wait at the prompt.",
-    example: "> send(self(), ['b', 2]); send(self(), ['a', 1])\n> await receive(['a', _])\n[ 'a', 1 ]\n> await receive(_, { after: 100 })\n[ 'b', 2 ]",
+    details: "Patterns: _ matches anything, arrays match element by element, objects by their keys,\na function is a guard. With { after: ms } (or just ms) it gives TIMEOUT when the time runs\nout; receive({ after: ms }) alone waits for any message. Ctrl+C cancels a wait at the prompt.",
+    example: "> send(self(), ['b', 2]); send(self(), ['a', 1])\n> await receive(['a', _])\n[ 'a', 1 ]\n> await receive(_, { after: 100 })\n[ 'b', 2 ]\n> await receive('never', 100)\nTIMEOUT",
   },
   {
     name: 'flush', group: PROCESSES, signature: 'flush()',
@@ -155,18 +155,25 @@ export const CORE_DOCS: HelpDoc[] = [
   },
   {
     name: 'i', group: LOOKING, signature: 'i(pid?)',
-    summary: 'Process info as a small table; i() lists every process.',
+    summary: "Process info as a small table; i() lists every process. A pid of another node is asked about at its node.",
     example: "> i(self())\nPid                   #PID<0.7.0>\nRegistered name       -\nInitial call          shell\n...",
   },
   {
     name: 'isAlive', group: LOOKING, signature: 'isAlive(pid)',
-    summary: 'True while the local process pid lives.',
+    summary: 'True while the process pid lives; for a pid of another node, its node is asked.',
+    details: "In code (not at the prompt) isAlive refuses a pid of another node, as Erlang's is_process_alive does.",
     example: '> isAlive(self())\ntrue',
   },
   {
     name: 'processInfo', group: LOOKING, signature: 'processInfo(pid)',
-    summary: "What i(pid) shows, as an object (undefined when the process is not alive).",
+    summary: "What i(pid) shows, as an object (undefined when the process is not alive); another node's pid is asked about there.",
     example: '> processInfo(self()).messageQueueLen\n0',
+  },
+  {
+    name: 'pid', group: LOOKING, signature: "pid('0.16.0')",
+    summary: "The pid printed as #PID<0.16.0>, to use one seen on screen (also pid(0, 16, 0), pid('#PID<12.98.0>')).",
+    details: 'The first number is the node as this prompt prints it: 0 is this node, others are numbered as first seen.',
+    example: "> pid('0.16.0')\n#PID<0.16.0>\n> i(pid('#PID<0.16.0>'))",
   },
   {
     name: 'web', group: LOOKING, signature: 'web({ port?, host? })',

@@ -11,17 +11,22 @@
  * - The prompt counter counts evaluated inputs as iex does: a value (even `undefined`)
  *   moves it on; an error, an empty line or a line that continues an input does not.
  * - Errors print short and red (`errors.ts`) and the prompt comes back.
+ * - An input whose value is undefined and that printed nothing itself (`const x = 1`)
+ *   shows a dim `undefined`, so that a learner sees it ran; one that printed (`flush()`,
+ *   `h()`) shows only what it printed.
  * - Hooks (`onEval`) see every finished evaluation just before the next prompt is drawn,
  *   so a lesson can print its step text between the result and the prompt.
  *
  * Node's default evaluator reports a thrown error or a rejected `await` on the REPL's
  * domain instead of calling back, so the end of an evaluation is known from two places:
- * the callback and the domain's 'error' event.
+ * the callback and the domain's 'error' event (the domain comes from `adapter.ts`).
  */
+import { Interface } from 'node:readline';
 import type { REPLServer } from 'node:repl';
 import type { Context } from 'node:vm';
 import repl from 'repl-extra';
 import { ExitSignal } from '../process/index.ts';
+import { guardEval, type ReplParts } from './adapter.ts';
 import type { Colors } from './colors.ts';
 import { formatError } from './errors.ts';
 import type { Screen } from './screen.ts';
@@ -46,13 +51,16 @@ type CompleterFn = (line: string, cb: (err: Error | null, value?: unknown) => vo
 type Server = Omit<REPLServer, 'completer'> & {
   eval: EvalFn;
   completer: CompleterFn;
-  _domain: NodeJS.EventEmitter;
-  lines: { level: unknown[] };
-  lastError: unknown;
 };
 
 /** How many results `v(n)` can reach back (iex keeps a history of the same kind). */
 const KEPT_RESULTS = 100;
+
+/** Handed to the REPL's writer in place of undefined when the input showed nothing at all. */
+export const NOTHING_SHOWN: unique symbol = Symbol('nothing shown');
+
+/** The prompt of a line that continues an unfinished input. */
+const CONTINUE = '... ';
 
 /** The hidden context name an auto-awaited promise waits under. */
 const PENDING = '__playgroundPending';
@@ -65,6 +73,8 @@ export interface EvaluatorOptions {
   onExit(reason: unknown): void;
   /** Ctrl+C cancelled an evaluation (a receive it was waiting in must not take the next message). */
   onInterrupt(): void;
+  /** The process's SIGINT listener, kept out of the way of each evaluation (see `guardEval`); null when the REPL has none. */
+  sigint: (() => void) | null;
 }
 
 export class Evaluator {
@@ -76,9 +86,14 @@ export class Evaluator {
   started = false;
   /** Called when an evaluation ends (`null`: it asked for more input or was empty). */
   onSettled: (event: EvalEvent | null) => void = () => {};
-  private current: { input: string; token: number } | null = null;
+  /** The input being evaluated, and how many lines the screen had printed when it began. */
+  private current: { input: string; token: number; printed: number } | null = null;
   private seq = 0;
   private completing = false;
+  /** Set when the prompt is drawn, so a result the REPL did not follow with a prompt gets one. */
+  private prompted = false;
+  /** The last input was unfinished: the next line continues it. */
+  private continuing = false;
   private readonly hooks = new Set<EvalHook>();
   private readonly finished: EvalEvent[] = [];
   private readonly server: Server;
@@ -87,6 +102,7 @@ export class Evaluator {
 
   constructor(
     server: REPLServer,
+    private readonly parts: ReplParts,
     private readonly screen: Screen,
     private readonly opts: EvaluatorOptions,
   ) {
@@ -97,8 +113,10 @@ export class Evaluator {
   install(): void {
     const server = this.server;
     const evaluator = this;
-    const defaultEval = server.eval;
-    server.eval = (server._domain as unknown as { bind<T>(fn: T): T }).bind(
+    const nodeEval = server.eval;
+    const sigint = this.opts.sigint;
+    const defaultEval: EvalFn = sigint === null ? nodeEval : (...args) => guardEval(sigint, () => nodeEval(...args));
+    server.eval = this.parts.domain.bind(
       function playgroundEval(code: string, context: Context, file: string, cb: Callback) {
         evaluator.evaluate(defaultEval, code, context, file, cb);
       },
@@ -118,12 +136,24 @@ export class Evaluator {
     const displayPrompt = server.displayPrompt;
     server.displayPrompt = function playgroundPrompt(preserveCursor?: boolean) {
       evaluator.runHooks();
-      displayPrompt.call(server, preserveCursor);
+      if (evaluator.parts.closed()) {
+        // Input ended (piped input the queue still feeds): readline cannot prompt any
+        // more (Node 24 throws), but the transcript still shows each prompt.
+        server.output.write(evaluator.continuing ? CONTINUE : server.getPrompt());
+      } else if (evaluator.continuing && !server.terminal) {
+        // One mark for a continued line on every Node (24 has its own, '| ').
+        Interface.prototype.setPrompt.call(server, CONTINUE);
+        server.prompt(preserveCursor);
+      } else {
+        // A line begun while the last input ran keeps its cursor where it was.
+        displayPrompt.call(server, preserveCursor || (server as { line?: string }).line !== '');
+      }
+      evaluator.prompted = true;
       evaluator.screen.atPrompt = true;
     };
 
-    server._domain.removeAllListeners('error');
-    server._domain.on('error', function playgroundError(err: unknown) {
+    this.parts.domain.removeAllListeners('error');
+    this.parts.domain.on('error', function playgroundError(err: unknown) {
       evaluator.failed(err);
     });
     server.setPrompt(this.opts.prompt(this.count));
@@ -140,6 +170,11 @@ export class Evaluator {
     return this.current !== null;
   }
 
+  /** The prompt the next input is typed at. */
+  get prompt(): string {
+    return this.opts.prompt(this.count);
+  }
+
   // Internals
 
   private evaluate(defaultEval: EvalFn, code: string, context: Context, file: string, cb: Callback): void {
@@ -150,15 +185,17 @@ export class Evaluator {
       return cb(null);
     }
     const token = ++this.seq;
-    this.current = { input: code, token };
+    this.current = { input: code, token, printed: this.screen.printed };
     const js: Transformed = this.transform?.(code) ?? { kind: 'code', code };
+    this.continuing = js.kind === 'unfinished';
     if (js.kind === 'unfinished') {
       this.current = null;
       this.onSettled(null);
       return cb(new repl.Recoverable(js.error));
     }
+    if (js.kind === 'refused') return this.failed(js.error);
     defaultEval(js.code, context, file, (err, value) => this.evaluated(token, err, value, defaultEval, context, file, cb));
-    if (this.current?.token === token) this.screen.startSpinner();
+    if (this.current?.token === token) this.screen.startWait();
   }
 
   private evaluated(
@@ -174,6 +211,7 @@ export class Evaluator {
     if (current === null || current.token !== token) return;
     if (err) {
       if (err instanceof repl.Recoverable) {
+        this.continuing = true;
         this.current = null;
         this.onSettled(null);
       }
@@ -186,7 +224,7 @@ export class Evaluator {
         this.evaluated(token, err2, value2, defaultEval, context, file, cb);
       });
     }
-    this.screen.stopSpinner();
+    this.screen.endWait();
     this.current = null;
     const event: EvalEvent = { input: current.input, ok: true, value, count: this.count };
     this.results.set(this.count, value);
@@ -195,7 +233,11 @@ export class Evaluator {
     this.server.setPrompt(this.opts.prompt(this.count));
     this.finished.push(event);
     this.onSettled(event);
-    cb(null, value);
+    this.prompted = false;
+    cb(null, value === undefined && this.screen.printed === current.printed ? NOTHING_SHOWN : value);
+    // Node 24 draws no prompt after a result once the input has ended (piped input that
+    // the queue still feeds): draw it, as 20 and 22 do.
+    if (!this.prompted && this.parts.closed()) this.server.displayPrompt();
   }
 
   /** The domain's 'error': an evaluation failed, or code it left behind threw later. */
@@ -215,14 +257,12 @@ export class Evaluator {
       return;
     }
     this.current = null;
-    this.screen.stopSpinner();
+    this.screen.endWait();
     delete (this.server.context as Record<string, unknown>)[PENDING];
     this.server.output.write(text + '\n');
-    this.server.lastError = err;
     if (err instanceof ExitSignal) this.opts.onExit(err.reason);
     if ((err as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') this.opts.onInterrupt();
-    this.server.clearBufferedCommand();
-    this.server.lines.level = [];
+    this.parts.resetBuffer(err);
     const event: EvalEvent = { input: current.input, ok: false, error: err, count: this.count };
     this.finished.push(event);
     this.onSettled(event);

@@ -9,18 +9,24 @@
  * appears (`later.ts`); the REPL holds input until they are there.
  */
 import * as api from '../index.ts';
-import { Binary, List, _, format, match, type Pid } from '../index.ts';
+import { Binary, List, Pid, _, format, match, processInfo } from '../index.ts';
+import { printedNode } from '../term.ts';
 import type { Colors } from './colors.ts';
+import type { Panel } from './panel.ts';
 
 /** What the helpers need from the REPL around them. */
 export interface HelperEnv {
   colors: Colors;
   /** Prints whole lines (above the prompt when one is showing). */
   print(text: string): void;
+  /** `flush()` took these messages from the shell's mailbox. */
+  flushed(messages: readonly unknown[]): void;
   /** The value of input `n`. */
   result(n: number): unknown;
   /** The number of the last evaluated input. */
   lastCount(): number;
+  /** Lines pinned above the prompt (a workshop's roster), or null when the output is no terminal. */
+  panel(): Panel | null;
 }
 
 export type Helpers = Record<string, unknown>;
@@ -54,6 +60,7 @@ export function coreHelpers(env: HelperEnv): Helpers {
     receive: api.receive,
     flush: function flush(): string {
       const messages = api.flush();
+      env.flushed(messages);
       if (messages.length > 0) env.print(messages.map((m) => format(m, env.colors.isColorSupported)).join('\n'));
       return 'ok';
     },
@@ -70,19 +77,29 @@ export function coreHelpers(env: HelperEnv): Helpers {
     whereis: api.whereis,
     registered: api.registered,
     global: globalHelper(),
-    // Looking around
+    // Looking around: a pid of another node is asked about at its node (a promise, awaited)
     processes: api.processes,
-    isAlive: api.isAlive,
-    processInfo: api.processInfo,
+    isAlive: function isAlive(pid: Pid): boolean | Promise<boolean> {
+      const info = infoOf(pid, ['pid']);
+      return info instanceof Promise ? info.then((i) => i !== undefined) : info !== undefined;
+    },
+    processInfo: function processInfo(pid: Pid, items?: ReadonlyArray<keyof api.ProcessInfo>) {
+      return infoOf(pid, items);
+    },
     web: api.web,
     stopWeb: api.stopWeb,
-    i: function i(pid?: Pid): void {
+    i: function i(pid?: Pid): void | Promise<void> {
       if (pid === undefined) {
         const infos = api.processes().flatMap((p) => api.processInfo(p) ?? []);
         return env.print(processTable(infos, env.colors));
       }
-      const info = api.processInfo(pid);
-      env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
+      const show = (info: api.ProcessInfo | undefined) =>
+        env.print(info === undefined ? `${format(pid)} is not alive` : infoTable(info, env.colors));
+      const info = infoOf(pid) as api.ProcessInfo | undefined | Promise<api.ProcessInfo | undefined>;
+      return info instanceof Promise ? info.then(show) : show(info);
+    },
+    pid: function pid(...parts: unknown[]): Pid {
+      return pidOf(parts);
     },
     v: function v(n?: number): unknown {
       const last = env.lastCount();
@@ -113,6 +130,54 @@ export function coreHelpers(env: HelperEnv): Helpers {
 }
 
 // Internals
+
+/**
+ * What `pid` is doing (all of it, or `items`): at once for this node's processes; for
+ * another node's, asked of that node with rpc, as Erlang's shell does (messages that
+ * cannot travel come back printed).
+ */
+function infoOf(pid: Pid, items?: ReadonlyArray<keyof api.ProcessInfo>): Partial<api.ProcessInfo> | undefined | Promise<Partial<api.ProcessInfo> | undefined> {
+  const local = () => (items === undefined ? api.processInfo(pid) : api.processInfo(pid, items));
+  if (!(pid instanceof Pid) || pid.node === api.node()) return local();
+  return api.rpc.call(pid.node, remoteInfo, pid, items ?? null).then((info) => (info ?? undefined) as Partial<api.ProcessInfo> | undefined);
+}
+
+/**
+ * Runs on the pid's node (rpc sends its source): only the public API is in scope there,
+ * and no helper of this file (an inner function given a name would bring one along).
+ */
+function remoteInfo(p: Pid, items: Array<keyof api.ProcessInfo> | null): unknown {
+  const info = items === null ? processInfo(p) : processInfo(p, items);
+  if (info === undefined) return null;
+  if (!('messages' in info)) return info;
+  return {
+    ...info,
+    messages: info.messages.map((m) => {
+      try {
+        structuredClone(m);
+        return m;
+      } catch {
+        return format(m);
+      }
+    }),
+  };
+}
+
+const PRINTED_PID = /^\s*(?:#PID)?<?(\d+)\.(\d+)\.(\d+)>?\s*$/;
+
+/** `pid('0.16.0')`, `pid('#PID<12.98.0>')` or `pid(0, 16, 0)`: the pid printed that way, as IEx's `pid/1,3`. */
+function pidOf(parts: unknown[]): Pid {
+  const expected = "pid('0.16.0'), pid('#PID<0.16.0>') or pid(0, 16, 0)";
+  const text = parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : parts.length === 3 ? parts.join('.') : null;
+  const m = text === null ? null : PRINTED_PID.exec(text);
+  if (m === null) throw new api.ProcessError('ERR_BAD_ARG', `expected ${expected}, as a pid prints. Got: ${parts.map((p) => format(p)).join(', ')}`);
+  const n = Number(m[1]);
+  const known = printedNode(n);
+  if (known === undefined) {
+    throw new api.ProcessError('ERR_BAD_ARG', `no node is printed as ${n} here yet: pids of another node print with its number once one has been seen`);
+  }
+  return new Pid(known.node, Number(m[2]), n === 0 ? api.currentRuntime().creation : (known.creation ?? 0), Number(m[3]));
+}
 
 /**
  * `global` at the prompt: Erlang's global names. It stands in for Node's own `global`

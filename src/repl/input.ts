@@ -4,23 +4,24 @@
  * finished, awaits included. Node's REPL alone does not do that for piped input: it
  * evaluates the next line while a promise is pending, and exits at the end of input with
  * a promise still pending. So a queue sits in front of the REPL's own 'line' listener
- * (`onLine`) and its 'close' listener (`emitExit`): `printf 'a\nb\n' | playground`
- * evaluates `a`, then `b`, then exits.
+ * (`onLine`) and its 'close' listener (`emitExit`), both taken by `adapter.ts`:
+ * `printf 'a\nb\n' | playground` evaluates `a`, then `b`, then exits.
  *
  * The queue also holds lines until the REPL is ready (`open()`: esbuild and the helpers
  * loaded after the prompt appeared), and lets a program type into the REPL
  * (`type(code)`), as a lesson playing itself does.
  */
 import type { REPLServer } from 'node:repl';
+import type { ReplParts } from './adapter.ts';
 import type { EvalEvent, Evaluator } from './evaluator.ts';
 import type { Screen } from './screen.ts';
-
-type Listener = (...args: unknown[]) => void;
 
 interface Entry {
   line: string;
   /** Typed by a program (`type`), not read from the input: echoed after the prompt. */
   typed?: boolean;
+  /** Entered while something ran (typed ahead): echoed after its prompt when it runs. */
+  ahead?: boolean;
   /** Set on the last line of a typed input: resolved with its evaluation. */
   done?: (event: EvalEvent | null) => void;
 }
@@ -36,24 +37,28 @@ export class InputQueue {
   private exited = false;
   private last: EvalEvent | null = null;
   private waiting: Entry | null = null;
-  private onLine!: Listener;
-  private emitExit!: Listener;
 
   constructor(
     private readonly server: REPLServer,
+    private readonly parts: ReplParts,
     private readonly evaluator: Evaluator,
     private readonly screen: Screen,
+    /** Called with each input typed at the prompt (not by a program) once it has been evaluated. */
+    private readonly entered: (input: string) => void = () => {},
   ) {}
 
   install(): void {
     const server = this.server;
-    this.onLine = takeListener(server, 'line', 'onLine');
-    this.emitExit = takeListener(server, 'close', 'emitExit');
     const queue = this;
     server.on('line', function queueLine(line: string) {
       queue.screen.atPrompt = false;
-      queue.entries.push({ line });
-      queue.schedule();
+      const pending = queue.pending();
+      // Only a terminal shows keys typed ahead (piped lines are not echoed at all).
+      queue.entries.push({ line, ahead: server.terminal && pending });
+      // A line typed at an idle prompt runs at once, as in Node's own REPL: the keys
+      // after it (a pasted function's next lines) then continue it, not queue behind it.
+      if (server.terminal && !pending) queue.feed();
+      else queue.schedule();
     });
     server.on('close', function queueClose() {
       queue.closing = true;
@@ -63,6 +68,16 @@ export class InputQueue {
       if (event !== null) this.last = event;
       if (this.busy) this.settled();
     };
+  }
+
+  /** True while an input runs, or lines wait to run: a key typed now is typed ahead. */
+  pending(): boolean {
+    return this.busy || this.entries.length > 0 || !this.ready;
+  }
+
+  /** The lines typed ahead that wait to run, oldest first. */
+  queued(): string[] {
+    return this.entries.filter((e) => e.ahead).map((e) => e.line);
   }
 
   /** Lets queued lines through: the REPL is ready to evaluate. */
@@ -115,27 +130,33 @@ export class InputQueue {
    */
   private feed(): void {
     if (this.busy || !this.ready || this.exited) return;
-    const entry = this.entries.shift();
+    const entry = this.entries[0];
     if (entry === undefined) {
       if (this.closing && this.holds === 0) {
         this.exited = true;
-        this.emitExit.call(this.server);
+        this.parts.emitExit.call(this.server);
       }
       return;
     }
-    if (entry.typed) this.server.output.write(entry.line + '\n');
+    // Echoed while still queued: the lines typed ahead on screen include it until then.
+    if (entry.typed || entry.ahead) this.screen.echo(this.evaluator.prompt, entry.line);
+    this.entries.shift();
     this.busy = true;
     this.waiting = entry;
     this.last = null;
     this.evaluator.started = false;
     this.screen.atPrompt = false;
-    this.onLine.call(this.server, entry.line);
+    this.parts.onLine.call(this.server, entry.line);
     // A REPL command (.help, .exit) or a line the REPL answered itself: no evaluation.
-    if (!this.evaluator.started && this.busy) this.settled();
+    if (!this.evaluator.started && this.busy) {
+      if (!entry.typed) this.entered(entry.line);
+      this.settled();
+    }
   }
 
   private settled(): void {
     this.busy = false;
+    if (this.last !== null && this.waiting && !this.waiting.typed) this.entered(this.last.input);
     this.finishEntry();
     this.schedule();
   }
@@ -155,12 +176,4 @@ export class InputQueue {
     entry?.done?.(this.last);
   }
 
-}
-
-/** Removes the REPL's own listener named `name` for `event`, to call it from the queue. */
-function takeListener(server: REPLServer, event: string, name: string): Listener {
-  const listener = server.listeners(event).find((fn) => fn.name === name) as Listener | undefined;
-  if (listener === undefined) throw new Error(`this Node's REPL has no '${event}' listener named ${name}`);
-  server.removeListener(event, listener);
-  return listener;
 }

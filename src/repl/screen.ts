@@ -13,38 +13,51 @@
 import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
 import type { REPLServer } from 'node:repl';
 import { format } from 'node:util';
+import type { ReplParts } from './adapter.ts';
+import type { TypeAhead } from './typeahead.ts';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** A promise settled sooner than this shows no spinner (no flicker for quick calls). */
 const SPINNER_DELAY_MS = 120;
 const SPINNER_STEP_MS = 80;
 
-type Readline = REPLServer & { prevRows?: number; getCursorPos(): { rows: number; cols: number } };
-
 export class Screen {
   /** True while a prompt is on screen waiting for input. */
   atPrompt = false;
+  /** The keys typed while an input runs (terminal only), drawn below everything else. */
+  typeAhead: TypeAhead | null = null;
+  /** How many times `print` was called: an input that printed shows no `undefined` after. */
+  printed = 0;
   private spinnerTimer: NodeJS.Timeout | null = null;
   private spinnerShown = false;
   private frame = 0;
 
   constructor(
     private readonly server: REPLServer,
+    /** Null on a plain prompt: lines are then written as they come. */
+    private readonly parts: ReplParts | null,
     readonly terminal: boolean,
     private readonly dim: (text: string) => string,
   ) {}
 
   /** Prints `text` (one or more lines) without disturbing the prompt or the input being typed. */
   print(text: string): void {
+    this.printed++;
     const out = this.server.output;
     const lines = text.endsWith('\n') ? text : text + '\n';
-    if (!this.terminal) {
+    if (!this.terminal || this.parts === null) {
       if (this.atPrompt) {
         out.write('\n' + lines);
         this.redrawPrompt();
       } else {
         out.write(lines);
       }
+      return;
+    }
+    if (this.typeAhead?.visible) {
+      this.typeAhead.hide();
+      out.write(lines);
+      this.typeAhead.show();
       return;
     }
     if (this.spinnerShown) {
@@ -57,25 +70,36 @@ export class Screen {
 
   /**
    * Runs `write` with the prompt and the input being typed set aside: on a terminal at
-   * the prompt, their rows are cleared before and drawn again after, cursor included.
+   * the prompt, their rows are cleared before and drawn again after, cursor included
+   * (and the keys typed ahead of a running input, likewise).
    */
   aside(write: () => void): void {
-    if (!this.terminal || !this.atPrompt) return write();
+    if (!this.terminal || this.parts === null) return write();
+    if (this.typeAhead?.visible) {
+      this.typeAhead.hide();
+      write();
+      this.typeAhead.show();
+      return;
+    }
+    if (!this.atPrompt) return write();
     const out = this.server.output;
-    const rl = this.server as Readline;
-    const rows = rl.getCursorPos().rows;
+    const rows = this.server.getCursorPos().rows;
     if (rows > 0) moveCursor(out, 0, -rows);
     cursorTo(out, 0);
     clearScreenDown(out);
     write();
-    rl.prevRows = 0;
+    this.parts.forgetRows();
     this.redrawPrompt();
   }
 
-  /** Shows a spinner (on a terminal, after a short delay) until `stopSpinner`. */
-  startSpinner(): void {
+  /**
+   * Shows that an input runs (on a terminal, after a short delay): a spinner, or the
+   * keys typed meanwhile; until `endWait`.
+   */
+  startWait(): void {
     if (!this.terminal || this.spinnerTimer !== null) return;
     this.spinnerTimer = setTimeout(() => {
+      if (this.typeAhead?.hasContent) return this.typeAhead.show();
       this.spinnerShown = true;
       this.drawSpinner();
       this.spinnerTimer = setInterval(() => this.drawSpinner(), SPINNER_STEP_MS);
@@ -84,16 +108,38 @@ export class Screen {
     this.spinnerTimer.unref();
   }
 
-  stopSpinner(): void {
+  /** The input has ended: the spinner and the keys typed meanwhile go, before its result is written. */
+  endWait(): void {
     if (this.spinnerTimer !== null) {
       clearTimeout(this.spinnerTimer);
       clearInterval(this.spinnerTimer);
       this.spinnerTimer = null;
     }
+    // The keys typed ahead took the spinner's row when they appeared.
+    const ahead = this.typeAhead?.visible ?? false;
+    this.typeAhead?.hide();
     if (this.spinnerShown) {
       this.spinnerShown = false;
-      this.server.output.write('\r\x1b[K');
+      if (!ahead) this.server.output.write('\r\x1b[K');
     }
+  }
+
+  /**
+   * Shows `line` after `prompt` as if it had just been typed there: a line typed ahead,
+   * or typed by a program, as it starts to run. Whatever the prompt row showed is
+   * replaced (on a terminal, the user may have begun the next line: it comes back with
+   * the next prompt).
+   */
+  echo(prompt: string, line: string): void {
+    const out = this.server.output;
+    if (!this.terminal || this.parts === null) return void out.write(line + '\n');
+    this.endWait();
+    const rows = this.server.getCursorPos().rows;
+    if (rows > 0) moveCursor(out, 0, -rows);
+    cursorTo(out, 0);
+    clearScreenDown(out);
+    out.write(`${prompt}${line}\n`);
+    this.parts.forgetRows();
   }
 
   /**
@@ -116,12 +162,13 @@ export class Screen {
    * a line read then would be lost from the history).
    */
   private redrawPrompt(): void {
-    const paused = (this.server as unknown as { paused: boolean }).paused;
+    const paused = this.parts?.paused() ?? false;
     this.server.displayPrompt(true);
     if (paused) this.server.pause();
   }
 
   private drawSpinner(): void {
+    if (this.typeAhead?.visible) return;
     this.frame = (this.frame + 1) % FRAMES.length;
     this.server.output.write('\r' + this.dim(FRAMES[this.frame]!) + ' ');
   }

@@ -14,7 +14,9 @@
  *   syntax error in its own words (and accepts anything esbuild is stricter about).
  * - `{a: 1}` is tried as an expression first, as Node's REPL does, so that it prints an
  *   object rather than a labelled block.
+ * - Top-level `const`, `let` and `class` declarations can be typed again (`redeclare.ts`).
  */
+import { redeclarable } from './redeclare.ts';
 
 type TransformSync = (code: string, options: object) => { code: string };
 
@@ -26,20 +28,36 @@ const OPTIONS = {
   target: 'node20',
   // Without it esbuild silently drops `import` lines whose names look unused.
   tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+  // esbuild renames a function whose name another binding of the input has
+  // (`const worker = spawn(async function worker() {})` → `worker2`); this puts the
+  // typed name back, which crash reports and `i()` show.
+  keepNames: true,
 };
+
+/** The helper `keepNames` calls, defined once for every input instead of in each. */
+const NAME_HELPER = /^var __defProp = Object\.defineProperty;\nvar __name = \(target, value\) => __defProp\(target, "name", \{ value, configurable: true \}\);\n/;
+/** Its statement after a top-level function declaration, which has its name already (and would be the input's value). */
+const NAMED_DECLARATION = /^__name\([\w$]+, "[\w$]+"\);\n/gm;
 
 /** Loads esbuild and runs one transform so that the first real input is fast. */
 export function warmUp(): Promise<void> {
   loading ??= import('esbuild').then(function loaded(esbuild) {
     transformSync = esbuild.transformSync as TransformSync;
     transformSync('0', OPTIONS);
+    Object.defineProperty(globalThis, '__name', {
+      value: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
+      configurable: true,
+      enumerable: false,
+    });
   });
   return loading;
 }
 
 export type Transformed =
   | { kind: 'code'; code: string }
-  | { kind: 'unfinished'; error: Error };
+  | { kind: 'unfinished'; error: Error }
+  /** Not to be run at all: it fails with `error`, as if it had thrown it. */
+  | { kind: 'refused'; error: Error };
 
 /** JavaScript for one (possibly multi-line) input; `warmUp()` must have finished. */
 export function toJavaScript(input: string): Transformed {
@@ -51,14 +69,19 @@ export function toJavaScript(input: string): Transformed {
   }
   const result = attempt(input);
   if (result.kind === 'error') return { kind: 'code', code: input };
-  return result;
+  if (result.kind !== 'code') return result;
+  try {
+    return { kind: 'code', code: redeclarable(result.code) };
+  } catch (error) {
+    return { kind: 'refused', error: error as Error };
+  }
 }
 
 // Internals
 
 function attempt(code: string): Transformed | { kind: 'error' } {
   try {
-    return { kind: 'code', code: transformSync!(code, OPTIONS).code };
+    return { kind: 'code', code: transformSync!(code, OPTIONS).code.replace(NAME_HELPER, '').replace(NAMED_DECLARATION, '') };
   } catch (err) {
     const text = messages(err);
     if (/end of file/i.test(text) || countBackticks(code) % 2 === 1) {

@@ -18,6 +18,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { currentProcess, currentRuntime, monitor, receive, ProcessError } from '../process/index.ts';
+import { unknownKey } from '../keys.ts';
 import type { Pid } from '../term.ts';
 import { CodedError } from '../errors.ts';
 
@@ -62,6 +63,8 @@ export async function open(port = 0, opts: OpenOptions = {}): Promise<UdpSocket>
   const owner = currentProcess();
   if (owner === null) throw new ProcessError('ERR_NO_PROCESS', 'udp.open must be called inside a process');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UdpError('ERR_UDP_ARG', `udp.open expects a port 0-65535, got: ${String(port)}`);
+  const unknown = unknownKey(opts, ['address', 'broadcast', 'reuseAddr', 'binary']);
+  if (unknown) throw new UdpError('ERR_UDP_ARG', `udp.open options: ${unknown}`);
   const socket = createSocket({ type: 'udp4', reuseAddr: opts.reuseAddr ?? true });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);

@@ -13,16 +13,7 @@
  */
 import { NO_NODE, TIMEOUT, Workshop, isAlive, monitor, node, receive, self, spawn, type Pid } from '../index.ts';
 import type { HelperEnv, Helpers } from './helpers.ts';
-import { Panel } from './panel.ts';
 import { rosterLine, rosterTable } from './roster-table.ts';
-import type { Screen } from './screen.ts';
-
-export interface WorkshopEnv extends HelperEnv {
-  screen: Screen;
-  output: NodeJS.WritableStream;
-  /** Whether the output is a terminal (a live table) or not (a line per change). */
-  terminal: boolean;
-}
 
 type Attendee = Workshop.Attendee;
 
@@ -32,7 +23,7 @@ const TICK_MS = 1000;
 // Client API
 
 /** `workshop` (with its members) and `help`. */
-export function workshopHelpers(env: WorkshopEnv): Helpers {
+export function workshopHelpers(env: HelperEnv): Helpers {
   let view: Pid | null = null;
   const distributed = (what: string) => {
     if (node() !== NO_NODE) return true;
@@ -85,10 +76,10 @@ export function workshopHelpers(env: WorkshopEnv): Helpers {
 // Internals
 
 /** The live view: renders the roster at every change (and every second on a terminal) until it closes. */
-async function rosterView(env: WorkshopEnv, roster: Pid): Promise<void> {
+async function rosterView(env: HelperEnv, roster: Pid): Promise<void> {
   monitor(roster);
   let rows = await Workshop.watch(self());
-  const panel = env.terminal ? new Panel(env.output as ConstructorParameters<typeof Panel>[0], env.screen) : null;
+  const panel = env.panel();
   const printed = new Map<string, string>();
   const render = () => {
     if (panel) return panel.show(fitted(rosterTable(rows, Date.now(), env.colors, panel.columns, node()), panel.capacity));

@@ -51,7 +51,12 @@ export interface StartOptions {
   wrap?: string[];
   /** The entry to run instead of `playground`, relative to the repository root (e.g. `PEER`). */
   script?: string;
-  /** What "started" means: output matching this, or (default for named nodes) its name at the port mapper. */
+  /** The `node` binary to run it with (default: this test's). */
+  node?: string;
+  /**
+   * What "started" means: output matching this, or (default for named nodes) its name at
+   * the port mapper, which also means the node is up (its prompt shows before it is).
+   */
   ready?: RegExp | string | null;
   timeout?: number;
 }
@@ -223,10 +228,12 @@ export class Cluster {
   // Internals
 
   private spawn(args: string[], opts: StartOptions): ChildProcess {
-    const argv = [...(opts.wrap ?? []), process.execPath, '--import', 'tsx', opts.script ?? 'playground', ...args];
+    const argv = [...(opts.wrap ?? []), opts.node ?? process.execPath, '--import', 'tsx', opts.script ?? 'playground', ...args];
+    // A test runner may set FORCE_COLOR, which overrides the cluster's NO_COLOR (and Node 22+ says so on stderr).
+    const { FORCE_COLOR: _, ...inherited } = process.env;
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, ...opts.env },
+      env: { ...inherited, ...this.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     live.add(child);
