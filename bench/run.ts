@@ -8,7 +8,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-const LIMIT_MS = 40_000;
+/** Room for the benchmarks that launch fifty nodes first (mesh, workshop) on a busy two-core machine. */
+const LIMIT_MS = 120_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const files = readdirSync(here)

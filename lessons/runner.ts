@@ -22,9 +22,13 @@
  *
  * A lesson that builds its own version of a node service (hello-world's discovery and
  * greeter) has those services paused while it is the current lesson (`Lesson.quiet`).
+ *
+ * Every lesson event (a lesson opened, a step shown or passed, a hint, a failed input)
+ * also goes to the host's `report`, from the state both drivers share (`state.ts`):
+ * that is how a workshop's roster follows each attendee (`Workshop.progress`).
  */
 import pc from 'picocolors';
-import type { Pid } from '../src/index.ts';
+import type { LessonEvent, Pid } from '../src/index.ts';
 import type { NodeCommand } from './text.ts';
 import type { Evaluation, Lesson, LessonEnv } from './index.ts';
 import { lessonEnv } from './index.ts';
@@ -45,6 +49,8 @@ export interface Host {
   shell(): Pid | undefined;
   /** Types `code` at the prompt as if the learner typed it; resolves once it is evaluated (`--auto`). */
   type?(code: string): Promise<unknown>;
+  /** Hears every lesson event, as it happens. */
+  report?(event: LessonEvent): void;
   colors?: boolean;
   /** How to start another node of this cluster, named `short` (the lesson's own flags are added). */
   nodeCommand(short: string): NodeCommand;
@@ -115,6 +121,7 @@ export class Tutor {
   hint(): Note {
     const step = this.state.step();
     if (!step) return new Note(this.current());
+    this.state.hinted();
     return new Note(`${this.c.yellow('hint:')} ${step.hint}`);
   }
 

@@ -7,15 +7,25 @@
  *
  * Progress is saved after every change when a file is given (see `progress.ts`);
  * `--auto` keeps its own in memory so that playing a lesson never moves the learner.
+ *
+ * Each change is also told, as it happens, to the prompt's `report` if it has one (a
+ * lesson opened, a step entered or passed, a hint shown, an input that failed): the one
+ * source of lesson events, whichever driver moves the state. A workshop's roster
+ * follows each attendee through it (`Workshop.progress`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import { CodedError } from '../src/index.ts';
+import { CodedError, type LessonEvent } from '../src/index.ts';
 import { checkContext, runCheck, type Active, type Prompt } from './context.ts';
 import { actionsOf, LESSONS, type CheckContext, type Evaluation, type Lesson, type LessonEnv, type Step } from './index.ts';
 import { loadProgress, saveProgress, type Progress } from './progress.ts';
 
 export class LessonError extends CodedError<'ERR_NO_LESSON' | 'ERR_NO_AUTO'> {}
+
+/** A prompt that may hear lesson events. */
+export interface Reporting extends Prompt {
+  report?(event: LessonEvent): void;
+}
 
 export interface StateOptions {
   lessons?: readonly Lesson[];
@@ -38,7 +48,7 @@ export class LessonState {
   private readonly checkTimeoutMs: number;
 
   constructor(
-    private readonly prompt: Prompt,
+    private readonly prompt: Reporting,
     opts: StateOptions,
   ) {
     this.lessons = opts.lessons ?? LESSONS;
@@ -58,6 +68,7 @@ export class LessonState {
   /** Makes `lesson` the current one, at its saved step; gives that step's index. */
   open(lesson: Lesson): number {
     this.progress.current = lesson.id;
+    this.report(['lesson', lesson.id, lesson.steps.length]);
     const entry = (this.progress.lessons[lesson.id] ??= { step: 0, passed: [] });
     const index = Math.min(entry.step, lesson.steps.length);
     this.enter(lesson, index);
@@ -70,6 +81,7 @@ export class LessonState {
     this.active = { lesson, index, inputs: [], logs: [], taken: [], memo: {} };
     this.progress.lessons[lesson.id] = { passed: [], ...this.progress.lessons[lesson.id], step: index };
     this.save();
+    this.report(['step', lesson.id, index, lesson.steps.length, lesson.steps[index]?.title ?? '']);
   }
 
   /** Runs the step's `enter` (what its check compares against); a failing one leaves it to the check. */
@@ -102,6 +114,13 @@ export class LessonState {
     const entry = this.progress.lessons[a.lesson.id]!;
     if (!entry.passed.includes(a.index)) entry.passed = [...entry.passed, a.index].sort((x, y) => x - y);
     this.save();
+    this.report(['passed', a.lesson.id, a.index, a.lesson.steps.length, a.lesson.steps[a.index]?.title ?? '']);
+  }
+
+  /** A hint for the current step was shown. */
+  hinted(): void {
+    const a = this.active;
+    if (a) this.report(['hint', a.lesson.id, a.index]);
   }
 
   step(): Step | undefined {
@@ -115,7 +134,10 @@ export class LessonState {
   // What happened at the prompt
 
   record(ev: Evaluation): void {
-    this.active?.inputs.push(ev);
+    const a = this.active;
+    if (!a) return;
+    a.inputs.push(ev);
+    if (!ev.ok) this.report(['error', a.lesson.id, a.index, firstLine(ev.error)]);
   }
 
   log(line: string): void {
@@ -161,4 +183,19 @@ export class LessonState {
   private save(): void {
     if (this.file) saveProgress(this.file, this.progress);
   }
+
+  /** Tells the prompt of a lesson event; one that fails to listen never stops the lesson. */
+  private report(event: LessonEvent): void {
+    try {
+      this.prompt.report?.(event);
+    } catch {
+      // the roster misses one event; the lesson goes on
+    }
+  }
+}
+
+/** The first line of what an input threw, for a roster's "last error". */
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : inspect(err);
+  return text.split('\n')[0]!.slice(0, 200);
 }

@@ -30,6 +30,11 @@ interface Flag {
 
 const NAME = /^[A-Za-z0-9_.-]+(@[A-Za-z0-9_.-]+)?$/;
 
+const nodeList = (v: string) =>
+  v.split(',').every((n) => n.trim() === '' || (NAME.test(n.trim()) && n.includes('@')))
+    ? undefined
+    : 'expects node names such as alice@vm, separated by commas';
+
 const wholeNumber = (min: number) => (v: string) =>
   /^\d+$/.test(v) && Number(v) >= min ? undefined : `expects a whole number >= ${min}`;
 
@@ -69,10 +74,18 @@ export const FLAGS: Record<string, Flag> = {
     type: 'string', value: 'node,...', multiple: true,
     description: 'Nodes to connect to at start (the list for --discovery static).',
     fallback: 'none', example: '--connect alice@vm,carol@vm',
-    check: (v) =>
-      v.split(',').every((n) => n.trim() === '' || (NAME.test(n.trim()) && n.includes('@')))
-        ? undefined
-        : 'expects node names such as alice@vm, separated by commas',
+    check: nodeList,
+  },
+  join: {
+    type: 'string', value: 'node,...', multiple: true,
+    description: 'Join the cluster through a known node and stay joined (retrying with backoff): the way in where broadcast does not pass, as at a workshop.',
+    fallback: 'none', example: '--join teacher@10.0.0.5',
+    check: nodeList,
+  },
+  workshop: {
+    type: 'boolean',
+    description: "Open the instructor's roster at start: every node of the cluster with its lesson, step, hints, last error and raised hand, live above the prompt (as workshop() does).",
+    fallback: 'off', example: '--name teacher@10.0.0.5 --workshop',
   },
   'no-greet': {
     type: 'boolean',
@@ -169,6 +182,11 @@ export function parseFlags(argv: string[]): Values {
   }
   if (values.sname !== undefined && values.name !== undefined) throw new UsageError('ERR_USAGE', 'give either --sname or --name, not both');
   if (values.auto && values.lesson === undefined) throw new UsageError('ERR_USAGE', '--auto plays a lesson: give one with --lesson ID');
+  for (const flag of ['join', 'workshop'] as const) {
+    if (values[flag] !== undefined && values.sname === undefined && values.name === undefined) {
+      throw new UsageError('ERR_USAGE', `--${flag} needs a named node: give --name ann@<your address> (or --sname ann on one machine)`);
+    }
+  }
   if (values.discovery === 'static' && values.connect === undefined) {
     throw new UsageError('ERR_USAGE', '--discovery static connects to the --connect list: give one, e.g. --connect alice@vm,bob@vm');
   }
@@ -208,14 +226,15 @@ function isFlag(arg: string): boolean {
 export function bootOptions(values: Values): BootOptions {
   const text = (flag: string) => values[flag] as string | undefined;
   const whole = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
-  const connect = (values.connect as string[] | undefined)?.flatMap((list) => list.split(',')).map((n) => n.trim()).filter(Boolean);
+  const nodes = (flag: string) => (values[flag] as string[] | undefined)?.flatMap((list) => list.split(',')).map((n) => n.trim()).filter(Boolean);
   return {
     sname: text('sname'),
     name: text('name'),
     cookie: text('cookie'),
     discovery: text('discovery') as Strategy | undefined,
     heartbeat: whole('heartbeat'),
-    connect,
+    connect: nodes('connect'),
+    join: nodes('join'),
     greet: !values['no-greet'],
     port: whole('port'),
     tickTime: whole('tick-time'),
@@ -254,6 +273,8 @@ export function helpText(version: string): string {
     'Examples:',
     '  npx tsx playground --sname alice          # in one terminal',
     '  npx tsx playground --sname bob            # in another: they find each other and greet',
+    '  npx tsx playground --name teacher@10.0.0.5 --cookie ws --workshop        # a workshop: the teacher',
+    '  npx tsx playground --name ann@10.0.0.7 --cookie ws --join teacher@10.0.0.5   # each attendee',
     "  printf 'list()\\n' | npx tsx playground --sname x   # a script: each line in order, exit 0 at the end",
   );
   return out.join('\n');

@@ -75,6 +75,8 @@ async function run(flags: Values): Promise<void> {
   // After the prompt took SIGINT, not before: a signal that arrives in between must
   // still find a listener (Node drops one pending for a listener removed meanwhile).
   process.off('SIGINT', onSignal);
+  // --workshop opens the roster the way a teacher would: typed at the prompt, once the node is up.
+  if (flags.workshop) void node.then(() => repl.type('workshop()'), () => {});
   const lessons = attachLessons(repl, runtime, {
     lesson: flags.lesson as string | undefined,
     auto: Boolean(flags.auto),

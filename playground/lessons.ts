@@ -3,7 +3,8 @@
  * Plugs the lessons into the prompt: the helpers `lesson`, `hint`, `next`, `back`,
  * `reset` (and `log`, which lesson code uses as Elixir code uses Logger), what the
  * prompt reports (evaluations, log lines, the messages `flush()` takes) handed to the
- * lesson driver through the REPL's hooks, and the flags `--lesson ID`, `--auto` and
+ * lesson driver through the REPL's hooks, every lesson event handed to the node's
+ * workshop member (so a roster follows it), and the flags `--lesson ID`, `--auto` and
  * `--auto-delay MS`.
  *
  * It also gives the lessons what only the command line knows: how to start another
@@ -16,7 +17,7 @@
  * prompt awaits.
  */
 import { runInThisContext } from 'node:vm';
-import type { LogLevel, Runtime } from '../src/index.ts';
+import { Workshop, type LogLevel, type Runtime } from '../src/index.ts';
 import type { HelpDoc, Repl } from '../src/repl/index.ts';
 import type { Host, NodeCommand, Note, Tutor } from '../lessons/runner.ts';
 import type { Player } from '../lessons/auto.ts';
@@ -69,6 +70,7 @@ export function attachLessons(repl: Repl, runtime: Runtime, flags: LessonFlags):
     lookup,
     shell: () => repl.shellPid(),
     type: (code) => repl.type(code),
+    report: (event) => Workshop.progress(event),
     colors: repl.server.useColors,
     nodeCommand: (short) => nodeCommand(runtime.node, short, flags.cookie),
     quiet: (ids) => quiet(ids, (text) => repl.print(text)),

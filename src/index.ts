@@ -37,7 +37,7 @@ export {
 export type { Dest, Logger, LogLevel, ProcessInfo } from './process/index.ts';
 
 // Distribution
-export { node, list, connect, disconnect, monitorNodes, names, startNode, stopNode } from './node/index.ts';
+export { node, list, connect, disconnect, monitorNodes, monitorRefusals, names, startNode, stopNode } from './node/index.ts';
 export type { Node } from './node/index.ts';
 
 // Running code on other nodes: spawn with a node, rpc, shared definitions
@@ -72,3 +72,7 @@ export type { Arrow, Lane, SeqTraceOptions } from './trace/seq.ts';
 // The live page of the cluster
 export { web, stopWeb, WebError } from './web/index.ts';
 export type { WebOptions } from './web/index.ts';
+
+// Workshops
+export * as Workshop from './workshop/index.ts';
+export type { LessonEvent } from './workshop/index.ts';

@@ -129,8 +129,9 @@ test('a wrong cookie: no connection, no message delivered, one log line', async 
   const sent = mallory.mark();
   mallory.send(`send(['shell', 'alice@${HOST}'], ['from', 'mallory']); GenServer.cast(['greeter', 'alice@${HOST}'], ['greet', node()])`);
   await mallory.waitFor("'ok'", { since: sent });
-  // Mallory keeps trying every 100 ms: still one log line, however many attempts.
+  // Mallory keeps trying every 100 ms: still one log line on each side, however many attempts.
   await exactly(() => alice.count(/rejected: wrong cookie/), 1, { what: 'wrong-cookie log lines on alice', quiet: 800 });
+  assert.is(mallory.count(`alice@${HOST} refused this node: its cookie is not this node's`), 1, mallory.output);
   assert.match(alice.output, new RegExp(`connection attempt from mallory@${HOST} rejected: wrong cookie`));
   const asked = alice.mark();
   alice.send("[list(), processInfo(self()).messages]");

@@ -23,10 +23,13 @@ test.after.each(async () => {
   await c.stop();
 });
 
-test('an announcement carries name, port and cookie tag; anything else parses to null', () => {
+test('an announcement carries name, port, cookie tag and addresses; anything else parses to null', () => {
   const tag = cookieTag('secret');
   const packet = announcement('alice@vm', 41237, tag);
-  assert.equal(parseAnnouncement(packet), { tag, port: 41237, name: 'alice@vm' });
+  assert.equal(parseAnnouncement(packet), { tag, port: 41237, name: 'alice@vm', addresses: [] });
+  const carrying = announcement('ann@10.0.0.7', 41237, tag, ['10.0.0.7', '192.168.1.20']);
+  assert.equal(parseAnnouncement(carrying), { tag, port: 41237, name: 'ann@10.0.0.7', addresses: ['10.0.0.7', '192.168.1.20'] });
+  assert.is(parseAnnouncement(carrying.subarray(0, carrying.length - 2)), null);
   assert.is(parseAnnouncement(Buffer.from('Test\n')), null);
   assert.is(parseAnnouncement(packet.subarray(0, packet.length - 1)), null);
   assert.is(parseAnnouncement(Buffer.concat([packet, Buffer.from('x')])), null);

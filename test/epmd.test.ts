@@ -60,6 +60,19 @@ test('a registered name can be looked up and listed; a taken name is refused', a
   }
 });
 
+test("a registration asking for look-ups on an address not this machine's is kept, with a warning that nobody can look it up there", async () => {
+  const reg = await register('ann@192.0.2.7', 41238, mapper.port, '192.0.2.7');
+  try {
+    assert.match(reg.warning!, /other machines cannot look ann@192\.0\.2\.7 up: no port mapper answers for it at 192\.0\.2\.7:\d+/);
+    const entry = await lookup('ann@192.0.2.7', mapper.port);
+    assert.is(entry?.port, 41238, 'the name is registered all the same');
+    assert.is(entry?.extra.toString(), 'otp-playground@192.0.2.7');
+    assert.equal(await locate('ann@127.0.0.1', mapper.port), { host: '127.0.0.1', port: 41238, wire: 'playground' });
+  } finally {
+    reg.close();
+  }
+});
+
 test('closing the registering connection frees the name; registering again gives a new creation', async () => {
   const reg = await register('carol@vm', 5555, mapper.port);
   reg.close();

@@ -73,6 +73,37 @@ test('a wrong cookie is rejected by the acceptor before it proves anything', () 
   assert.is(r.seen.some((f) => Array.isArray(f) && f[0] === 'ack'), false);
 });
 
+test('a wrong cookie is told to the dialer too: its refusal names the acceptor and the cure', () => {
+  const r = run({ ...alice, cookie: 'wrong' }, bob);
+  assert.equal(r.err!.reply, ['status', 'bad_cookie', PROTOCOL_VERSION]);
+  assert.is(r.err!.why, 'wrong cookie');
+  const d = new Handshake({ ...alice, cookie: 'wrong' }, 'dial', 'bob@vm');
+  const a = new Handshake(bob, 'accept', () => 'ok');
+  const status = a.receive(d.start()).send![0];
+  const reply = d.receive(decode(encode(status))).send![0];
+  assert.throws(() => a.receive(decode(encode(reply))), (e: unknown) => (e as HandshakeError).code === 'ERR_BAD_COOKIE');
+  assert.throws(
+    () => d.receive(decode(encode(r.err!.reply))),
+    (e: unknown) => (e as HandshakeError).code === 'ERR_BAD_COOKIE' && /^bob@vm refused this node: its cookie is not this node's/.test((e as Error).message),
+  );
+});
+
+test("long and short names never mix: refused before any proof, the status naming the acceptor's kind", () => {
+  const long: Identity = { name: 'ann@10.0.0.7', creation: 3, port: 5003, cookie: 'secret' };
+  const r = run(alice, long);
+  assert.is(r.err!.code, 'ERR_NAME_KIND');
+  assert.equal(r.err!.reply, ['status', 'not_allowed', PROTOCOL_VERSION, 'long']);
+  assert.match(r.err!.why!, /^alice@vm has a short name and this node a long one; .*\(start it with --name alice@<its address>\)$/);
+  assert.is(r.seen.some((f) => Array.isArray(f) && f[0] === 'reply'), false, 'no proof was asked for');
+  const d = new Handshake(long, 'dial', 'bob@vm');
+  d.start();
+  assert.throws(
+    () => d.receive(['status', 'not_allowed', PROTOCOL_VERSION, 'short']),
+    (e: unknown) => (e as HandshakeError).code === 'ERR_NAME_KIND' && /this node has a long name and it a short one; .*--sname ann\)$/.test((e as Error).message),
+  );
+  assert.is(run(long, { ...long, name: 'ben@10.0.0.8' }).err, undefined, 'two long names meet');
+});
+
 test('a version mismatch is refused with a reply naming our version', () => {
   const a = new Handshake(bob, 'accept', () => 'ok');
   try {

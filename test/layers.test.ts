@@ -42,15 +42,18 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/trace': ['src/term', 'src/process', 'src/genserver'],
   // The live page: reads every part above the node through its public functions.
   'src/web': ['src/term', 'src/process', 'src/supervisor', 'src/node', 'src/pg', 'src/pubsub', 'src/global', 'src/trace'],
+  // A workshop's room: a member on every node, the teacher's roster, over PubSub.
+  'src/workshop': ['src/term', 'src/process', 'src/genserver', 'src/node', 'src/pg', 'src/pubsub'],
   'src/index': [
     'src/term', 'src/process', 'src/genserver', 'src/basic-server', 'src/supervisor', 'src/registry',
     'src/node', 'src/pg', 'src/pubsub', 'src/remote', 'src/rpc', 'src/share', 'src/global', 'src/trace', 'src/web',
+    'src/workshop',
   ],
   // src/code: the prompt's helpers are in scope for code sent to this node.
   'src/repl': ['src/index', 'src/term', 'src/process', 'src/code'],
   'src/app': [
     'src/term', 'src/process', 'src/genserver', 'src/supervisor', 'src/node', 'src/erlang', 'src/discovery', 'src/pg',
-    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index', 'src/web',
+    'src/pubsub', 'src/code', 'src/rpc', 'src/share', 'src/global', 'src/index', 'src/web', 'src/workshop',
   ],
   lessons: ['src/index'],
   // src/discovery: only its strategy names, to check --discovery without loading discovery.

@@ -93,7 +93,7 @@ test('a node that restarts under the same name (on another port) can be reached 
   assert.is(await a.connect('b@127.0.0.1'), true);
 });
 
-test('a wrong cookie makes connect resolve false, not throw, and is logged once', async () => {
+test('a wrong cookie makes connect resolve false, not throw, and is logged once on each side', async () => {
   const a = await start('a');
   const b = await start('b', { cookie: 'other' });
   assert.is(await a.connect('b@127.0.0.1'), false);
@@ -101,6 +101,24 @@ test('a wrong cookie makes connect resolve false, not throw, and is logged once'
   assert.equal(a.list(), []);
   assert.equal(b.list(), []);
   assert.equal(logs.get('b@127.0.0.1'), ['[warning] connection attempt from a@127.0.0.1 rejected: wrong cookie']);
+  const refused = "b@127.0.0.1 refused this node: its cookie is not this node's (every node of a cluster starts with the same --cookie)";
+  assert.equal(logs.get('a@127.0.0.1'), [`[warning] ${refused}`]);
+  assert.equal(a.lastFailure('b@127.0.0.1'), { reason: refused, mistake: true });
+});
+
+test('long and short names never mix: both sides say why, and how to start the node instead', async () => {
+  const a = await start('a');
+  const short = await startNode({ sname: 's', cookie: 'c', epmdPort: mapper.port, log: (level, text) => logs.set('s', [`[${level}] ${text}`]) });
+  started.push(short);
+  assert.is(await short.connect('a@127.0.0.1'), false);
+  assert.equal(logs.get('a@127.0.0.1'), [
+    `[warning] refused ${short.name}: ${short.name} has a short name and this node a long one; long and short names never mix in a cluster (start it with --name s@<its address>)`,
+  ]);
+  assert.equal(logs.get('s'), [
+    '[warning] a@127.0.0.1 refused this node: this node has a short name and it a long one; long and short names never mix in a cluster (start this node with --name s@<its address>)',
+  ]);
+  assert.is(await a.connect(short.name), false);
+  assert.match(a.lastFailure(short.name)!.reason, /refused this node: this node has a long name and it a short one;.*--sname a\)$/);
 });
 
 test('monitorNodes delivers nodeup and nodedown; disconnect brings nodedown at once', async () => {

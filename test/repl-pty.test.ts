@@ -52,6 +52,12 @@ class Screen {
     return out;
   }
 
+  /** The rows on screen now (the scrollback left out), trailing blanks trimmed. */
+  viewport(): string[] {
+    const buf = this.term.buffer.active;
+    return this.lines().slice(buf.baseY);
+  }
+
   cursor(): { x: number; line: string } {
     const buf = this.term.buffer.active;
     return { x: buf.cursorX, line: buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? '' };
@@ -300,6 +306,40 @@ if (libs instanceof Error) {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  test("the workshop's roster stays pinned above the prompt: it changes while the user types, and the input stays intact", () =>
+    withPty(c, ['--name', 'teacher@127.0.0.1', '--discovery', 'none', '--workshop'], {}, async (s) => {
+      const teacherPrompt = (n: number) => `playground(teacher@127.0.0.1)${n}> `;
+      await s.waitFor(() => top(0).startsWith('workshop · 0 here'), 'the roster at the top');
+      const ann = await c.start(['--name', 'ann@127.0.0.1', '--join', 'teacher@127.0.0.1', '--discovery', 'none']);
+      await s.waitFor(() => top(2).includes('ann@127.0.0.1'), "ann's row in the roster");
+      await s.waitFor((l) => l[l.length - 1] === teacherPrompt(2), 'the prompt');
+      s.type('const half = 4');
+      await s.waitFor((l) => l[l.length - 1] === `${teacherPrompt(2)}const half = 4`, 'the input typed');
+      ann.send("help('stuck on step 3')");
+      await s.waitFor(() => /^✋ +ann@127\.0\.0\.1 .*"stuck on step 3"/.test(top(2)), 'the raised hand in the roster');
+      assert.ok(top(0).startsWith('workshop · 1 here · 1 hand up'), s.viewport().join('\n'));
+      assert.equal(s.cursor(), { x: `${teacherPrompt(2)}const half = 4`.length, line: `${teacherPrompt(2)}const half = 4` });
+      s.type('\r');
+      await s.waitFor(showsTeacher(3), 'prompt 3');
+      s.type("for (let i = 0; i < 40; i++) console.log('scrolling', i)\r");
+      await s.waitFor((l) => l.includes('scrolling 39'), 'forty lines scrolled');
+      assert.ok(top(0).startsWith('workshop · 1 here · 1 hand up'), `the roster did not scroll away:\n${s.viewport().join('\n')}`);
+      assert.ok(s.viewport().includes('scrolling 39'), 'the output scrolled below it');
+      s.type('half * 2\r');
+      await s.waitFor((l) => l.includes('8'), 'the result below the roster');
+      await ann.kill();
+      await s.waitFor(() => /^ +ann@127\.0\.0\.1 .* gone \d+s ago$/.test(top(2)) && top(0).startsWith('workshop · 0 here, 1 gone'), 'ann marked gone');
+      s.type('\x04');
+      assert.is(await s.exit(), 0);
+      assert.ok(s.raw.includes('\x1b[r'), 'the scrolling region given back');
+      function top(row: number): string {
+        return s.viewport()[row] ?? '';
+      }
+      function showsTeacher(n: number) {
+        return (lines: string[]) => lines.some((l) => l.startsWith(teacherPrompt(n)));
+      }
+    }));
 
   const historySession = (home: string) =>
     withPty(c, ['--sname', 'tty', '--discovery', 'none'], { NO_COLOR: '1', PLAYGROUND_HOME: home }, async (s) => {

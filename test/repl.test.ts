@@ -344,13 +344,13 @@ test('every helper the issue names is there, with a doc and an example; every me
     const names = [
       'node', 'self', 'list', 'connect', 'disconnect', 'names', 'send', 'receive', 'flush', 'spawn', 'spawnLink', 'link',
       'monitor', 'exit', 'register', 'whereis', 'processes', 'i', 'pg', 'getMembers', 'GenServer', 'Supervisor',
-      'Registry', 'BasicServer', 'PubSub', 'h', 'udp',
+      'Registry', 'BasicServer', 'PubSub', 'h', 'udp', 'workshop', 'help',
     ];
     for (const name of names) {
       assert.not.equal(await r.eval(`typeof ${name}`), "'undefined'\n", name);
       assert.match(await r.eval(`h('${name}')`), /\n {2}Example:\n/, name);
     }
-    for (const ns of ['pg', 'udp', 'GenServer', 'Supervisor', 'Registry', 'BasicServer', 'PubSub']) {
+    for (const ns of ['pg', 'udp', 'GenServer', 'Supervisor', 'Registry', 'BasicServer', 'PubSub', 'workshop']) {
       const members = (await r.eval(`Object.keys(${ns}).filter((k) => typeof ${ns}[k] === 'function' && !k.endsWith('Error')).join(' ')`)).trim().slice(1, -1).split(' ');
       assert.ok(members.length > 2, ns);
       for (const m of members) assert.match(await r.eval(`h('${ns}.${m}')`), new RegExp(`^${ns}\\.${m}\\(`), `${ns}.${m}`);

@@ -2,7 +2,7 @@
  * @module app/boot
  * From command-line options to a running node: name, cookie, listener, port-mapper
  * registration, and the services (`services.ts`: pg, PubSub, port mapper, greeter,
- * discovery) as children of the node's supervisor `node_sup` (one_for_one: a crashed
+ * discovery, the rendezvous of `--join`) as children of the node's supervisor `node_sup` (one_for_one: a crashed
  * service is restarted alone, and the crash and restart are logged). This is the one
  * place that wires every layer together, as OTP's kernel application starts its
  * supervision tree; `src/node` below it knows only connections.
@@ -18,10 +18,10 @@ import { setPrintedLocalNode } from '../term.ts';
 import { Runtime, setDefaultRuntime } from '../process/index.ts';
 import { loadCookie } from '../node/handshake.ts';
 import { epmdPort, formatNames, names } from '../erlang/epmd/index.ts';
-import { fullName, startNode, stopNode, type Node } from '../node/index.ts';
+import { startNode, stopNode, type Node } from '../node/index.ts';
 import * as Supervisor from '../supervisor.ts';
 import * as PubSub from '../pubsub/index.ts';
-import { DEFAULT_HEARTBEAT, discovery, discoveryPort, type Strategy } from '../discovery/index.ts';
+import { DEFAULT_HEARTBEAT, discovery, discoveryPort, join, type Strategy } from '../discovery/index.ts';
 import { services } from './services.ts';
 import { web, stopWeb, webAgent, type WebOptions } from '../web/index.ts';
 
@@ -36,6 +36,8 @@ export interface BootOptions {
   heartbeat?: number;
   /** Nodes to connect to at start; the list of static discovery. */
   connect?: readonly string[];
+  /** Nodes to join the cluster through, and stay joined (`--join`). */
+  join?: readonly string[];
   /** The greeter (default on). */
   greet?: boolean;
   /** TCP port for peers (default: any free one). */
@@ -72,10 +74,11 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   const cookie = loadCookie(opts.cookie);
   const mapperPort = epmdPort();
   const node = await startNode({
-    name: fullName(opts),
+    sname: opts.sname,
+    name: opts.name,
     cookie,
     port: opts.port ?? 0,
-    host: strategy === 'lan' ? '0.0.0.0' : '127.0.0.1',
+    host: strategy === 'lan' ? '0.0.0.0' : undefined,
     tickTime: opts.tickTime ?? 60_000,
     epmdPort: mapperPort,
     runtime: opts.runtime,
@@ -84,7 +87,9 @@ export async function bootNode(opts: BootOptions): Promise<Booted> {
   setPrintedLocalNode(node.name);
   const heartbeat = opts.heartbeat ?? DEFAULT_HEARTBEAT;
   const body = discovery(node, { strategy, heartbeat, port: discoveryPort(), cookie, epmdPort: mapperPort, hosts });
-  const specs = services(node, { epmdPort: mapperPort, greet: opts.greet !== false, discovery: body });
+  const targets = opts.join ?? [];
+  const rendezvous = targets.length === 0 ? null : () => join(node, targets, heartbeat);
+  const specs = services(node, { epmdPort: mapperPort, greet: opts.greet !== false, discovery: body, join: rendezvous });
   const sup = await Supervisor.start(specs, { strategy: 'one_for_one', name: 'node_sup', intensity: 5, period: 10_000 });
   if (strategy !== 'static') for (const h of hosts) void node.connect(h);
   await serveWeb(node.runtime, opts.web);

@@ -13,7 +13,10 @@
  *   while none does;
  * - `greeter`: the hello-world greeter (it subscribes to nodeup before discovery
  *   starts connecting);
- * - `discovery`: the strategy chosen with `--discovery`.
+ * - `workshop`: this node's member of a workshop (`src/workshop`): it tells rosters
+ *   where its lesson stands and prints what the room says;
+ * - `discovery`: the strategy chosen with `--discovery`;
+ * - `join`: the rendezvous of `--join` (keeps the node joined through a known node).
  *
  * A new service is one more entry in `services()`.
  */
@@ -25,6 +28,7 @@ import { startScope } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
 import type { ChildSpec } from '../supervisor.ts';
 import { startGreeter } from './greeter.ts';
+import { startMember } from '../workshop/index.ts';
 import { distServices } from './dist-services.ts';
 import { webAgent } from '../web/index.ts';
 
@@ -33,6 +37,8 @@ export interface ServiceOptions {
   greet: boolean;
   /** The discovery strategy's process body; null for `--discovery none`. */
   discovery: (() => Promise<void>) | null;
+  /** The rendezvous's process body; null without `--join`. */
+  join: (() => Promise<void>) | null;
 }
 
 // Client API
@@ -47,8 +53,11 @@ export function services(node: Node, opts: ServiceOptions): ChildSpec[] {
     { id: 'web_agent', start: () => spawnLink(webAgent) },
   ];
   if (opts.greet) specs.push({ id: 'greeter', start: startGreeter });
+  specs.push({ id: 'workshop', start: startMember });
   const discovery = opts.discovery;
   if (discovery) specs.push({ id: 'discovery', start: () => spawnLink(discovery) });
+  const rendezvous = opts.join;
+  if (rendezvous) specs.push({ id: 'join', start: () => spawnLink(rendezvous) });
   return specs;
 }
 
@@ -61,7 +70,7 @@ export async function portMapperKeeper(node: Node, epmdPort: number): Promise<vo
   trapExit(true);
   let reg = registrationOf(node);
   if (!reg?.open) {
-    reg = await register(node.name, node.port, epmdPort);
+    reg = await register(node.name, node.port, epmdPort, node.address ?? undefined);
     setRegistration(node, reg);
   }
   void reg.lost.then(() => node.runtime.deliver(me, ['port_mapper_lost']));

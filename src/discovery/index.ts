@@ -9,7 +9,9 @@
  * - `static`: keep connecting to the nodes given with `--connect a@vm,b@vm`.
  * - `none`: connect by hand (`connect('bob@vm')`).
  *
- * Each strategy runs as one process under the node's supervisor.
+ * Each strategy runs as one process under the node's supervisor. Beside any of them,
+ * `--join teacher@10.0.0.5` keeps the node joined to a cluster through a known node
+ * (`join.ts`): the way in where broadcast does not pass.
  */
 import type { Node } from '../node/index.ts';
 import { gossip } from './gossip.ts';
@@ -18,7 +20,8 @@ import type { Strategy } from './strategies.ts';
 import { CodedError } from '../errors.ts';
 import { portFromEnv } from '../env.ts';
 
-export { announcement, parseAnnouncement } from './gossip.ts';
+export { announcement, parseAnnouncement, type Announcement } from './gossip.ts';
+export { join } from './join.ts';
 export { STRATEGIES, type Strategy } from './strategies.ts';
 
 /** The UDP port gossip uses unless PLAYGROUND_DISCOVERY_PORT says otherwise. */

@@ -8,16 +8,21 @@
  * ```
  * D -> A  ['hello',  version, nameD, creationD, portD]
  * A -> D  ['status', 'ok', version, nameA, creationA, portA, challengeA]
- *         (or ['status', 'nok' | 'alive' | 'version' | 'bad_name', version]: A closes)
+ *         (or ['status', 'nok' | 'alive' | 'version' | 'bad_name', version],
+ *          or ['status', 'not_allowed', version, 'long' | 'short']: A closes)
  * D -> A  ['reply',  challengeD, hmac(cookie, 'reply' | challengeA | nameD)]
  * A -> D  ['ack',    hmac(cookie, 'ack' | challengeD | nameA)]
+ *         (or ['status', 'bad_cookie', version]: A closes)
  * ```
  * Challenges are 32 fresh random bytes; digests are HMAC-SHA256. The labels and names
  * inside each digest stop a peer from reflecting one side's proof back at it. The dialer
  * proves first, so an acceptor never signs anything for a peer it has not checked.
  * Status 'nok' means the acceptor keeps its own connection attempt to the dialer (two
  * nodes dialled each other at once, and the one with the greater name wins); 'alive'
- * means a connection to that node is already up.
+ * means a connection to that node is already up. 'not_allowed' refuses a name of the
+ * other kind (`address.ts`: long and short names never mix, as in Erlang), naming the
+ * acceptor's kind; 'bad_cookie' tells a dialer whose proof failed why it is refused, so
+ * a mistake shows on both sides (it says nothing of the cookie itself).
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +30,7 @@ import { join } from 'node:path';
 import type { NodeName } from '../term.ts';
 import { CodedError } from '../errors.ts';
 import { playgroundHome } from '../env.ts';
+import { nameKind, type NameKind } from '../erlang/address.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -48,7 +54,11 @@ export interface PeerInfo {
 export type Admission = 'ok' | 'nok' | 'alive';
 
 export type HandshakeErrorCode =
-  'ERR_BAD_COOKIE' | 'ERR_VERSION' | 'ERR_REFUSED' | 'ERR_SIMULTANEOUS' | 'ERR_PROTOCOL' | 'ERR_WRONG_NODE' | 'ERR_BAD_NAME';
+  | 'ERR_BAD_COOKIE' | 'ERR_VERSION' | 'ERR_REFUSED' | 'ERR_SIMULTANEOUS' | 'ERR_PROTOCOL' | 'ERR_WRONG_NODE' | 'ERR_BAD_NAME'
+  | 'ERR_NAME_KIND';
+
+/** The codes of a refusal that retrying cannot mend: a mistake in how a node was started. */
+export const MISTAKES: ReadonlySet<HandshakeErrorCode> = new Set(['ERR_BAD_COOKIE', 'ERR_VERSION', 'ERR_NAME_KIND']);
 
 export class HandshakeError extends CodedError<HandshakeErrorCode> {
   constructor(
@@ -58,6 +68,8 @@ export class HandshakeError extends CodedError<HandshakeErrorCode> {
     readonly peer?: NodeName,
     /** A last frame to send the peer before closing, if any. */
     readonly reply?: unknown[],
+    /** Why, without who: what a roster shows beside the refused node's name. */
+    readonly why?: string,
   ) {
     super(code, message);
   }
@@ -135,6 +147,12 @@ export class Handshake {
       throw new HandshakeError('ERR_BAD_NAME', `a peer sent a bad node name: ${safe(name)}`, undefined, reply);
     }
     this.peer = { name, creation: creation as number, port: port as number };
+    const mine = nameKind(this.me.name);
+    if (nameKind(name) !== mine) {
+      const reply = ['status', 'not_allowed', PROTOCOL_VERSION, mine];
+      const why = kindText(name, mine, 'refusing');
+      throw new HandshakeError('ERR_NAME_KIND', `refused ${name}: ${why}`, name, reply, why);
+    }
     const admit = (this.expect as (peer: PeerInfo) => Admission)(this.peer);
     if (admit !== 'ok') {
       const reply = ['status', admit, PROTOCOL_VERSION];
@@ -154,6 +172,9 @@ export class Handshake {
       // The peer keeps (or already has) a connection to us: the one coming from its side.
       throw new HandshakeError('ERR_SIMULTANEOUS', `${target} keeps its own connection to this node`, target);
     }
+    if (status === 'not_allowed' && (f[3] === 'long' || f[3] === 'short')) {
+      throw new HandshakeError('ERR_NAME_KIND', `${target} refused this node: ${kindText(this.me.name, f[3], 'refused')}`, target);
+    }
     if (status !== 'ok') throw new HandshakeError('ERR_REFUSED', `${target} refused the connection (${safe(status)})`, target);
     if (name !== target) {
       throw new HandshakeError('ERR_WRONG_NODE', `dialled ${target} but ${safe(name)} answered`, target);
@@ -169,7 +190,8 @@ export class Handshake {
     const peer = this.peer!;
     if (tag !== 'reply' || !isChallenge(challenge) || !(proof instanceof Uint8Array)) throw this.protocol('expected reply');
     if (!sameDigest(proof, digest(this.me.cookie, 'reply', this.challenge, peer.name))) {
-      throw new HandshakeError('ERR_BAD_COOKIE', `connection attempt from ${peer.name} rejected: wrong cookie`, peer.name);
+      const reply = ['status', 'bad_cookie', PROTOCOL_VERSION];
+      throw new HandshakeError('ERR_BAD_COOKIE', `connection attempt from ${peer.name} rejected: wrong cookie`, peer.name, reply, 'wrong cookie');
     }
     this.state = 'done';
     return { send: [['ack', digest(this.me.cookie, 'ack', challenge, this.me.name)]], done: peer };
@@ -178,6 +200,10 @@ export class Handshake {
   private onAck(f: unknown[]): Step {
     const [tag, proof] = f;
     const peer = this.peer!;
+    if (tag === 'status' && proof === 'bad_cookie') {
+      const why = 'its cookie is not this node\'s (every node of a cluster starts with the same --cookie)';
+      throw new HandshakeError('ERR_BAD_COOKIE', `${peer.name} refused this node: ${why}`, peer.name);
+    }
     if (tag !== 'ack' || !(proof instanceof Uint8Array)) throw this.protocol('expected ack');
     if (!sameDigest(proof, digest(this.me.cookie, 'ack', this.challenge, peer.name))) {
       throw new HandshakeError('ERR_BAD_COOKIE', `${peer.name} answered with a wrong cookie`, peer.name);
@@ -233,6 +259,18 @@ export function cookieTag(cookie: string): Buffer {
 }
 
 // Internals
+
+/**
+ * Why `wrong` (of the kind `mine` is not) cannot connect, and how to start it instead:
+ * `side` is who says it, the refusing node or the refused one.
+ */
+function kindText(wrong: NodeName, mine: NameKind, side: 'refusing' | 'refused'): string {
+  const alive = wrong.slice(0, wrong.indexOf('@'));
+  const fix = mine === 'long' ? `--name ${alive}@<its address>` : `--sname ${alive}`;
+  const kinds = mine === 'long' ? ['short', 'long'] : ['long', 'short'];
+  const whose = side === 'refusing' ? `${wrong} has a ${kinds[0]} name and this node a ${kinds[1]} one` : `this node has a ${kinds[0]} name and it a ${kinds[1]} one`;
+  return `${whose}; long and short names never mix in a cluster (start ${side === 'refusing' ? 'it' : 'this node'} with ${fix})`;
+}
 
 function readCookie(file: string): string {
   const text = readFileSync(file, 'utf8').trim();

@@ -23,6 +23,7 @@ import { epmdPort, names as epmdNames, register, EpmdError, type Registration } 
 import { Node } from './node.ts';
 import { NodeError } from './errors.ts';
 import { fullName } from './name.ts';
+import { hostOf, isLoopback, nameKind, reachOf } from '../erlang/address.ts';
 
 export { Node } from './node.ts';
 export { NodeError } from './errors.ts';
@@ -40,7 +41,7 @@ export interface StartOptions {
   cookie?: string;
   /** TCP port for peers (default: any free port). */
   port?: number;
-  /** Address to accept peers on (default 127.0.0.1; `0.0.0.0` for a LAN). */
+  /** Address to accept peers on (default: every interface for a long name on a network address, else 127.0.0.1). */
   host?: string;
   /** ms of silence before a peer is declared down (default 60 000). */
   tickTime?: number;
@@ -76,20 +77,26 @@ export async function startNode(opts: StartOptions): Promise<Node> {
   const runtime = opts.runtime ?? new Runtime({ node: name, creation, log: opts.log });
   if (runtime.node !== name) throw new NodeError('ERR_BAD_NAME', `the runtime is ${runtime.node}, not ${name}`);
   const mapperPort = opts.epmdPort ?? epmdPort();
+  const reach = await reachOf(name);
+  const onNetwork = nameKind(name) === 'long' && !isLoopback(hostOf(name));
   const node = new Node(runtime, {
     name,
     cookie: loadCookie(opts.cookie),
     creation: runtime.creation,
-    host: opts.host ?? '127.0.0.1',
+    host: opts.host ?? (onNetwork ? '0.0.0.0' : '127.0.0.1'),
+    address: reach.address,
     port: opts.port ?? 0,
     epmdPort: mapperPort,
     tickTime: opts.tickTime ?? 60_000,
     setupTime: opts.setupTime ?? 7000,
   });
   await node.listen();
+  if (reach.warning) runtime.log('warning', reach.warning);
   if (opts.register !== false) {
     try {
-      registrations.set(node, await register(name, node.port, mapperPort));
+      const reg = await register(name, node.port, mapperPort, reach.address ?? undefined);
+      if (reg.warning) runtime.log('warning', reg.warning);
+      registrations.set(node, reg);
     } catch (err) {
       await node.stop();
       if (err instanceof EpmdError && err.code === 'ERR_NAME_TAKEN') {
@@ -204,6 +211,23 @@ export function monitorNodes(flag: boolean): true {
   const self = currentProcess();
   if (!self) throw new NodeError('ERR_NOT_ALIVE', 'monitorNodes must be called inside a process');
   currentNode()?.monitorNodes(self.pid, flag);
+  return true;
+}
+
+/**
+ * Subscribes the calling process to `['refused', node, reason]` (`false` unsubscribes):
+ * a node this one refused for a mistake in how it was started, a wrong cookie or a name
+ * of the other kind. It is how a workshop's roster shows who tried to join and could not.
+ *
+ * @example
+ * // On teacher@10.0.0.5, while eve@10.0.0.11 tries to join with another cookie:
+ * monitorRefusals(true) //=> true
+ * await receive(['refused', _, _]) //=> [ 'refused', 'eve@10.0.0.11', 'wrong cookie' ]
+ */
+export function monitorRefusals(flag: boolean): true {
+  const self = currentProcess();
+  if (!self) throw new NodeError('ERR_NOT_ALIVE', 'monitorRefusals must be called inside a process');
+  currentNode()?.monitorRefusals(self.pid, flag);
   return true;
 }
 

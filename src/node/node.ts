@@ -22,6 +22,9 @@
  *   with the two zero bytes of a playground frame's u32 length).
  * - The services a BEAM peer expects of a node (net_kernel, rex, and a global peer)
  *   start with the first BEAM connection (`erlang/kernel`).
+ * - A failed attempt leaves its reason in `failures` until the next attempt; a refusal
+ *   that is a mistake (`MISTAKES`: a wrong cookie, long and short names mixed) is also
+ *   logged once per peer on both sides, and the refusing side tells its refusal watchers.
  */
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import type { NodeName, Pid, Ref } from '../term.ts';
@@ -29,9 +32,10 @@ import type { Runtime } from '../process/index.ts';
 import { encode } from './codec.ts';
 import { Connection, type ConnectionEvents, type ConnectionOptions, type PeerConnection } from './connection.ts';
 import { ErlangConnection } from './erlang-connection.ts';
-import { HandshakeError, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
+import { HandshakeError, MISTAKES, isNodeName, type Admission, type Identity, type PeerInfo } from './handshake.ts';
 import { ErlangHandshakeError } from '../erlang/handshake/handshake.ts';
 import { locate } from '../erlang/epmd/index.ts';
+import { hostOf, isLocalHost, isLoopback } from '../erlang/address.ts';
 import { startKernel } from '../erlang/kernel/index.ts';
 import { Cuts } from './cut.ts';
 import { Spawns } from './spawn.ts';
@@ -46,11 +50,25 @@ export interface NodeConfig {
   creation: number;
   /** Address to accept connections on (default 127.0.0.1). */
   host: string;
+  /** The address of this machine other machines reach the node at (long names), or null. */
+  address: string | null;
   /** TCP port to accept connections on (0: any free port). */
   port: number;
   epmdPort: number;
   tickTime: number;
   setupTime: number;
+}
+
+/** Refusals that retrying cannot mend, on either wire: Erlang's adds a peer lacking mandatory flags. */
+const MISTAKE_CODES: ReadonlySet<string> = new Set([...MISTAKES, 'ERR_FLAGS']);
+
+/** How long a node waits for a peer with a greater name to dial it before dialling itself (ms). */
+const MESH_PATIENCE = 500;
+
+/** Why an attempt to connect failed; a mistake is a refusal that retrying cannot mend. */
+export interface Failure {
+  reason: string;
+  mistake: boolean;
 }
 
 interface Pending {
@@ -65,6 +83,8 @@ interface Pending {
 
 export class Node implements op.FrameContext<PeerConnection> {
   readonly name: NodeName;
+  /** Where other machines reach this node (a long name's address), or null: this machine only. */
+  readonly address: string | null;
   port = 0;
   /** What the runtime hands remote operations to. */
   readonly router = new op.Router(this);
@@ -80,6 +100,8 @@ export class Node implements op.FrameContext<PeerConnection> {
   private readonly held = new Map<PeerConnection, NodeJS.Timeout>();
   private readonly addresses = new Map<NodeName, op.Address>();
   private readonly watchers = new Map<string, Pid>();
+  private readonly refusalWatchers = new Map<string, Pid>();
+  private readonly failures = new Map<NodeName, Failure>();
   private readonly warned = new Set<string>();
   private readonly connOpts: ConnectionOptions;
   private readonly events: ConnectionEvents;
@@ -91,6 +113,7 @@ export class Node implements op.FrameContext<PeerConnection> {
     private readonly config: NodeConfig,
   ) {
     this.name = config.name;
+    this.address = config.address;
     this.spawns = new Spawns(runtime, (node, frame) => this.out(node, frame));
     this.connOpts = { tickTime: config.tickTime, setupTime: config.setupTime };
     this.identity = { name: config.name, creation: config.creation, port: 0, cookie: config.cookie };
@@ -140,6 +163,7 @@ export class Node implements op.FrameContext<PeerConnection> {
     }
     if (addr) this.addresses.set(node, addr);
     const existing = this.pending.get(node);
+    if (!existing) this.failures.delete(node);
     if (existing) return existing.promise;
     let resolve!: (ok: boolean) => void;
     const promise = new Promise<boolean>((r) => (resolve = r));
@@ -163,6 +187,11 @@ export class Node implements op.FrameContext<PeerConnection> {
     return [...this.conns].filter(([, c]) => c.wire === wire).map(([n]) => n);
   }
 
+  /** True when a connection to `node` is up. */
+  isConnected(node: NodeName): boolean {
+    return this.conns.has(node);
+  }
+
   /** Frames sent to and received from each connected node since it connected. */
   stats(): Record<NodeName, { sent: number; received: number }> {
     const out: Record<NodeName, { sent: number; received: number }> = {};
@@ -174,6 +203,20 @@ export class Node implements op.FrameContext<PeerConnection> {
   monitorNodes(pid: Pid, flag: boolean): void {
     if (flag) this.watchers.set(pid.key, pid);
     else this.watchers.delete(pid.key);
+  }
+
+  /**
+   * Subscribes (or unsubscribes) `pid` to `['refused', node, reason]`: a node this one
+   * refused for a mistake in how it was started (a wrong cookie, a name of the other kind).
+   */
+  monitorRefusals(pid: Pid, flag: boolean): void {
+    if (flag) this.refusalWatchers.set(pid.key, pid);
+    else this.refusalWatchers.delete(pid.key);
+  }
+
+  /** Why the last attempt to connect to `node` failed (until the next attempt). */
+  lastFailure(node: NodeName): Failure | undefined {
+    return this.failures.get(node);
   }
 
   /** Logs through the runtime's logger. */
@@ -208,10 +251,13 @@ export class Node implements op.FrameContext<PeerConnection> {
   }
 
   private async dial(node: NodeName, p: Pending): Promise<void> {
-    // The port mapper first: a node that restarted since we last saw it has a new port.
-    const addr = (await locate(node, this.config.epmdPort)) ?? this.addresses.get(node);
+    const addr = await locate(node, this.config.epmdPort, this.addresses.get(node));
     if (this.pending.get(node) !== p || p.conn || this.conns.has(node)) return;
     if (!addr) {
+      const host = hostOf(node);
+      const where = isLocalHost(host) ? "this machine's port mapper" : `the port mapper at ${host}:${this.config.epmdPort}`;
+      const reason = `${where} does not know ${node} (is it running${isLocalHost(host) ? '' : ', and is that port open'}?)`;
+      this.failures.set(node, { reason, mistake: false });
       this.runtime.log('debug', `cannot connect to ${node}: its port is unknown`);
       return this.failPending(node);
     }
@@ -266,7 +312,7 @@ export class Node implements op.FrameContext<PeerConnection> {
     if (conn.wire === 'erlang') startKernel(this.runtime);
     const peers: [NodeName, string, number, 'erlang'?][] = [];
     for (const [n, c] of this.conns) {
-      if (c !== conn) peers.push(c.wire === 'erlang' ? [n, c.remoteHost, c.peer!.port, 'erlang'] : [n, c.remoteHost, c.peer!.port]);
+      if (c !== conn) peers.push(c.wire === 'erlang' ? [n, meshHost(c, conn), c.peer!.port, 'erlang'] : [n, meshHost(c, conn), c.peer!.port]);
     }
     conn.send([op.PEERS, peers]);
     this.notify(['nodeup', name]);
@@ -327,12 +373,21 @@ export class Node implements op.FrameContext<PeerConnection> {
     this.cuts.setShape(conn.peer!.name, delay, drop);
   }
 
-  /** The mesh: connect to the peers a peer told us about. */
+  /**
+   * The mesh: connect to the peers a peer told us about. A peer with a lesser name is
+   * dialled at once; one with a greater name after `MESH_PATIENCE` ms, if it has not
+   * dialled us by then: when a whole cluster meets at once, both of a pair often learn of
+   * each other together, and one dial per pair costs half of two racing.
+   */
   peers(list: [NodeName, op.Address][]): void {
+    const dial = (node: NodeName) => {
+      if (!this.stopped && !this.conns.has(node) && !this.pending.has(node)) void this.connect(node);
+    };
     for (const [node, addr] of list) {
       if (node === this.name || this.conns.has(node) || this.pending.has(node) || this.cuts.isCut(node)) continue;
       if (!this.addresses.has(node)) this.addresses.set(node, addr);
-      void this.connect(node);
+      if (this.name > node) dial(node);
+      else setTimeout(dial, MESH_PATIENCE, node).unref();
     }
   }
 
@@ -391,21 +446,35 @@ export class Node implements op.FrameContext<PeerConnection> {
     }
   }
 
-  /** A wrong cookie or version is worth one line per peer; anything else only a debug line. */
+  /** A mistake (wrong cookie, version, name kind, flags) is worth one line per peer on each side; anything else a debug line. */
   private reportFailure(conn: PeerConnection, reason: string, err?: Error): void {
     const code = codeOf(err);
-    if ((code === 'ERR_BAD_COOKIE' || code === 'ERR_VERSION' || code === 'ERR_FLAGS') && conn.role === 'accept') {
-      const key = `${code}:${(err as { peer?: string }).peer ?? conn.remoteHost}`;
-      if (this.warned.has(key)) return;
-      this.warned.add(key);
-      this.runtime.log('warning', reason);
+    const mistake = code !== undefined && MISTAKE_CODES.has(code);
+    if (conn.target !== undefined) this.failures.set(conn.target, { reason, mistake });
+    if (!mistake) {
+      this.runtime.log('debug', `connection ${conn.role === 'dial' ? `to ${conn.target}` : `from ${conn.remoteHost}`} failed: ${reason}`);
       return;
     }
-    this.runtime.log('debug', `connection ${conn.role === 'dial' ? `to ${conn.target}` : `from ${conn.remoteHost}`} failed: ${reason}`);
+    const { peer = conn.remoteHost, why = reason } = err as HandshakeError;
+    if (conn.role === 'accept') {
+      for (const pid of this.refusalWatchers.values()) if (this.runtime.local(pid)) this.runtime.deliver(pid, ['refused', peer, why]);
+    }
+    const key = `${code}:${peer}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.runtime.log('warning', reason);
   }
 }
 
 // Internals
+
+/**
+ * The address to tell `to` for the peer on `via`: where `to` can reach it. A peer on
+ * this machine (seen on loopback) is reached from elsewhere at this node's own address.
+ */
+function meshHost(via: PeerConnection, to: PeerConnection): string {
+  return isLoopback(via.remoteHost) && !isLoopback(to.remoteHost) ? to.localHost : via.remoteHost;
+}
 
 /** A handshake error's code (either wire's), or undefined for any other error. */
 function codeOf(err: Error | undefined): string | undefined {

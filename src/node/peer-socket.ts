@@ -24,6 +24,8 @@ export interface PeerConnection {
   /** For a dialer: the node it means to reach. */
   readonly target: NodeName | undefined;
   readonly remoteHost: string;
+  /** This node's address on the connection. */
+  readonly localHost: string;
   /** Frames sent and received since the handshake: what `Node.stats()` reports. */
   readonly framesOut: number;
   readonly framesIn: number;
@@ -88,6 +90,11 @@ export abstract class PeerSocket implements PeerConnection {
   /** The peer's address as seen on this socket (IPv4-mapped addresses unwrapped). */
   get remoteHost(): string {
     return (this.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  }
+
+  /** This node's address on this socket (IPv4-mapped addresses unwrapped). */
+  get localHost(): string {
+    return (this.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   }
 
   abstract send(frame: unknown[]): void;

@@ -12,6 +12,7 @@ import * as api from '../index.ts';
 import { Binary, List, Pid, _, format, match, processInfo } from '../index.ts';
 import { printedNode } from '../term.ts';
 import type { Colors } from './colors.ts';
+import type { Panel } from './panel.ts';
 
 /** What the helpers need from the REPL around them. */
 export interface HelperEnv {
@@ -24,6 +25,8 @@ export interface HelperEnv {
   result(n: number): unknown;
   /** The number of the last evaluated input. */
   lastCount(): number;
+  /** Lines pinned above the prompt (a workshop's roster), or null when the output is no terminal. */
+  panel(): Panel | null;
 }
 
 export type Helpers = Record<string, unknown>;

@@ -5,8 +5,9 @@
  *
  * `startRepl` puts together: the evaluator (TypeScript, auto-await, the counter, short
  * errors: `evaluator.ts`), the input queue (piped input in order: `input.ts`), the screen
- * (lines above the prompt, the spinner: `screen.ts`), the shell process (`shell.ts`) and
- * the helpers with their docs (`helpers.ts`, `docs.ts`, `help.ts`).
+ * (lines above the prompt, the spinner: `screen.ts`), the shell process (`shell.ts`),
+ * the helpers with their docs (`helpers.ts`, `docs.ts`, `help.ts`) and a workshop's
+ * (`workshop.ts`).
  *
  * Whoever starts the REPL can add helpers (`context`), docs for them (`docs`) and dot
  * commands (`commands`), watch every evaluation (`onEval`), every line logged above the
@@ -35,6 +36,7 @@ import { provide } from '../code.ts';
 import { Screen } from './screen.ts';
 import { Shell } from './shell.ts';
 import { TypeAhead } from './typeahead.ts';
+import { Panel } from './panel.ts';
 
 export type { EvalEvent, EvalHook } from './evaluator.ts';
 export type { HelpDoc } from './help.ts';
@@ -186,6 +188,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     flushed: (messages) => flushHooks.forEach((hook) => hook(messages)),
     result: (n) => evaluator?.results.get(n),
     lastCount: () => (evaluator?.count ?? 1) - 1,
+    panel: () => (terminal ? new Panel(output as ConstructorParameters<typeof Panel>[0], screen) : null),
   };
   const helpers: Helpers = {};
   const docs: HelpDoc[] = [];
@@ -271,8 +274,8 @@ export function startRepl(options: ReplOptions = {}): Repl {
 // Internals
 
 async function loadHelpers(env: HelperEnv): Promise<Helpers> {
-  const [helpers, modules] = await Promise.all([import('./helpers.ts'), import('./modules.ts')]);
-  return { ...helpers.coreHelpers(env), ...(await modules.loadModuleHelpers()) };
+  const [helpers, modules, workshop] = await Promise.all([import('./helpers.ts'), import('./modules.ts'), import('./workshop.ts')]);
+  return { ...helpers.coreHelpers(env), ...workshop.workshopHelpers(env), ...(await modules.loadModuleHelpers()) };
 }
 
 /**

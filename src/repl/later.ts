@@ -24,7 +24,7 @@ export interface LaterEnv extends HelperEnv {
 }
 
 export async function loadLater(env: LaterEnv): Promise<Later> {
-  const [transform, help, docs, pgDocs, otpDocs, distDocs, traceDocs] = await Promise.all([
+  const [transform, help, docs, pgDocs, otpDocs, distDocs, traceDocs, workshopDocs] = await Promise.all([
     import('./transform.ts'),
     import('./help.ts'),
     import('./docs.ts'),
@@ -32,11 +32,15 @@ export async function loadLater(env: LaterEnv): Promise<Later> {
     import('./docs-otp.ts'),
     import('./docs-dist.ts'),
     import('./docs-trace.ts'),
+    import('./docs-workshop.ts'),
   ]);
   await transform.warmUp();
   const helpers: Helpers = {
     h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors),
   };
-  const all = [...docs.CORE_DOCS, ...pgDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS, ...distDocs.DIST_DOCS, ...traceDocs.TRACE_DOCS];
+  const all = [
+    ...docs.CORE_DOCS, ...pgDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS, ...distDocs.DIST_DOCS, ...traceDocs.TRACE_DOCS,
+    ...workshopDocs.WORKSHOP_DOCS,
+  ];
   return { helpers, docs: all, transform: transform.toJavaScript };
 }

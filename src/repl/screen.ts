@@ -65,15 +65,29 @@ export class Screen {
       this.drawSpinner();
       return;
     }
-    if (!this.atPrompt) {
-      out.write(lines);
+    this.aside(() => out.write(lines));
+  }
+
+  /**
+   * Runs `write` with the prompt and the input being typed set aside: on a terminal at
+   * the prompt, their rows are cleared before and drawn again after, cursor included
+   * (and the keys typed ahead of a running input, likewise).
+   */
+  aside(write: () => void): void {
+    if (!this.terminal || this.parts === null) return write();
+    if (this.typeAhead?.visible) {
+      this.typeAhead.hide();
+      write();
+      this.typeAhead.show();
       return;
     }
+    if (!this.atPrompt) return write();
+    const out = this.server.output;
     const rows = this.server.getCursorPos().rows;
     if (rows > 0) moveCursor(out, 0, -rows);
     cursorTo(out, 0);
     clearScreenDown(out);
-    out.write(lines);
+    write();
     this.parts.forgetRows();
     this.redrawPrompt();
   }

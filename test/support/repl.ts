@@ -14,6 +14,7 @@ import * as Supervisor from '../../src/supervisor.ts';
 import { startRepl, type Repl, type ReplOptions } from '../../src/repl/index.ts';
 import { coreHelpers, type HelperEnv } from '../../src/repl/helpers.ts';
 import { udpHelper } from '../../src/repl/modules.ts';
+import { workshopHelpers } from '../../src/repl/workshop.ts';
 import * as udp from '../../src/repl/udp.ts';
 import * as dbg from '../../src/trace/dbg.ts';
 import * as sys from '../../src/trace/sys.ts';
@@ -45,7 +46,9 @@ export async function openRepl(opts: Partial<ReplOptions> & { node?: string } = 
   output.setEncoding('utf8').on('data', (d: string) => (text += d));
   const runtime = new Runtime({ node: opts.node });
   // The modules this test process already has (a dynamic import would load second copies).
-  const later = async (env: HelperEnv) => ({ ...coreHelpers(env), GenServer, Supervisor, Registry, BasicServer, PubSub, udp: udpHelper(udp), dbg, sys, seqTrace });
+  const later = async (env: HelperEnv) => ({
+    ...coreHelpers(env), ...workshopHelpers(env), GenServer, Supervisor, Registry, BasicServer, PubSub, udp: udpHelper(udp), dbg, sys, seqTrace,
+  });
   const repl = startRepl({ colors: false, historyFile: null, terminal: false, later, ...opts, runtime, input, output });
   await repl.ready;
 

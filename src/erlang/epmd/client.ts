@@ -2,20 +2,22 @@
  * @module erlang/epmd/client
  * Talking to the port mapper, the playground's or Erlang's own epmd (the protocol is in
  * `protocol.ts`): register this node's name and keep the registration open, look a
- * node up, list the names. A node that finds no port mapper starts one as a detached
- * OS process.
+ * node up (on this machine, or at the port mapper of the node's host), list the names.
+ * A node that finds no port mapper starts one as a detached OS process.
  */
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
-import { hostname, networkInterfaces } from 'node:os';
+import { connect, isIP, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodedError } from '../../errors.ts';
 import { portFromEnv } from '../../env.ts';
 import {
   ALIVE2_REQ, ALIVE2_RESP, ALIVE2_X_RESP, DIST_VERSION, NAMES_REQ, NODE_TYPE_NORMAL, PLAYGROUND_EPMD_PORT,
-  PLAYGROUND_EXTRA, PORT2_RESP, PORT_PLEASE2_REQ, aliveOf, entryBytes, parseEntry, request, type NodeEntry,
+  PORT2_RESP, PORT_PLEASE2_REQ, aliveOf, entryBytes, isPlaygroundExtra, parseEntry, playgroundExtra, request, type NodeEntry,
 } from './protocol.ts';
+import { hostOf, isLocalHost } from '../address.ts';
+
+export { isLocalHost } from '../address.ts';
 
 export class EpmdError extends CodedError<'ERR_NAME_TAKEN' | 'ERR_EPMD_UNREACHABLE' | 'ERR_EPMD_PROTOCOL'> {}
 
@@ -28,6 +30,8 @@ export interface Registration {
   lost: Promise<void>;
   /** True until the connection ends. */
   readonly open: boolean;
+  /** Why other machines cannot look the node up, when it asked to be found and cannot be. */
+  readonly warning?: string;
 }
 
 export interface NamesReply {
@@ -39,6 +43,13 @@ export interface NamesReply {
 
 /** Which protocol a node speaks: the playground's own, or Erlang's distribution. */
 export type Wire = 'playground' | 'erlang';
+
+/** Where a node may be reached, as a peer or an announcement told it. */
+export interface Address {
+  host: string;
+  port: number;
+  wire?: Wire;
+}
 
 /** Where a node listens and what it speaks. */
 export interface Location {
@@ -60,20 +71,23 @@ export function epmdPort(env: NodeJS.ProcessEnv = process.env): number {
 
 /**
  * Registers `node` at `nodePort` with the port mapper on `epmdPort`, starting one if
- * none answers. Rejects with `EpmdError` 'ERR_NAME_TAKEN' when the name is in use.
+ * none answers; with `listen` (an address of this machine, a long name's) the mapper
+ * answers look-ups on that address too, which the node then checks by looking itself up
+ * there (`warning` says why not, if not). Rejects with `EpmdError` 'ERR_NAME_TAKEN' when
+ * the name is in use.
  *
  * @example
  * const reg = await register('bob@vm', 41237, 4370)
  * reg.creation //=> 1795986851
  * reg.close()   // frees the name
  */
-export async function register(node: string, nodePort: number, epmdPort: number): Promise<Registration> {
+export async function register(node: string, nodePort: number, epmdPort: number, listen?: string): Promise<Registration> {
   const name = aliveOf(node);
   const body = Buffer.concat([
     Buffer.from([ALIVE2_REQ]),
     entryBytes({
       name, port: nodePort, nodeType: NODE_TYPE_NORMAL, protocol: 0,
-      highVersion: DIST_VERSION, lowVersion: DIST_VERSION, extra: Buffer.from(PLAYGROUND_EXTRA),
+      highVersion: DIST_VERSION, lowVersion: DIST_VERSION, extra: playgroundExtra(listen),
     }),
   ]);
   const { socket, reply } = await ensureExchange(epmdPort, body, (b) => (b[0] === ALIVE2_RESP ? 4 : 6));
@@ -87,6 +101,8 @@ export async function register(node: string, nodePort: number, epmdPort: number)
   const creation = reply[0] === ALIVE2_X_RESP ? reply.readUInt32BE(2) : reply.readUInt16BE(2);
   const lost = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('data', () => {}); // the mapper says nothing more; keep the stream flowing
+  // Asked only of an address of this machine: the check never leaves it.
+  const found = listen === undefined || (isLocalHost(listen) && (await lookup(node, epmdPort, listen))?.port === nodePort);
   return {
     creation,
     close: () => socket.destroy(),
@@ -94,19 +110,21 @@ export async function register(node: string, nodePort: number, epmdPort: number)
     get open() {
       return !socket.destroyed;
     },
+    ...(!found && { warning: `other machines cannot look ${node} up: no port mapper answers for it at ${listen}:${epmdPort}` }),
   };
 }
 
 /**
- * What the port mapper on `epmdPort` knows of `node`, or null (unknown, or no mapper).
+ * What the port mapper on `epmdPort` of `host` (default this machine) knows of `node`,
+ * or null (unknown, or no mapper).
  *
  * @example
  * (await lookup('bob@vm', 4370))?.port //=> 41237
  */
-export async function lookup(node: string, epmdPort: number): Promise<NodeEntry | null> {
+export async function lookup(node: string, epmdPort: number, host = '127.0.0.1'): Promise<NodeEntry | null> {
   const body = Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(aliveOf(node), 'utf8')]);
   try {
-    const { reply } = await exchange(epmdPort, body, 'all');
+    const { reply } = await exchange(epmdPort, body, 'all', host);
     if (reply[0] !== PORT2_RESP || reply[1] !== 0) return null;
     return parseEntry(reply, 2);
   } catch {
@@ -115,24 +133,24 @@ export async function lookup(node: string, epmdPort: number): Promise<NodeEntry 
 }
 
 /**
- * Where `node` listens and what it speaks, from the port mapper when its host is this machine.
+ * Where to dial `node` and what it speaks: `hint` when it says the wire (an
+ * announcement, a peer or a connection just told it; a node forgets a hint when that node
+ * goes down), its host replaced by the name's when the name is another machine's
+ * address; else the port mapper of the name's host, this machine's or another's; else
+ * a hint without a wire, as a playground node.
  *
  * @example
  * await locate('alice@vm', 4369) //=> { host: '127.0.0.1', port: 39315, wire: 'erlang' }
  */
-export async function locate(node: string, epmdPort: number): Promise<Location | undefined> {
-  if (!isLocalHost(node.slice(node.indexOf('@') + 1))) return undefined;
-  const entry = await lookup(node, epmdPort);
-  if (entry === null) return undefined;
-  return { host: '127.0.0.1', port: entry.port, wire: entry.extra.toString() === PLAYGROUND_EXTRA ? 'playground' : 'erlang' };
-}
-
-/** True when `host` names this machine (so its port mapper knows the node). */
-export function isLocalHost(host: string): boolean {
-  const h = hostname();
-  if (host === 'localhost' || host === h || host === h.split('.')[0] || host === '::1' || host.startsWith('127.')) return true;
-  for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) if (i.address === host) return true;
-  return false;
+export async function locate(node: string, epmdPort: number, hint?: Address): Promise<Location | undefined> {
+  const host = hostOf(node);
+  const local = isLocalHost(host);
+  const hinted = hint && { host: isIP(host) && !local ? host : hint.host, port: hint.port, wire: hint.wire ?? 'playground' };
+  if (hint?.wire) return hinted;
+  const at = local ? '127.0.0.1' : host;
+  const entry = await lookup(node, epmdPort, at);
+  if (entry === null) return hinted;
+  return { host: at, port: entry.port, wire: isPlaygroundExtra(entry.extra) ? 'playground' : 'erlang' };
 }
 
 /**
@@ -189,9 +207,9 @@ async function ensureExchange(epmdPort: number, body: Buffer, size: ReplySize) {
 }
 
 /** Sends one request and waits for its reply; with a sized reply the socket stays open. */
-function exchange(epmdPort: number, body: Buffer, size: ReplySize): Promise<{ socket: Socket; reply: Buffer }> {
+function exchange(epmdPort: number, body: Buffer, size: ReplySize, host = '127.0.0.1'): Promise<{ socket: Socket; reply: Buffer }> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port: epmdPort, host: '127.0.0.1' });
+    const socket = connect({ port: epmdPort, host });
     let reply = Buffer.alloc(0);
     let settled = false;
     const settle = (err: EpmdError | null) => {
@@ -215,7 +233,7 @@ function exchange(epmdPort: number, body: Buffer, size: ReplySize): Promise<{ so
     socket.on('connect', () => socket.write(request(body)));
     socket.on('data', onData);
     socket.on('error', (err) => {
-      settle(new EpmdError('ERR_EPMD_UNREACHABLE', `no port mapper on 127.0.0.1:${epmdPort} (${(err as NodeJS.ErrnoException).code})`));
+      settle(new EpmdError('ERR_EPMD_UNREACHABLE', `no port mapper on ${host}:${epmdPort} (${(err as NodeJS.ErrnoException).code})`));
     });
     socket.on('close', () => {
       // A mapper may close right after a short reply (a refused registration, say).

@@ -20,7 +20,10 @@
  * Replies carry no length prefix; the mapper closes the connection after each one but
  * ALIVE2's. Names are unique by the part before `@`. A node marks itself as a
  * playground node in `extra` (`PLAYGROUND_EXTRA`), which comes back byte for byte in
- * PORT2_RESP: that is how a node knows which wire a peer speaks before dialling it.
+ * PORT2_RESP: that is how a node knows which wire a peer speaks before dialling it. A
+ * long-named playground node adds the address its name stands for
+ * (`otp-playground@10.0.0.7`): the playground's mapper then answers look-ups there too
+ * (Erlang's epmd, which listens everywhere, only stores it).
  */
 
 export const ALIVE2_REQ = 120;
@@ -37,6 +40,29 @@ export const NODE_TYPE_NORMAL = 77;
 export const DIST_VERSION = 6;
 /** `extra` of a playground node's registration. */
 export const PLAYGROUND_EXTRA = 'otp-playground';
+
+/**
+ * The `extra` of a playground node's registration, with the address to answer its
+ * look-ups on, if any.
+ *
+ * @example
+ * playgroundExtra('10.0.0.7').toString() //=> 'otp-playground@10.0.0.7'
+ */
+export function playgroundExtra(listen?: string): Buffer {
+  return Buffer.from(listen === undefined ? PLAYGROUND_EXTRA : `${PLAYGROUND_EXTRA}@${listen}`);
+}
+
+/** Whether a registration's `extra` is a playground node's. */
+export function isPlaygroundExtra(extra: Buffer): boolean {
+  const text = extra.toString();
+  return text === PLAYGROUND_EXTRA || text.startsWith(`${PLAYGROUND_EXTRA}@`);
+}
+
+/** The address a playground node's registration asks look-ups to be answered on, or null. */
+export function listenOf(extra: Buffer): string | null {
+  const text = extra.toString();
+  return text.startsWith(`${PLAYGROUND_EXTRA}@`) ? text.slice(PLAYGROUND_EXTRA.length + 1) : null;
+}
 
 /** The playground's own default port (Erlang's epmd is on 4369). */
 export const PLAYGROUND_EPMD_PORT = 4370;

@@ -9,13 +9,19 @@
  * A name stays registered exactly as long as the registering connection stays open, so
  * a node killed with `kill -9` frees its name the moment the kernel closes its socket.
  * A malformed or unknown request closes that one connection; the mapper goes on.
+ *
+ * A long-named playground node registers with the address its name stands for
+ * (`playgroundExtra(address)`): the mapper then answers look-ups on that address too,
+ * for as long as it stays (`network.ts`), so other machines find the node. Only
+ * PORT_PLEASE2_REQ is answered there; registration stays on 127.0.0.1.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomInt } from 'node:crypto';
 import {
   ALIVE2_REQ, ALIVE2_RESP, ALIVE2_X_RESP, KILL_REQ, NAMES_REQ, PORT2_RESP, PORT_PLEASE2_REQ,
-  entryBytes, parseEntry, type NodeEntry,
+  entryBytes, listenOf, parseEntry, type NodeEntry,
 } from './protocol.ts';
+import { NetworkLookups } from './network.ts';
 
 /** The longest request the mapper reads (a registration with a long `extra` included). */
 const MAX_REQUEST = 2048;
@@ -47,15 +53,22 @@ export function startPortMapper(port: number): Promise<PortMapper> {
   let creation = randomInt(1, 2 ** 31);
   let stopped: () => void;
   const closed = new Promise<void>((resolve) => (stopped = resolve));
+  const ctx: Context = {
+    registry,
+    myPort: () => (server.address() as { port: number }).port,
+    nextCreation: () => (creation = (creation % 0xfffffffe) + 1),
+    kill: () => void stop(),
+    network: null,
+  };
+  const network = new NetworkLookups(ctx.myPort, (socket) => serve(socket, ctx));
+  const stop = () => {
+    network.close();
+    return close(server, sockets).then(stopped);
+  };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serve(socket, {
-      registry,
-      myPort: () => (server.address() as { port: number }).port,
-      nextCreation: () => (creation = (creation % 0xfffffffe) + 1),
-      kill: () => void close(server, sockets).then(stopped),
-    });
+    serve(socket, { ...ctx, network });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -65,7 +78,7 @@ export function startPortMapper(port: number): Promise<PortMapper> {
         port: (server.address() as { port: number }).port,
         connections: () => sockets.size,
         closed,
-        close: () => close(server, sockets).then(stopped),
+        close: stop,
       });
     });
   });
@@ -78,6 +91,8 @@ interface Context {
   myPort(): number;
   nextCreation(): number;
   kill(): void;
+  /** Null on a network listener: there, only look-ups are answered. */
+  network: NetworkLookups | null;
 }
 
 /** One client connection: one request, or a registration held open. */
@@ -98,6 +113,7 @@ function serve(socket: Socket, ctx: Context): void {
     if (size === 0 || size > MAX_REQUEST) return finish();
     if (buffered.length < 2 + size) return;
     const req = buffered.subarray(2, 2 + size);
+    if (ctx.network === null && req[0] !== PORT_PLEASE2_REQ) return finish();
     switch (req[0]) {
       case ALIVE2_REQ:
         registered = alive2(socket, req, ctx);
@@ -119,7 +135,10 @@ function serve(socket: Socket, ctx: Context): void {
   });
   socket.on('error', () => {});
   socket.on('close', () => {
-    if (registered && ctx.registry.get(registered.name) === registered) ctx.registry.delete(registered.name);
+    if (!registered) return;
+    if (ctx.registry.get(registered.name) === registered) ctx.registry.delete(registered.name);
+    const listen = listenOf(registered.extra);
+    if (listen !== null) ctx.network?.release(listen);
   });
 }
 
@@ -139,7 +158,11 @@ function alive2(socket: Socket, req: Buffer, ctx: Context): NodeEntry | null {
   if (extended) reply.writeUInt32BE(creation, 2);
   else reply.writeUInt16BE((creation % 3) + 1, 2);
   ctx.registry.set(entry.name, entry);
-  socket.write(reply);
+  // Answered once look-ups are answered on the node's address too (or cannot be), so a
+  // node that asks its own mapper over the network right after learns the truth.
+  const listen = listenOf(entry.extra);
+  if (listen === null || ctx.network === null) socket.write(reply);
+  else void ctx.network.acquire(listen).then(() => socket.write(reply));
   return entry;
 }
 
