@@ -38,9 +38,10 @@ const LIMITED_BROADCAST = '255.255.255.255';
 const PATIENCE = 2;
 /**
  * The shortest time between two answers (ms): a crowd arriving at once is answered with
- * a few datagrams, not one each.
+ * one datagram a second per node, not one per newcomer (fifty nodes started together
+ * met as fast as without answers: 3.3 to 3.7 s either way on a busy host).
  */
-const ANSWER_GAP = 100;
+const ANSWER_GAP = 1000;
 
 export interface GossipConfig {
   /** Where announcements go: '127.255.255.255' (gossip) or '255.255.255.255' (lan, with each network's own). */
