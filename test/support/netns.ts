@@ -75,6 +75,8 @@ export function createHosts(): Hosts {
 
 export interface Lan {
   hosts: Host[];
+  /** Every namespace it made: the hosts' and the switch's. */
+  namespaces: string[];
   /** The gateway address `rewriteBroadcastSource` gives broadcasts (no host has it). */
   gateway: string;
   dropBroadcast(): void;
@@ -97,7 +99,8 @@ export function createLan(count: number): Lan {
   const id = randomBytes(3).toString('hex');
   const sw = `pgtest-sw-${id}`;
   const hosts: Host[] = Array.from({ length: count }, (_, i) => ({ ns: `pgtest-${id}-${i + 1}`, address: `10.232.0.${i + 1}` }));
-  const remove = () => removeNamespaces([...hosts.map((h) => h.ns), sw]);
+  const namespaces = [...hosts.map((h) => h.ns), sw];
+  const remove = () => removeNamespaces(namespaces);
   const nft = (ns: string, ...rules: string[]) => {
     for (const rule of rules) execFileSync('ip', ['netns', 'exec', ns, 'nft', rule], { stdio: 'pipe', timeout: 5000 });
   };
@@ -130,6 +133,7 @@ export function createLan(count: number): Lan {
   const lan = (host: Host) => host.address.split('.').pop();
   return {
     hosts,
+    namespaces,
     gateway,
     dropBroadcast: () => bridgeRule('ether type ip ether daddr ff:ff:ff:ff:ff:ff'),
     dropLimitedBroadcast: () => bridgeRule('ip daddr 255.255.255.255'),
