@@ -95,6 +95,25 @@ test('a declaration can be typed again, also one whose right-hand side threw, as
     assert.match(await r.eval('const s = `\nconst kept = 1\n`; s.includes("const kept")'), /(\.\.\. )*true\n$/);
   }));
 
+test('a declaration whose value is a promise binds the awaited value the prompt shows', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('const n = Promise.resolve(7)'), '7\n');
+    assert.is(await r.eval('n + 1'), '8\n', 'n holds 7, not a promise');
+    // Destructuring and several declarators, each awaited before the next.
+    assert.is(await r.eval('const [a, b] = Promise.resolve([1, 2]), { c } = Promise.resolve({ c: a + b })'), '{ c: 3 }\n');
+    assert.is(await r.eval('[a, b, c]'), '[ 1, 2, 3 ]\n');
+    assert.is(await r.eval('let x, y = Promise.resolve(2)'), '2\n');
+    assert.is(await r.eval('typeof x'), "'undefined'\n");
+    // A plain assignment too.
+    await r.eval("m = Promise.resolve('hi')");
+    assert.is(await r.eval('m'), "'hi'\n");
+    // A rejected promise binds nothing: the name keeps what it held.
+    assert.match(await r.eval("const n = Promise.reject(new Error('no reply'))"), /^\*\* \(Error\) no reply\n/);
+    assert.is(await r.eval('n'), '7\n');
+    // Not a promise: as it was (a function keeps its name).
+    assert.is(await r.eval('const double = (v) => v * 2; double.name'), "'double'\n");
+  }));
+
 test('the wildcard cannot be lost: a pattern binds nothing to _, declaring _ is refused and says why', () =>
   withRepl(async (r) => {
     await r.eval("send(self(), ['pid', 42])");
