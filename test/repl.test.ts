@@ -340,6 +340,19 @@ test('h() lists every helper by group, h(fn) and h(name) show one with an exampl
     assert.is(await r.eval('h(Math.max)'), 'No help for that value. h() lists every helper.\n');
   }));
 
+test('h() piped is laid out for 80 columns: summaries and details wrap under their own column', () =>
+  withRepl(async (r) => {
+    const all = (await r.eval('h()')).trimEnd().split('\n');
+    for (const line of all) assert.ok(line.length <= 80, line);
+    const column = all.find((l) => l.startsWith('  node(pid?)'))!.indexOf("This node's name");
+    // A summary's next line starts under it, never at column 0.
+    const next = all[all.findIndex((l) => l.startsWith('  flush()')) + 1]!;
+    assert.match(next, new RegExp(`^ {${column}}\\S`));
+    const page = (await r.eval('h(spawn)')).trimEnd().split('\n');
+    for (const line of page.filter((l) => !l.startsWith('    '))) assert.ok(line.length <= 80, line); // examples are code: never wrapped
+    assert.match(page.join(' ').replace(/\s+/g, ' '), /const pid = spawn\('bob@vm', fn\) binds the pid itself/);
+  }));
+
 test('GenServer.call at the prompt shows the reply', () =>
   withRepl(async (r) => {
     await r.eval("const Stack = { init: (items) => ['ok', items], handleCall: (req, _from, items) => ['reply', items[0], items.slice(1)], handleCast: ([, item], items) => ['noreply', [item, ...items]] }");

@@ -188,6 +188,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     flushed: (messages) => flushHooks.forEach((hook) => hook(messages)),
     result: (n) => evaluator?.results.get(n),
     lastCount: () => (evaluator?.count ?? 1) - 1,
+    columns: () => (terminal ? ((output as { columns?: number }).columns ?? 80) : 80),
     panel: () => (terminal ? new Panel(output as ConstructorParameters<typeof Panel>[0], screen) : null),
   };
   const helpers: Helpers = {};
