@@ -393,6 +393,7 @@ test('at the prompt: a step waits for its action in silence, is judged when its 
     const start = () => c.start(['--sname', 'alice', '--lesson', 'genserver'], { ready: /step \d+\/14/ });
     const alice = await start();
     assert.match(alice.output, 'step 1/14 · A process is a loop');
+    assert.not.match(alice.output, "this lesson's node", 'a node that suits the lesson is not told to start another');
     let mark = alice.mark();
     await typeAt(alice, 'spawn(async () => {})', 2);
     await typeAt(alice, '1 + 1', 3);
@@ -416,6 +417,17 @@ test('at the prompt: a step waits for its action in silence, is judged when its 
     assert.match(again.output, 'step 2/14 · Ping');
     again.send('lesson()');
     await again.waitFor(/genserver\s+1\/14/);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('at the prompt: a node without a name is shown the command that starts one the lesson suits', async () => {
+  const c: Cluster = await startCluster();
+  try {
+    const plain = await c.start(['--discovery', 'none', '--no-greet', '--lesson', 'hello-world'], { ready: /step \d+\/11/ });
+    assert.match(plain.output, "(this lesson's node: npx tsx playground --sname alice --lesson hello-world)");
+    assert.match(plain.output, 'This node has no name: leave (.exit) and start it as shown above.');
   } finally {
     await c.stop();
   }
