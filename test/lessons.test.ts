@@ -15,7 +15,7 @@ import { Tutor, type Host } from '../lessons/runner.ts';
 import { LESSONS, type Lesson } from '../lessons/index.ts';
 import { LESSON_IDS } from '../lessons/ids.ts';
 import { spawn } from 'node:child_process';
-import { freeUdpPort, startCluster, ROOT, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { freeUdpPort, startCluster, HOST, ROOT, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'playground-lessons-'));
@@ -449,6 +449,20 @@ test('at the prompt: back() to a step this node already satisfies stays there un
     mark = alice.mark();
     alice.send(spawnIt!);
     await alice.waitFor('✔ A process is a loop', { since: mark });
+  } finally {
+    await c.stop();
+  }
+});
+
+test('at the prompt: a step passes on what ran, with or without the await its code shows (the prompt awaits anyway)', async () => {
+  const c: Cluster = await startCluster();
+  try {
+    const alice = await c.start(['--sname', 'alice', '--discovery', 'none', '--no-greet', '--lesson', 'netsplit'], { ready: /step \d+\/10/ });
+    await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet']);
+    await typeAt(alice, 'next()', 2); // to step 2, 'Run code on bob'
+    await typeAt(alice, `const bob = 'bob@${HOST}'`, 3);
+    await typeAt(alice, 'spawn(bob, () => 1)', 4);
+    await alice.waitFor('✔ Run code on bob', { timeout: 10_000 });
   } finally {
     await c.stop();
   }
