@@ -158,7 +158,7 @@ export class Tutor {
     const code = this.state.ownCode().map(normalize);
     const at = code.indexOf(normalize(ev.code));
     this.midCode = at >= 0 && at < code.length - 1;
-    if (!this.midCode) void this.judge(at === code.length - 1 && at >= 0);
+    if (!this.midCode) void this.judge(at === code.length - 1 && at >= 0 && !this.state.othersAfterOwn());
   }
 
   /** A line was logged above the prompt (a greeting, a crash report). */

@@ -119,6 +119,32 @@ test('typing all of a step\'s code without passing says so in one line, once', a
   });
 });
 
+test("all of this node's code typed, with another node's part still to come: no 'not done' yet; it ticks once that node did it", async () => {
+  const world = { lit: false, count: 0 };
+  const host = fakeHost();
+  const lesson: Lesson = {
+    id: 'duet', title: 'A duet', summary: 'two nodes', nodes: { bob: [] },
+    steps: [{
+      title: 'Both',
+      explain: 'Alice sets up, bob lights it.',
+      code: ['setUp()', { on: 'bob', code: 'lit = true' }, { code: 'lit', whenDone: true }],
+      check: () => world.lit,
+      hint: 'Light it at bob.',
+    }],
+  };
+  const tutor = new Tutor(host, { lessons: [lesson], ...fast });
+  try {
+    await tutor.lesson('duet');
+    tutor.observe({ code: 'setUp()', ok: true, value: 'ok' }); // all of alice's own part
+    await quietWindow();
+    assert.equal(host.printed, [], "bob's part is still to come: nothing is said");
+    world.lit = true; // bob did it
+    await eventually(() => assert.match(host.text(), '✔ Both'));
+  } finally {
+    tutor.close();
+  }
+});
+
 test('the background check catches what happens without input', async () => {
   const world = { lit: false, count: 0 };
   await withToy(world, async (tutor, host) => {
