@@ -340,6 +340,12 @@ test('h() lists every helper by group, h(fn) and h(name) show one with an exampl
     assert.is(await r.eval('h(Math.max)'), 'No help for that value. h() lists every helper.\n');
   }));
 
+test('a helper typed without its parentheses, as iex takes flush, says how to call it', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('flush'), '[Function: flush]  (a helper: flush() calls it, h(flush) shows how)\n');
+    assert.is(await r.eval('const twice = (x) => x * 2; twice'), '[Function: twice]\n', 'a function of your own is printed as it is');
+  }));
+
 test('h() piped is laid out for 80 columns: summaries and details wrap under their own column', () =>
   withRepl(async (r) => {
     const all = (await r.eval('h()')).trimEnd().split('\n');

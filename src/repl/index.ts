@@ -131,8 +131,16 @@ export function startRepl(options: ReplOptions = {}): Repl {
     historySize: HISTORY_SIZE,
     useColors: colorsOn,
     writer: (value: unknown) =>
-      value === NOTHING_SHOWN ? colors.dim('undefined') : inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }),
+      value === NOTHING_SHOWN
+        ? colors.dim('undefined')
+        : inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }) + helperNote(value),
   });
+  /** A helper typed without its parentheses (`flush`, as iex takes it) says how to call it. */
+  const helperNote = (value: unknown): string => {
+    if (typeof value !== 'function') return '';
+    const name = Object.keys(helpers).find((key) => helpers[key] === value);
+    return name === undefined ? '' : colors.dim(`  (a helper: ${name}() calls it, h(${name}) shows how)`);
+  };
   const adapted = adapt(server);
   const parts = adapted.ok ? adapted.parts : null;
   const screen = new Screen(server, parts, terminal, colors.dim);
