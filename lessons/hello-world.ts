@@ -98,8 +98,8 @@ export const helloWorld: Lesson = {
         'Now a server that does this for real. Every two seconds it broadcasts this',
         'node\'s name to 127.255.255.255 (every socket on the port, on this machine, gets',
         'it, ours included), and for every packet it hears it connects to the node named',
-        'in it. The name travels as JSON, as the seed sends `:erlang.term_to_binary(node())`.',
-        'A supervisor starts it, as the seed\'s application does.',
+        'in it. The name travels as JSON, where Elixir sends `:erlang.term_to_binary(node())`.',
+        'A supervisor starts it, as an Elixir application would.',
       ].join('\n'),
       code: (env) => [
         [

@@ -26,7 +26,7 @@ function others(): string[] {
 export const netsplit: Lesson = {
   id: 'netsplit',
   title: 'A netsplit on purpose',
-  summary: 'Remote spawn, rpc, a global name and a group; cut the network, watch, heal, converge',
+  summary: 'remote spawn, rpc, a global name and a group; cut the network, watch, heal, converge',
   nodes: { bob: [], carol: [] },
   preflight: () => (node() === NO_NODE ? 'This node has no name: leave (.exit) and start it with --sname alice.' : undefined),
   steps: [
@@ -49,7 +49,7 @@ export const netsplit: Lesson = {
         'await spawn(bob, () => console.log(`hello from ${node()}`))',
       ],
       check: (ctx) => {
-        const v = ctx.evaluated(/await spawn\(bob/)?.value as Pid | undefined;
+        const v = ctx.evaluated(/spawn\(bob/)?.value as Pid | undefined;
         return v !== undefined && v.node !== node();
       },
       hint: "const [bob, carol] = list().sort(), then await spawn(bob, () => ...).",

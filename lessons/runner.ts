@@ -107,10 +107,12 @@ export class Tutor {
     const lesson = this.state.find(id);
     const index = this.state.open(lesson);
     this.entered(true);
-    const notes = [intro(this.c, lesson)];
+    // The command that starts a suitable node, only to a node that does not suit (a
+    // learner who started as ann need not be told to be alice).
+    const problem = lesson.preflight?.();
+    const notes = [intro(this.c, lesson, problem !== undefined)];
     const quiet = await this.quiet(lesson);
     if (quiet) notes.push(this.c.dim(quiet));
-    const problem = lesson.preflight?.();
     if (problem) notes.push(this.c.yellow(problem));
     if (index > 0 && index < lesson.steps.length) {
       notes.push(this.c.dim(`Resuming at step ${index + 1}. If this node restarted since, what earlier steps defined is gone: back() shows them again.`));
@@ -156,7 +158,7 @@ export class Tutor {
     const code = this.state.ownCode().map(normalize);
     const at = code.indexOf(normalize(ev.code));
     this.midCode = at >= 0 && at < code.length - 1;
-    if (!this.midCode) void this.judge(at === code.length - 1 && at >= 0);
+    if (!this.midCode) void this.judge(at === code.length - 1 && at >= 0 && !this.state.othersAfterOwn());
   }
 
   /** A line was logged above the prompt (a greeting, a crash report). */

@@ -176,6 +176,19 @@ export class LessonState {
     return actionsOf(step, this.env).flatMap((a) => (typeof a === 'string' ? [a] : a.on === undefined && !a.whenDone ? [a.code] : []));
   }
 
+  /**
+   * Another node has a part of the current step after this node's last line of it: this
+   * node's code typed in full then leaves the step waiting on that node, not failed.
+   */
+  othersAfterOwn(): boolean {
+    const step = this.step();
+    if (!step) return false;
+    const actions = actionsOf(step, this.env).filter((a) => typeof a === 'string' || !a.whenDone);
+    const own = (a: (typeof actions)[number]) => typeof a === 'string' || a.on === undefined;
+    const lastOwn = actions.length - 1 - [...actions].reverse().findIndex(own);
+    return actions.slice(lastOwn + 1).some((a) => !own(a));
+  }
+
   private context(): CheckContext {
     return checkContext(this.active!, this.prompt, this.env, this.checkTimeoutMs);
   }

@@ -60,10 +60,13 @@ export function commandText(cmd: NodeCommand): string {
   return [...env, 'npx tsx playground', ...cmd.flags.map(shellWord)].join(' ');
 }
 
-/** The lesson's title, and the command that starts a node the way the lesson expects. */
-export function intro(c: Colors, lesson: Lesson): string {
-  const start = `npx tsx playground --sname alice --lesson ${lesson.id}`;
-  return `${c.bold(lesson.title)} — ${lesson.summary}\n${c.dim(`(this lesson's node: ${start})`)}`;
+/**
+ * The lesson's title; with `restart` (this node does not suit the lesson) also the
+ * command that starts a node the way the lesson expects.
+ */
+export function intro(c: Colors, lesson: Lesson, restart: boolean): string {
+  const title = `${c.bold(lesson.title)} — ${lesson.summary}`;
+  return restart ? `${title}\n${c.dim(`(this lesson's node: npx tsx playground --sname alice --lesson ${lesson.id})`)}` : title;
 }
 
 /**

@@ -46,9 +46,9 @@ export const tracing: Lesson = {
     {
       title: 'Something to watch',
       explain: [
-        "The seed's example is a module Foo: bar builds a greeting with the help of a private",
-        'function. Here Foo is an object; bar calls getName by its own name, and Foo also offers',
-        'getName to others as Foo.getName.',
+        "The classic example is an Elixir module Foo: bar builds a greeting with the help of a",
+        'private function. Here Foo is an object; bar calls getName by its own name, and Foo',
+        'also offers getName to others as Foo.getName.',
       ].join('\n'),
       code: [
         "function getName(name) { return 'Fizz' + name }",
@@ -62,7 +62,7 @@ export const tracing: Lesson = {
       title: 'Trace a call',
       explain: [
         "Erlang's dbg takes three steps: start a tracer, choose the processes, set a trace",
-        'pattern. dbg.calls does all three, and, like the tracing library of the seed, wants a',
+        'pattern. dbg.calls does all three, and, like the Elixir library SmartTracer, wants a',
         'limit: how many calls to show before the trace stops by itself. The line comes above',
         'the prompt, after the result: a tracer process prints it.',
       ].join('\n'),
@@ -85,7 +85,7 @@ export const tracing: Lesson = {
       title: 'Through the object only',
       explain: [
         "dbg:tp traces calls that go through a module's export table: Foo.bar(\"Buzz\") from the",
-        "shell does, but bar's call to its private get_name does not, so the seed saw nothing.",
+        "shell does, but bar's call to its private get_name does not, so Elixir shows nothing.",
         "JavaScript splits it the same way: a trace of 'Foo.getName' replaces Foo's getName, and",
         'bar calls getName by its own name, never looking at Foo. Only the direct call shows.',
       ].join('\n'),
@@ -121,7 +121,7 @@ export const tracing: Lesson = {
       explain: [
         "A busy function's lines scroll away. With record: true the events are kept, and the",
         'record belongs to the node, not to the trace: it is still there once the trace has',
-        'stopped at its limit, as the seed\'s recorder outlives its tracer.',
+        'stopped at its limit, as SmartTracer\'s recorder outlives its tracer.',
       ].join('\n'),
       code: ["dbg.calls('Foo.bar', 2, { record: true })", "Foo.bar('Buzz')", "Foo.bar('Fizz')", 'dbg.playback()'],
       check: (ctx) => ctx.evaluated(/dbg\.playback\(\)/) !== undefined && dbg.playback().filter((e) => e.type === 'call').length >= 2,
@@ -130,7 +130,7 @@ export const tracing: Lesson = {
     {
       title: 'A handler of your own',
       explain: [
-        "The seed's library lets you write your own tracer. Here a handler is a function, which",
+        "SmartTracer lets you write your own tracer. Here a handler is a function, which",
         "runs in the tracer process, or a pid, which gets ['trace', event] messages. This one",
         'logs a line of its own instead of the default one (log is the prompt\'s Logger).',
       ].join('\n'),

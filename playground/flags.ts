@@ -149,7 +149,8 @@ export const FLAGS: Record<string, Flag> = {
 export const ENVIRONMENT: Record<string, string> = {
   PLAYGROUND_HOME: 'Where the cookie, the history and lesson progress live (default ~/.playground).',
   PLAYGROUND_COOKIE: 'The cookie when --cookie is not given (else the cookie file in PLAYGROUND_HOME).',
-  PLAYGROUND_EPMD_PORT: "The port mapper's TCP port on 127.0.0.1 (default 4370).",
+  PLAYGROUND_EPMD_PORT: "The port mapper's TCP port on 127.0.0.1, shared with Erlang's epmd (default ERL_EPMD_PORT, else 4369).",
+  ERL_EPMD_PORT: 'As Erlang reads it: the port mapper\'s port when PLAYGROUND_EPMD_PORT is unset.',
   PLAYGROUND_EPMD_IDLE_MS: 'How long a port mapper without nodes waits before it exits (default 600000).',
   PLAYGROUND_DISCOVERY_PORT: 'The UDP port of gossip and lan discovery (default 45892).',
   PLAYGROUND_LESSON_PORT: "The UDP port of the hello-world lesson's own discovery (default 45826).",

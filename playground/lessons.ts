@@ -39,7 +39,7 @@ export interface Lessons {
 const DEFAULT_AUTO_DELAY_MS = 800;
 
 /** The environment another node of this cluster needs from this one's, when set. */
-const SHARED_ENV = ['PLAYGROUND_HOME', 'PLAYGROUND_COOKIE', 'PLAYGROUND_EPMD_PORT', 'PLAYGROUND_DISCOVERY_PORT', 'PLAYGROUND_LESSON_PORT'];
+const SHARED_ENV = ['PLAYGROUND_HOME', 'PLAYGROUND_COOKIE', 'PLAYGROUND_EPMD_PORT', 'ERL_EPMD_PORT', 'PLAYGROUND_DISCOVERY_PORT', 'PLAYGROUND_LESSON_PORT'];
 
 /** The supervisor of a node's services. */
 const NODE_SUP = 'node_sup';

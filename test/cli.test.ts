@@ -44,7 +44,7 @@ test('--help lists every flag with its default and an example, and every environ
     const read = new Set<string>();
     for (const file of ['src', 'lessons', 'playground'].flatMap((dir) => tsFiles(join(ROOT, dir)))) {
       // Read as env.NAME, or named in quotes (portFromEnv('PLAYGROUND_EPMD_PORT', ...)).
-      for (const m of readFileSync(file, 'utf8').matchAll(/\benv\.((?:PLAYGROUND|NO)_[A-Z_]+)|'((?:PLAYGROUND|NO)_[A-Z_]+)'/g)) read.add((m[1] ?? m[2])!);
+      for (const m of readFileSync(file, 'utf8').matchAll(/\benv\.((?:PLAYGROUND|ERL|NO)_[A-Z_]+)|'((?:PLAYGROUND|ERL|NO)_[A-Z_]+)'/g)) read.add((m[1] ?? m[2])!);
     }
     assert.ok(read.size >= 5, [...read].join(' '));
     for (const name of read) assert.match(stdout, new RegExp(`^  ${name} +\\S`, 'm'), `${name} missing from --help`);

@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  startPortMapper, formatNames, register, lookup, locate, names, EpmdError, type PortMapper,
+  startPortMapper, formatNames, register, lookup, locate, names, epmdPort, EpmdError, type PortMapper,
 } from '../src/erlang/epmd/index.ts';
 import { eventually } from './support/eventually.ts';
 import { freePort, killPortMapper, portMapperPid, startCluster, HOST } from './support/cluster.ts';
 import { BeamNode, epmdCommand, startEpmd, BEAM_MISSING } from './support/beam.ts';
+import { ask } from './support/prompt.ts';
 
 let mapper: PortMapper;
 const home = mkdtempSync(join(tmpdir(), 'playground-epmd-'));
@@ -96,8 +97,8 @@ test('garbage on the port mapper closes that connection only', async () => {
 
 test('names print the way epmd -names does', () => {
   assert.is(
-    formatNames(4370, [['bob', 41237], ['alice', 40001]]),
-    'epmd: up and running on port 4370 with data:\nname bob at port 41237\nname alice at port 40001',
+    formatNames(4369, [['bob', 41237], ['alice', 40001]]),
+    'epmd: up and running on port 4369 with data:\nname bob at port 41237\nname alice at port 40001',
   );
 });
 
@@ -191,5 +192,52 @@ testOrSkip(BEAM_MISSING, "an Erlang node registers with the playground's port ma
     await c.stop();
   }
 });
+
+test("the port mapper's port: PLAYGROUND_EPMD_PORT, else ERL_EPMD_PORT as Erlang reads it, else epmd's own 4369", () => {
+  assert.is(epmdPort({}), 4369);
+  assert.is(epmdPort({ ERL_EPMD_PORT: '14369' }), 14369);
+  assert.is(epmdPort({ PLAYGROUND_EPMD_PORT: '14370', ERL_EPMD_PORT: '14369' }), 14370);
+  assert.is(epmdPort({ PLAYGROUND_EPMD_PORT: '', ERL_EPMD_PORT: '14369' }), 14369, 'empty is unset');
+  assert.is(epmdPort({ PLAYGROUND_EPMD_PORT: 'x', ERL_EPMD_PORT: '99999' }), 4369, 'what is no port is ignored');
+});
+
+test('with only ERL_EPMD_PORT set, a node registers there, and --names and --help say so', async () => {
+  const c = await startCluster();
+  try {
+    // Only Erlang's variable: PLAYGROUND_EPMD_PORT empty is unset.
+    const env = { PLAYGROUND_EPMD_PORT: '', ERL_EPMD_PORT: String(c.epmdPort) };
+    await c.start(['--sname', 'kim', '--discovery', 'none', '--no-greet'], { env });
+    const listed = await c.run(['--names'], { env });
+    assert.is(listed.code, 0);
+    assert.match(listed.stdout, new RegExp(`^epmd: up and running on port ${c.epmdPort} with data:\nname kim at port \\d+\n$`));
+    const help = await c.run(['--help']);
+    assert.match(help.stdout, /^ {2}PLAYGROUND_EPMD_PORT +.*\(default ERL_EPMD_PORT, else 4369\)\.$/m);
+    assert.match(help.stdout, /^ {2}ERL_EPMD_PORT +\S/m);
+  } finally {
+    await c.stop();
+  }
+});
+
+for (const first of ['elixir', 'playground'] as const) {
+  testOrSkip(BEAM_MISSING, `an Elixir node and a playground node given only ERL_EPMD_PORT meet, ${first} first`, async () => {
+    const c = await startCluster();
+    const env = { PLAYGROUND_EPMD_PORT: '', ERL_EPMD_PORT: String(c.epmdPort) };
+    // Elixir first: Erlang's own epmd answers, as the one iex starts would.
+    const epmd = first === 'elixir' ? await startEpmd(c.epmdPort) : null;
+    let beam: BeamNode | undefined;
+    try {
+      if (epmd) beam = await BeamNode.start(c, 'lea');
+      const bob = await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet'], { env });
+      beam ??= await BeamNode.start(c, 'lea');
+      assert.is(await beam.eval(`Node.connect(:"bob@${HOST}")`), 'true');
+      assert.is((await ask(bob, 'list()')).trim(), `[ 'lea@${HOST}' ]`);
+      assert.match(await epmdCommand(c.epmdPort, '-names'), /name bob at port \d+\n(.|\n)*name lea|name lea at port \d+\n(.|\n)*name bob/);
+    } finally {
+      await beam?.kill();
+      await epmd?.stop();
+      await c.stop();
+    }
+  });
+}
 
 test.run();

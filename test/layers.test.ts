@@ -41,7 +41,7 @@ const LAYERS: Record<string, readonly string[]> = {
   // dbg, sys and seqTrace: the runtime's trace hooks are in src/process; sys speaks to a GenServer's loop.
   'src/trace': ['src/term', 'src/process', 'src/genserver'],
   // The live page: reads every part above the node through its public functions.
-  'src/web': ['src/term', 'src/process', 'src/supervisor', 'src/node', 'src/pg', 'src/pubsub', 'src/global', 'src/trace'],
+  'src/web': ['src/term', 'src/process', 'src/supervisor', 'src/node', 'src/pg', 'src/pubsub', 'src/global', 'src/trace', 'src/workshop'],
   // A workshop's room: a member on every node, the teacher's roster, over PubSub.
   'src/workshop': ['src/term', 'src/process', 'src/genserver', 'src/node', 'src/pg', 'src/pubsub'],
   'src/index': [

@@ -15,7 +15,7 @@ import { Tutor, type Host } from '../lessons/runner.ts';
 import { LESSONS, type Lesson } from '../lessons/index.ts';
 import { LESSON_IDS } from '../lessons/ids.ts';
 import { spawn } from 'node:child_process';
-import { freeUdpPort, startCluster, ROOT, type Cluster, type NodeProcess } from './support/cluster.ts';
+import { freeUdpPort, startCluster, HOST, ROOT, type Cluster, type NodeProcess } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'playground-lessons-'));
@@ -117,6 +117,32 @@ test('typing all of a step\'s code without passing says so in one line, once', a
     await quietWindow();
     assert.is(host.printed.length, 1);
   });
+});
+
+test("all of this node's code typed, with another node's part still to come: no 'not done' yet; it ticks once that node did it", async () => {
+  const world = { lit: false, count: 0 };
+  const host = fakeHost();
+  const lesson: Lesson = {
+    id: 'duet', title: 'A duet', summary: 'two nodes', nodes: { bob: [] },
+    steps: [{
+      title: 'Both',
+      explain: 'Alice sets up, bob lights it.',
+      code: ['setUp()', { on: 'bob', code: 'lit = true' }, { code: 'lit', whenDone: true }],
+      check: () => world.lit,
+      hint: 'Light it at bob.',
+    }],
+  };
+  const tutor = new Tutor(host, { lessons: [lesson], ...fast });
+  try {
+    await tutor.lesson('duet');
+    tutor.observe({ code: 'setUp()', ok: true, value: 'ok' }); // all of alice's own part
+    await quietWindow();
+    assert.equal(host.printed, [], "bob's part is still to come: nothing is said");
+    world.lit = true; // bob did it
+    await eventually(() => assert.match(host.text(), '✔ Both'));
+  } finally {
+    tutor.close();
+  }
 });
 
 test('the background check catches what happens without input', async () => {
@@ -393,6 +419,7 @@ test('at the prompt: a step waits for its action in silence, is judged when its 
     const start = () => c.start(['--sname', 'alice', '--lesson', 'genserver'], { ready: /step \d+\/14/ });
     const alice = await start();
     assert.match(alice.output, 'step 1/14 · A process is a loop');
+    assert.not.match(alice.output, "this lesson's node", 'a node that suits the lesson is not told to start another');
     let mark = alice.mark();
     await typeAt(alice, 'spawn(async () => {})', 2);
     await typeAt(alice, '1 + 1', 3);
@@ -421,6 +448,17 @@ test('at the prompt: a step waits for its action in silence, is judged when its 
   }
 });
 
+test('at the prompt: a node without a name is shown the command that starts one the lesson suits', async () => {
+  const c: Cluster = await startCluster();
+  try {
+    const plain = await c.start(['--discovery', 'none', '--no-greet', '--lesson', 'hello-world'], { ready: /step \d+\/11/ });
+    assert.match(plain.output, "(this lesson's node: npx tsx playground --sname alice --lesson hello-world)");
+    assert.match(plain.output, 'This node has no name: leave (.exit) and start it as shown above.');
+  } finally {
+    await c.stop();
+  }
+});
+
 test('at the prompt: back() to a step this node already satisfies stays there until the learner types again', async () => {
   const c: Cluster = await startCluster();
   try {
@@ -437,6 +475,20 @@ test('at the prompt: back() to a step this node already satisfies stays there un
     mark = alice.mark();
     alice.send(spawnIt!);
     await alice.waitFor('✔ A process is a loop', { since: mark });
+  } finally {
+    await c.stop();
+  }
+});
+
+test('at the prompt: a step passes on what ran, with or without the await its code shows (the prompt awaits anyway)', async () => {
+  const c: Cluster = await startCluster();
+  try {
+    const alice = await c.start(['--sname', 'alice', '--discovery', 'none', '--no-greet', '--lesson', 'netsplit'], { ready: /step \d+\/10/ });
+    await c.start(['--sname', 'bob', '--discovery', 'none', '--no-greet']);
+    await typeAt(alice, 'next()', 2); // to step 2, 'Run code on bob'
+    await typeAt(alice, `const bob = 'bob@${HOST}'`, 3);
+    await typeAt(alice, 'spawn(bob, () => 1)', 4);
+    await alice.waitFor('✔ Run code on bob', { timeout: 10_000 });
   } finally {
     await c.stop();
   }

@@ -134,7 +134,9 @@ test('delay holds a link back; drop loses its messages but not its monitors', as
 test('bad input: overlapping sides, unknown nodes, bad arguments; nothing is cut', async () => {
   assert.match(await ask(alice, `partition(['${ALICE}'], ['${ALICE}', '${BOB}'])`), /PartitionError\) alice@\S+ is on both sides/);
   assert.match(await ask(alice, `partition(['nobody@${HOST}'])`), /PartitionError\) unknown node nobody@/);
-  assert.match(await ask(alice, "partition('alice')"), /expects the first side as a non-empty array of node names/);
+  assert.match(await ask(alice, "partition('alice')"), /expects the first side as a non-empty array of node names\. Got: 'alice'\n/);
+  // The node name alone, as a learner types it: the message shows the brackets it needs.
+  assert.match(await ask(alice, 'partition(node())'), new RegExp(`non-empty array of node names \\(in brackets: partition\\(\\['${ALICE}'\\]\\)\\)\\. Got: '${ALICE}'\n`));
   assert.match(await ask(alice, "delay('nobody@vm', 10)"), /is not connected to alice@/);
   assert.match(await ask(alice, `drop('${BOB}', 2)`), /drop expects a fraction from 0 to 1/);
   assert.is(await ask(alice, 'partitions().length'), '0\n');

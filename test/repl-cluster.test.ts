@@ -71,6 +71,19 @@ test("a pid of the other node: node(pid) names its node, isAlive, processInfo an
   assert.match(await ask(alice, 'i(cp)'), /^#PID<[1-9]\d*\.\d+\.0> is not alive\n$/);
 });
 
+test("a name declared from a remote spawn holds the pid it shows, so send(pid, ...) works on the next line", async () => {
+  const shown = await ask(alice, `const pid = spawn('${BOB}', async () => { const [from, text] = await receive(); send(from, text.toUpperCase()) })`);
+  assert.match(shown, /^#PID<[1-9]\d*\.\d+\.0>\n$/);
+  assert.is(await ask(alice, 'typeof pid.then'), "'undefined'\n", 'the name holds the pid, not a promise of it');
+  assert.match(await ask(alice, "send(pid, [self(), 'hi'])"), /^\[ #PID<0\.\d+\.0>, 'hi' \]\n$/);
+  assert.is(await ask(alice, 'await receive(_, 5000)'), "'HI'\n");
+  // Several declarators, each awaited before the next: the second sees the first's pid.
+  assert.is(await ask(alice, `const a = spawn('${BOB}', () => {}), b = node(a)`), `'${BOB}'\n`);
+  // A plain assignment binds the same way.
+  await ask(alice, `later = rpc.call('${BOB}', () => 6 * 7)`);
+  assert.is(await ask(alice, 'later'), '42\n');
+});
+
 test('GenServer.call to a server on the other node shows the reply at the prompt', async () => {
   await ask(alice, "const Stack = { init: (items) => ['ok', items], handleCall: (req, _from, items) => ['reply', items[0], items.slice(1)] }");
   assert.match(await ask(alice, "await GenServer.start(Stack, ['hello', 'world'], { name: 'stack' })"), /^#PID<0\.\d+\.0>\n$/);

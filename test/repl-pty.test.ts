@@ -87,16 +87,16 @@ class Screen {
 }
 
 /**
- * Runs `body` against a playground in a pseudo-terminal, started the way tests start
- * nodes (`node --import tsx playground`), or with `launcher: 'npx'` the README's way,
- * `npx tsx playground`, with this test's Node first on the PATH.
+ * Runs `body` against a playground in a pseudo-terminal `cols` wide, started the way
+ * tests start nodes (`node --import tsx playground`), or with `launcher: 'npx'` the
+ * README's way, `npx tsx playground`, with this test's Node first on the PATH.
  */
 async function withPty(
   c: Cluster,
   args: string[],
   env: Record<string, string>,
   body: (s: Screen) => Promise<void>,
-  launcher: 'node' | 'npx' = 'node',
+  { launcher = 'node', cols = 80 }: { launcher?: 'node' | 'npx'; cols?: number } = {},
 ): Promise<void> {
   if (libs instanceof Error) throw libs;
   const [{ spawn }, { Terminal }] = libs;
@@ -104,12 +104,12 @@ async function withPty(
   const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
   const pty = spawn(file, argv, {
     name: 'xterm-256color',
-    cols: 80,
+    cols,
     rows: 30,
     cwd: ROOT,
     env: withoutForceColor({ ...process.env, PATH, ...c.env, ...env }),
   });
-  const screen = new Screen(pty, new Terminal({ cols: 80, rows: 30, allowProposedApi: true }));
+  const screen = new Screen(pty, new Terminal({ cols, rows: 30, allowProposedApi: true }));
   try {
     await body(screen);
   } finally {
@@ -248,7 +248,25 @@ if (libs instanceof Error) {
       await s.exit();
       const reply = await names(c.epmdPort);
       assert.not.ok(reply.names.some(([n]) => n === 'tty'));
-    }, 'npx'));
+    }, { launcher: 'npx' }));
+
+  test("h() fits a 120-column terminal: a long summary wraps under its own column, never to column 0", () =>
+    withPty(c, ['--sname', 'tty', '--discovery', 'none'], {}, async (s) => {
+      await s.waitFor(showsPrompt(1), 'the first prompt');
+      s.type('h()\r');
+      await s.waitFor(showsPrompt(2), 'the prompt after h()');
+      const listing = s.lines().slice(s.lines().findIndex((l) => l === 'Nodes'), s.lines().findIndex((l) => l.startsWith(prompt(2))));
+      const column = listing.find((l) => l.startsWith('  node(pid?)'))!.indexOf("This node's name");
+      assert.ok(column > 10, listing.join('\n'));
+      // Every line is a group heading, a signature with its summary, or a summary's next
+      // line starting at the summary's column; none is wider than the terminal.
+      const wrapped = listing.filter((l) => l.startsWith(' '.repeat(column)) && l[column] !== ' ');
+      assert.ok(wrapped.length > 0, 'some summary is longer than one line at 120 columns');
+      for (const line of listing) {
+        assert.ok(line.length <= 120, line);
+        assert.ok(line === '' || /^\S/.test(line) || /^ {2}\S/.test(line) || line.startsWith(' '.repeat(column)), `a line that breaks the columns:\n${line}`);
+      }
+    }, { cols: 120 }));
 
   test('NO_COLOR turns colours off; Ctrl+D leaves; history is kept in PLAYGROUND_HOME', async () => {
     const home = mkdtempSync(join(tmpdir(), 'playground-pty-'));

@@ -74,6 +74,20 @@ test('Ctrl+C cancels a pending await, and the prompt comes back', () =>
     await r.waitFor("\n'one'\n", next);
   }));
 
+test('Ctrl+C while a declaration waits: the name is not bound, not even when the promise settles later', () =>
+  withTerminal(async (r) => {
+    let since = r.mark();
+    r.input.write('const late = new Promise((resolve) => { globalThis.settleTestPromise = resolve })\r');
+    await r.waitFor(SPINNER, since);
+    r.input.write('\x03');
+    await r.waitFor('** (interrupted) the evaluation was cancelled', since);
+    (globalThis as { settleTestPromise?: (v: string) => void }).settleTestPromise!('too late');
+    since = r.mark();
+    // The next input runs after the settled promise's callbacks would have.
+    r.input.write('await new Promise((resolve) => setImmediate(resolve)); typeof late\r');
+    await r.waitFor("'undefined'", since);
+  }));
+
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 
 /** Evaluates a promise that the test settles: `settle(value)` once the spinner turns. */

@@ -95,6 +95,25 @@ test('a declaration can be typed again, also one whose right-hand side threw, as
     assert.match(await r.eval('const s = `\nconst kept = 1\n`; s.includes("const kept")'), /(\.\.\. )*true\n$/);
   }));
 
+test('a declaration whose value is a promise binds the awaited value the prompt shows', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('const n = Promise.resolve(7)'), '7\n');
+    assert.is(await r.eval('n + 1'), '8\n', 'n holds 7, not a promise');
+    // Destructuring and several declarators, each awaited before the next.
+    assert.is(await r.eval('const [a, b] = Promise.resolve([1, 2]), { c } = Promise.resolve({ c: a + b })'), '{ c: 3 }\n');
+    assert.is(await r.eval('[a, b, c]'), '[ 1, 2, 3 ]\n');
+    assert.is(await r.eval('let x, y = Promise.resolve(2)'), '2\n');
+    assert.is(await r.eval('typeof x'), "'undefined'\n");
+    // A plain assignment too.
+    await r.eval("m = Promise.resolve('hi')");
+    assert.is(await r.eval('m'), "'hi'\n");
+    // A rejected promise binds nothing: the name keeps what it held.
+    assert.match(await r.eval("const n = Promise.reject(new Error('no reply'))"), /^\*\* \(Error\) no reply\n/);
+    assert.is(await r.eval('n'), '7\n');
+    // Not a promise: as it was (a function keeps its name).
+    assert.is(await r.eval('const double = (v) => v * 2; double.name'), "'double'\n");
+  }));
+
 test('the wildcard cannot be lost: a pattern binds nothing to _, declaring _ is refused and says why', () =>
   withRepl(async (r) => {
     await r.eval("send(self(), ['pid', 42])");
@@ -319,6 +338,25 @@ test('h() lists every helper by group, h(fn) and h(name) show one with an exampl
     assert.match(one, /Example:\n {4}playground> send\(self\(\), \['hello', 'world'\]\)/);
     assert.is(await r.eval('h(udp.send)'), await r.eval("h('udp.send')"));
     assert.is(await r.eval('h(Math.max)'), 'No help for that value. h() lists every helper.\n');
+  }));
+
+test('a helper typed without its parentheses, as iex takes flush, says how to call it', () =>
+  withRepl(async (r) => {
+    assert.is(await r.eval('flush'), '[Function: flush]  (a helper: flush() calls it, h(flush) shows how)\n');
+    assert.is(await r.eval('const twice = (x) => x * 2; twice'), '[Function: twice]\n', 'a function of your own is printed as it is');
+  }));
+
+test('h() piped is laid out for 80 columns: summaries and details wrap under their own column', () =>
+  withRepl(async (r) => {
+    const all = (await r.eval('h()')).trimEnd().split('\n');
+    for (const line of all) assert.ok(line.length <= 80, line);
+    const column = all.find((l) => l.startsWith('  node(pid?)'))!.indexOf("This node's name");
+    // A summary's next line starts under it, never at column 0.
+    const next = all[all.findIndex((l) => l.startsWith('  flush()')) + 1]!;
+    assert.match(next, new RegExp(`^ {${column}}\\S`));
+    const page = (await r.eval('h(spawn)')).trimEnd().split('\n');
+    for (const line of page.filter((l) => !l.startsWith('    '))) assert.ok(line.length <= 80, line); // examples are code: never wrapped
+    assert.match(page.join(' ').replace(/\s+/g, ' '), /const pid = spawn\('bob@vm', fn\) binds the pid itself/);
   }));
 
 test('GenServer.call at the prompt shows the reply', () =>

@@ -5,8 +5,10 @@
  * under its group; terms that carry `<script>` or `<img onerror>` show as text and run
  * nothing; a supervisor started at a prompt is drawn as a tree; a partition shows as
  * cut links and its heal brings the node back; a bogus view is ignored; a seqTrace is
- * drawn as a sequence diagram; a kill -9 of
- * carol shows it down and its member gone; the page says when its own node is gone.
+ * drawn as a sequence diagram; a workshop's roster opened at alice's prompt appears with
+ * bob's lesson, step, hint, error and raised hand, and a node refused for its cookie (an
+ * error and a hand that carry markup show as text); a kill -9 of carol shows it down,
+ * its member gone and its roster row gone; the page says when its own node is gone.
  * Screenshots go to test-artifacts/ (git-ignored).
  */
 import { test } from 'uvu';
@@ -21,7 +23,7 @@ import { chromiumMissing, openBrowser } from './support/browser.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const WAIT = { timeout: 15_000 };
-const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => `${n}@${HOST}`) as [string, string, string];
+const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => `${n}@${HOST}`) as [string, string, string, string];
 
 /** Payloads that would run if the page ever wrote HTML; each sets a flag the test reads. */
 const IMG = '<img src=x onerror="window.__xss = 1; alert(1)">';
@@ -157,8 +159,46 @@ testOrSkip(why, "a seqTrace at bob's prompt is drawn on alice's page, its labels
   assert.is(await page.locator('#diagrams script').count(), 0);
 });
 
-testOrSkip(why, 'a kill -9 of carol shows it down on the graph and its members gone', async () => {
+testOrSkip(why, "a roster opened at alice's prompt shows each node's lesson, step, hints, error, hand, and who was refused", async () => {
+  assert.ok(await page.locator('#roster-section').isHidden(), 'no roster before workshop()');
+  await ask(nodes.alice!, 'workshop()');
+  const row = (n: string) => page.locator(`#roster tr[data-node="${n}"]`);
+  await row(bob).waitFor(WAIT);
+  await row(carol).waitFor(WAIT);
+  await ask(nodes.bob!, "lesson('genserver')");
+  await page.waitForFunction((n) => document.querySelector(`#roster tr[data-node="${n}"] [data-cell="step"]`)?.textContent?.startsWith('1/14'), bob, WAIT);
+  await ask(nodes.bob!, 'hint()');
+  await ask(nodes.bob!, `throw new Error(${JSON.stringify(IMG)})`);
+  await ask(nodes.bob!, `help(${JSON.stringify(SCRIPT)})`);
+  await page.locator(`#roster [data-said="${bob}"]`).waitFor(WAIT);
+  await page.locator(`#roster [data-error="${bob}"]`).waitFor(WAIT);
+  const cells = await row(bob).locator('td').allInnerTexts();
+  assert.is(cells[0], 'hand up');
+  assert.equal(cells.slice(1, 3), [bob, 'genserver']);
+  assert.match(cells[3]!, /^1\/14 \S/, 'the step and its title');
+  assert.match(cells[4]!, /^\d+s$/, 'time on the step');
+  assert.is(cells[5], '1', 'hints');
+  assert.ok(cells[6]!.includes(`“${SCRIPT}”`) && cells[6]!.includes(`Error: ${IMG}`), `what bob said and his error, as text:\n${cells[6]}`);
+  // A raised hand comes first; carol, with no lesson, after.
+  assert.equal(await page.locator('#roster tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node'))), [bob, carol]);
+  assert.match(await page.innerText('#roster .count'), /^2 here · 1 hand up$/);
+
+  // A node with another cookie that joins through alice is refused, and the roster says why.
+  const d = await cluster.start(['--sname', 'dave', '--cookie', 'not-the-day', '--join', alice, '--no-greet', '--discovery', 'none']);
+  await d.waitFor('refused this node', WAIT);
+  await row(dave).waitFor(WAIT);
+  assert.match(await row(dave).innerText(), /refused: .*cookie/);
+  await d.kill();
+
+  assert.is(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, 'a payload ran');
+  assert.is(await page.locator('#roster img, #roster script').count(), 0, 'an element was made from a term');
+  assert.equal(dialogs, [], 'an alert() ran');
+  await page.screenshot({ path: join(ARTIFACTS, 'web-roster.png') });
+});
+
+testOrSkip(why, 'a kill -9 of carol shows it down on the graph, its members gone and its roster row gone', async () => {
   await nodes.carol!.kill('SIGKILL');
+  await page.locator(`#roster tr[data-node="${carol}"][data-status="gone"]`).waitFor(WAIT);
   await page.waitForSelector(`.graph [data-node="${carol}"][data-status="down"]`, WAIT);
   await page.waitForSelector(`.nodes [data-node="${carol}"][data-status="down"]`, WAIT);
   await page.locator(`#groups [data-member="${carol}"]`).first().waitFor({ state: 'detached', ...WAIT });

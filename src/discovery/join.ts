@@ -15,7 +15,7 @@
  *
  * What the learner sees: `[info] joined the cluster through teacher@10.0.0.5` once
  * connected; while it cannot, one line per reason (`cannot join through
- * teacher@10.0.0.5 yet: the port mapper at 10.0.0.5:4370 does not know ...`), not one
+ * teacher@10.0.0.5 yet: the port mapper at 10.0.0.5:4369 does not know ...`), not one
  * per attempt. A refusal that is a mistake (a wrong cookie, a short name in a long-name
  * cluster) is said once by the node itself (`node/node.ts`), so not again here.
  */

@@ -47,7 +47,7 @@ export interface StartOptions {
   tickTime?: number;
   /** ms a handshake may take before the connection is dropped (default 7000, Erlang's net_setuptime). */
   setupTime?: number;
-  /** The port mapper's port (default PLAYGROUND_EPMD_PORT or 4370). */
+  /** The port mapper's port (default: `epmdPort()`, from the environment, else 4369). */
   epmdPort?: number;
   /** Register with the port mapper (default true). */
   register?: boolean;

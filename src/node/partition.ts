@@ -24,7 +24,7 @@ import { isNodeName } from './handshake.ts';
 import { currentNode, node as thisNode } from './index.ts';
 import type { Node } from './node.ts';
 import type { Partition } from './cut.ts';
-import type { NodeName } from '../term.ts';
+import { format, type NodeName } from '../term.ts';
 import { CodedError } from '../errors.ts';
 
 export type { Partition } from './cut.ts';
@@ -106,7 +106,8 @@ function requireLink(node: NodeName, what: string): Node {
 
 function side(nodes: unknown, what: string, known: Set<NodeName>): NodeName[] {
   if (!Array.isArray(nodes) || nodes.length === 0) {
-    throw new PartitionError('ERR_BAD_ARG', `partition expects ${what} as a non-empty array of node names. Got: ${String(nodes)}`);
+    const fix = isNodeName(nodes) ? ` (in brackets: partition([${format(nodes)}]))` : '';
+    throw new PartitionError('ERR_BAD_ARG', `partition expects ${what} as a non-empty array of node names${fix}. Got: ${format(nodes)}`);
   }
   for (const x of nodes) {
     if (!isNodeName(x)) throw new PartitionError('ERR_BAD_ARG', `partition expects node names like 'bob@vm'. Got: ${JSON.stringify(x)}`);

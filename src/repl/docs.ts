@@ -59,7 +59,7 @@ export const CORE_DOCS: HelpDoc[] = [
   {
     name: 'spawn', group: PROCESSES, signature: 'spawn(node?, fn, ...args)',
     summary: 'Starts a process running fn(...args) and returns its pid; with a node first, there.',
-    details: "The process lives until fn returns (or its promise settles), throws, or is killed.\nspawn('bob@vm', fn) sends fn's source to bob (Elixir's Node.spawn) and resolves with the pid;\nfn may use the helpers but no variable of this side: pass values as arguments.",
+    details: "The process lives until fn returns (or its promise settles), throws, or is killed.\nspawn('bob@vm', fn) sends fn's source to bob (Elixir's Node.spawn) and resolves with the pid;\nfn may use the helpers but no variable of this side: pass values as arguments. At the prompt,\nconst pid = spawn('bob@vm', fn) binds the pid itself, as a declaration awaits its value.",
     example: "> await spawn('bob@vm', () => console.log('hello from', node()))\n#PID<12.120.0>\n> const pid = spawn(async () => { const [from, x] = await receive(); send(from, x * 2) })\n> send(pid, [self(), 21])\n> await receive()\n42",
   },
   {

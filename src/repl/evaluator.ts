@@ -8,6 +8,10 @@
  *   it on the context under a hidden name and evaluates `await <name>` with the default
  *   evaluator again. Node's top-level-await path then holds typed-ahead keys, Ctrl+C
  *   cancels the wait, and a rejection ends as any error does. A spinner shows meanwhile.
+ * - A declaration binds what the prompt shows: its right-hand side is awaited too
+ *   (`redeclare.ts` writes `x = await __playgroundBind(...)`). The binder defined here
+ *   passes any other value through; a promise whose wait Ctrl+C cancelled never binds,
+ *   even if it settles later.
  * - The prompt counter counts evaluated inputs as iex does: a value (even `undefined`)
  *   moves it on; an error, an empty line or a line that continues an input does not.
  * - Errors print short and red (`errors.ts`) and the prompt comes back.
@@ -30,6 +34,7 @@ import { guardEval, type ReplParts } from './adapter.ts';
 import type { Colors } from './colors.ts';
 import { formatError } from './errors.ts';
 import type { Screen } from './screen.ts';
+import { BIND } from './redeclare.ts';
 import type { Transformed } from './transform.ts';
 
 /** One finished evaluation, as hooks see it. */
@@ -96,6 +101,8 @@ export class Evaluator {
   private continuing = false;
   private readonly hooks = new Set<EvalHook>();
   private readonly finished: EvalEvent[] = [];
+  /** How many waits Ctrl+C has cancelled: a binding begun before one of them never lands. */
+  private interrupts = 0;
   private readonly server: Server;
   /** TypeScript to JavaScript; set once esbuild has loaded (input waits for that). */
   transform: ((input: string) => Transformed) | null = null;
@@ -194,6 +201,8 @@ export class Evaluator {
       return cb(new repl.Recoverable(js.error));
     }
     if (js.kind === 'refused') return this.failed(js.error);
+    // Each time: REPLs of one process may share a context (the global one).
+    Object.defineProperty(context, BIND, { value: (value: unknown) => this.bind(value), configurable: true, enumerable: false });
     defaultEval(js.code, context, file, (err, value) => this.evaluated(token, err, value, defaultEval, context, file, cb));
     if (this.current?.token === token) this.screen.startWait();
   }
@@ -261,12 +270,22 @@ export class Evaluator {
     delete (this.server.context as Record<string, unknown>)[PENDING];
     this.server.output.write(text + '\n');
     if (err instanceof ExitSignal) this.opts.onExit(err.reason);
-    if ((err as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') this.opts.onInterrupt();
+    if ((err as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
+      this.interrupts++;
+      this.opts.onInterrupt();
+    }
     this.parts.resetBuffer(err);
     const event: EvalEvent = { input: current.input, ok: false, error: err, count: this.count };
     this.finished.push(event);
     this.onSettled(event);
     this.server.displayPrompt();
+  }
+
+  /** A declaration's right-hand side, as its name will hold it: see `redeclare.ts`. */
+  private bind(value: unknown): unknown {
+    if (!isThenable(value)) return value;
+    const interrupts = this.interrupts;
+    return Promise.resolve(value).then((settled) => (this.interrupts === interrupts ? settled : new Promise(() => {})));
   }
 
   private runHooks(): void {

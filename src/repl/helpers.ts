@@ -25,6 +25,8 @@ export interface HelperEnv {
   result(n: number): unknown;
   /** The number of the last evaluated input. */
   lastCount(): number;
+  /** The width text is laid out for: the terminal's, or 80 when the output is no terminal. */
+  columns(): number;
   /** Lines pinned above the prompt (a workshop's roster), or null when the output is no terminal. */
   panel(): Panel | null;
 }

@@ -131,8 +131,16 @@ export function startRepl(options: ReplOptions = {}): Repl {
     historySize: HISTORY_SIZE,
     useColors: colorsOn,
     writer: (value: unknown) =>
-      value === NOTHING_SHOWN ? colors.dim('undefined') : inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }),
+      value === NOTHING_SHOWN
+        ? colors.dim('undefined')
+        : inspect(value, { colors: colorsOn, depth: 6, breakLength: 100, maxArrayLength: 200 }) + helperNote(value),
   });
+  /** A helper typed without its parentheses (`flush`, as iex takes it) says how to call it. */
+  const helperNote = (value: unknown): string => {
+    if (typeof value !== 'function') return '';
+    const name = Object.keys(helpers).find((key) => helpers[key] === value);
+    return name === undefined ? '' : colors.dim(`  (a helper: ${name}() calls it, h(${name}) shows how)`);
+  };
   const adapted = adapt(server);
   const parts = adapted.ok ? adapted.parts : null;
   const screen = new Screen(server, parts, terminal, colors.dim);
@@ -188,6 +196,7 @@ export function startRepl(options: ReplOptions = {}): Repl {
     flushed: (messages) => flushHooks.forEach((hook) => hook(messages)),
     result: (n) => evaluator?.results.get(n),
     lastCount: () => (evaluator?.count ?? 1) - 1,
+    columns: () => (terminal ? ((output as { columns?: number }).columns ?? 80) : 80),
     panel: () => (terminal ? new Panel(output as ConstructorParameters<typeof Panel>[0], screen) : null),
   };
   const helpers: Helpers = {};

@@ -36,7 +36,7 @@ export async function loadLater(env: LaterEnv): Promise<Later> {
   ]);
   await transform.warmUp();
   const helpers: Helpers = {
-    h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors),
+    h: help.makeHelp(env.allDocs, env.allHelpers, env.print, env.colors, env.columns),
   };
   const all = [
     ...docs.CORE_DOCS, ...pgDocs.PG_DOCS, ...otpDocs.BEHAVIOUR_DOCS, ...distDocs.DIST_DOCS, ...traceDocs.TRACE_DOCS,

@@ -14,9 +14,9 @@
  *    eve@10.0.0.11   -                                              refused: wrong cookie
  * ```
  * Raised hands come first (the oldest first), then the nodes here, then the refused,
- * then the gone; by name within each.
+ * then the gone; by name within each (`Workshop.byAttention`, the page's order too).
  */
-import type { Workshop } from '../index.ts';
+import { Workshop } from '../index.ts';
 import type { Colors } from './colors.ts';
 
 type Attendee = Workshop.Attendee;
@@ -28,7 +28,7 @@ const HEAD = ['node', 'lesson', 'step', 'on step', 'hints', 'last error'];
 
 /** The table: a title line, a header and a line per row, each at most `width` columns; `me` is the roster's node. */
 export function rosterTable(rows: readonly Attendee[], now: number, c: Colors, width: number, me: string): string[] {
-  const sorted = [...rows].sort(order);
+  const sorted = [...rows].sort(Workshop.byAttention);
   const cells = sorted.map((r) => cellsOf(r, now));
   const widths = HEAD.slice(0, 5).map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
   const line = (cols: string[]) => {
@@ -97,16 +97,6 @@ function cellsOf(r: Attendee, now: number): string[] {
 function where(r: Attendee): string {
   const s = r.standing!;
   return `${s.lesson} ${s.step >= s.steps ? 'done' : `${s.step + 1}/${s.steps}`}`;
-}
-
-const RANK = { here: 1, refused: 2, gone: 3 } as const;
-
-function order(a: Attendee, b: Attendee): number {
-  const handA = a.status === 'here' && a.standing?.hand != null;
-  const handB = b.status === 'here' && b.standing?.hand != null;
-  if (handA !== handB) return handA ? -1 : 1;
-  if (handA && handB) return a.handSince - b.handSince;
-  return RANK[a.status] - RANK[b.status] || a.node.localeCompare(b.node);
 }
 
 /** `text` cut to `width` columns, with an ellipsis. */

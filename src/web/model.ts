@@ -8,11 +8,15 @@
  * A node that is down (or cut off by a partition) keeps its last view in the node
  * list, marked so; its members, names and links leave the merged panels at once, as
  * pg and global drop them.
+ *
+ * A workshop's roster, when one is open on the viewing node, comes as the roster tells
+ * it (`Workshop.watch`), in its order (`Workshop.byAttention`).
  */
 import { Pid, format, short, type NodeName } from '../term.ts';
 import type { ProcessInfo } from '../process/index.ts';
+import * as Workshop from '../workshop/index.ts';
 import type {
-  LinkModel, MemberModel, Model, NodeModel, NodeStatus, NodeView, ProcessDetails, ProcessEntry, TreeEntry, TreeRow,
+  LinkModel, MemberModel, Model, NodeModel, NodeStatus, NodeView, ProcessDetails, ProcessEntry, RosterRow, TreeEntry, TreeRow,
 } from './view.ts';
 
 /** How many sequence diagrams the page shows. */
@@ -32,7 +36,12 @@ export interface NodeState {
  * // On alice, with bob's view and bob up (narrative: the hub calls it):
  * buildModel('alice@vm', views, states).nodes.map((n) => [n.name, n.status]) //=> [ [ 'alice@vm', 'self' ], [ 'bob@vm', 'up' ] ]
  */
-export function buildModel(self: NodeName, views: ReadonlyMap<NodeName, NodeView>, states: ReadonlyMap<NodeName, NodeState>): Model {
+export function buildModel(
+  self: NodeName,
+  views: ReadonlyMap<NodeName, NodeView>,
+  states: ReadonlyMap<NodeName, NodeState>,
+  roster: readonly Workshop.Attendee[] | null = null,
+): Model {
   const names = [...new Set([self, ...states.keys(), ...views.keys()])].sort((a, b) => (a === self ? -1 : b === self ? 1 : a < b ? -1 : 1));
   const statusOf = (n: NodeName): NodeStatus => (n === self ? 'self' : (states.get(n)?.status ?? 'up'));
   const live = names.filter((n) => statusOf(n) === 'self' || statusOf(n) === 'up').flatMap((n) => views.get(n) ?? []);
@@ -47,6 +56,7 @@ export function buildModel(self: NodeName, views: ReadonlyMap<NodeName, NodeView
     topics: topics(live),
     partitions,
     diagrams: live.flatMap((v) => v.diagrams).sort((a, b) => b.at - a.at).slice(0, DIAGRAMS),
+    roster: roster && [...roster].sort(Workshop.byAttention).map(rosterRow),
   };
 }
 
@@ -111,6 +121,25 @@ function tree(t: TreeEntry, names: ReadonlyMap<string, string>): TreeRow {
 /** Registered names by pid key, to label the trees. */
 function registeredNames(view: NodeView): Map<string, string> {
   return new Map(view.processes.flatMap((p) => (p.name === undefined ? [] : [[p.pid.key, p.name] as [string, string]])));
+}
+
+function rosterRow(r: Workshop.Attendee): RosterRow {
+  const s = r.standing;
+  const done = s?.lesson != null && s.step >= s.steps;
+  return {
+    node: r.node,
+    status: r.status,
+    since: r.since,
+    lesson: s?.lesson ?? null,
+    step: !s?.lesson ? '' : done ? 'done' : `${s.step + 1}/${s.steps}`,
+    title: s?.lesson && !done ? s.title : '',
+    stepSince: s?.lesson && !done && r.status === 'here' ? r.stepSince : null,
+    hints: s?.hints ?? 0,
+    error: s?.error ?? null,
+    hand: r.status === 'here' ? (s?.hand ?? null) : null,
+    handSince: r.handSince,
+    reason: r.reason,
+  };
 }
 
 function member(pid: Pid): MemberModel {

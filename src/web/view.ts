@@ -135,6 +135,37 @@ export interface Model {
   partitions: Array<{ id: string; a: NodeName[]; b: NodeName[]; by: NodeName }>;
   /** The latest sequence diagrams drawn anywhere in the cluster, newest first. */
   diagrams: DiagramModel[];
+  /** The workshop's roster, when one is open on the node serving the page. */
+  roster: RosterRow[] | null;
+}
+
+/**
+ * One row of a workshop's roster, in the order the roster reads (raised hands first);
+ * times are ms since the epoch on the serving node's clock, so the page keeps them
+ * ticking between models.
+ */
+export interface RosterRow {
+  node: NodeName;
+  /** `here`: connected; `gone`: it left or died; `refused`: it tried to join and was refused. */
+  status: 'here' | 'gone' | 'refused';
+  /** When the status last changed. */
+  since: number;
+  /** The lesson under way, or null before the first. */
+  lesson: string | null;
+  /** `5/14`, `done`, or '' before the first lesson. */
+  step: string;
+  /** The current step's title. */
+  title: string;
+  /** When the current step began; null when there is none to time (no lesson, done, gone). */
+  stepSince: number | null;
+  hints: number;
+  /** The last failed input's error, its first line. */
+  error: string | null;
+  /** A raised hand: '' or what the attendee said; null when no hand is up. */
+  hand: string | null;
+  handSince: number;
+  /** Why a refused node was refused. */
+  reason: string | null;
 }
 
 /** `/api/process`: one process's info, every term as text. */

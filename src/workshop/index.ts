@@ -37,11 +37,13 @@
 import * as GenServer from '../genserver.ts';
 import { send, whereis } from '../process/index.ts';
 import { list, node } from '../node/index.ts';
+import * as pg from '../pg.ts';
 import { startRoster } from './roster.ts';
-import { MEMBER, ROSTER, type Attendee, type LessonEvent } from './types.ts';
-import type { Pid } from '../term.ts';
+import { MEMBER, ROSTER, ROSTERS, type Attendee, type LessonEvent } from './types.ts';
+import type { Pid, Ref } from '../term.ts';
 
 export { startMember } from './member.ts';
+export { byAttention } from './roster.ts';
 export { preciseNow } from './types.ts';
 export type { Attendee, LessonEvent, Standing } from './types.ts';
 
@@ -92,6 +94,22 @@ export function rows(): Promise<Attendee[]> {
 /** Sends `['roster', rows]` to `pid` at every change of the open roster; resolves with the rows now. */
 export function watch(pid: Pid): Promise<Attendee[]> {
   return GenServer.call(ROSTER, ['watch', pid]);
+}
+
+/**
+ * Tells the calling process when a roster opens or closes anywhere in the cluster, as
+ * pg's `monitor` does (a roster is a member of the group `['workshop', 'rosters']`):
+ * `[ref, 'join', group, pids]` and `[ref, 'leave', group, pids]`. Returns the ref and
+ * the rosters open now. The live page follows its own node's roster this way.
+ *
+ * @example
+ * // On alice, no roster open yet (narrative: test/web.test.ts runs it on real nodes):
+ * const [ref, open] = Workshop.monitorRosters() //=> open is []
+ * await Workshop.openRoster()
+ * await receive([ref, 'join', _, _]) //=> [ #Reference<0.0.0.9>, 'join', [ 'workshop', 'rosters' ], [ #PID<0.120.0> ] ]
+ */
+export function monitorRosters(): [Ref, Pid[]] {
+  return pg.monitor(ROSTERS);
 }
 
 /** Prints `text` above the prompt of every other node of the cluster. */

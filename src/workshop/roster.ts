@@ -37,6 +37,19 @@ export function startRoster(): Promise<Pid> {
   return GenServer.start(Roster, undefined, { name: ROSTER });
 }
 
+/**
+ * The order a roster reads in, wherever it is shown (the prompt's table, the live page):
+ * raised hands first, the oldest first; then the nodes here, the refused, the gone; by
+ * name within each.
+ */
+export function byAttention(a: Attendee, b: Attendee): number {
+  const handA = a.status === 'here' && a.standing?.hand != null;
+  const handB = b.status === 'here' && b.standing?.hand != null;
+  if (handA !== handB) return handA ? -1 : 1;
+  if (handA && handB) return a.handSince - b.handSince;
+  return RANK[a.status] - RANK[b.status] || a.node.localeCompare(b.node);
+}
+
 // Callbacks
 
 export const Roster = {
@@ -95,6 +108,8 @@ export const Roster = {
 };
 
 // Internals
+
+const RANK = { here: 1, refused: 2, gone: 3 } as const;
 
 function arrived(state: State, who: NodeName): void {
   setStatus(state, who, 'here').reason = null;

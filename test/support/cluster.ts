@@ -31,6 +31,11 @@ import { sleep } from './eventually.ts';
 // A port mapper a test run leaves behind (a run stopped by a signal skips its cleanup)
 // goes away by itself soon after its last node.
 process.env.PLAYGROUND_EPMD_IDLE_MS ??= '30000';
+// The port mapper's default is epmd's 4369, shared with an epmd or a playground the
+// machine's user runs. A node a test starts without a port of its own (in this process,
+// or a child given this process's environment) lands on a private port instead, one per
+// test process, never on 4369.
+process.env.PLAYGROUND_EPMD_PORT = String(20_000 + (process.pid % 10_000));
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** A node with `echo` and `sink` processes for tests (see peer.ts). */

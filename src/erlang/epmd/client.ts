@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodedError } from '../../errors.ts';
 import { portFromEnv } from '../../env.ts';
 import {
-  ALIVE2_REQ, ALIVE2_RESP, ALIVE2_X_RESP, DIST_VERSION, NAMES_REQ, NODE_TYPE_NORMAL, PLAYGROUND_EPMD_PORT,
+  ALIVE2_REQ, ALIVE2_RESP, ALIVE2_X_RESP, DIST_VERSION, EPMD_PORT, NAMES_REQ, NODE_TYPE_NORMAL,
   PORT2_RESP, PORT_PLEASE2_REQ, aliveOf, entryBytes, isPlaygroundExtra, parseEntry, playgroundExtra, request, type NodeEntry,
 } from './protocol.ts';
 import { hostOf, isLocalHost } from '../address.ts';
@@ -64,9 +64,18 @@ const START_TIMEOUT = 8000;
 
 // Client API
 
-/** The port mapper's port: `PLAYGROUND_EPMD_PORT`, else 4370. */
+/**
+ * The port mapper's port: `PLAYGROUND_EPMD_PORT`, else `ERL_EPMD_PORT` (as Erlang reads
+ * it, so a playground beside an `erl` that was given one meets it there), else epmd's
+ * own 4369.
+ *
+ * @example
+ * epmdPort({}) //=> 4369
+ * epmdPort({ ERL_EPMD_PORT: '14369' }) //=> 14369
+ * epmdPort({ PLAYGROUND_EPMD_PORT: '14370', ERL_EPMD_PORT: '14369' }) //=> 14370
+ */
 export function epmdPort(env: NodeJS.ProcessEnv = process.env): number {
-  return portFromEnv('PLAYGROUND_EPMD_PORT', PLAYGROUND_EPMD_PORT, env);
+  return portFromEnv('PLAYGROUND_EPMD_PORT', portFromEnv('ERL_EPMD_PORT', EPMD_PORT, env), env);
 }
 
 /**
@@ -77,7 +86,7 @@ export function epmdPort(env: NodeJS.ProcessEnv = process.env): number {
  * the name is in use.
  *
  * @example
- * const reg = await register('bob@vm', 41237, 4370)
+ * const reg = await register('bob@vm', 41237, 4369)
  * reg.creation //=> 1795986851
  * reg.close()   // frees the name
  */
@@ -119,7 +128,7 @@ export async function register(node: string, nodePort: number, epmdPort: number,
  * or null (unknown, or no mapper).
  *
  * @example
- * (await lookup('bob@vm', 4370))?.port //=> 41237
+ * (await lookup('bob@vm', 4369))?.port //=> 41237
  */
 export async function lookup(node: string, epmdPort: number, host = '127.0.0.1'): Promise<NodeEntry | null> {
   const body = Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(aliveOf(node), 'utf8')]);

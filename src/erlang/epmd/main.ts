@@ -1,6 +1,6 @@
 /**
  * @module erlang/epmd/main
- * The port mapper as its own OS process: `node --import tsx src/erlang/epmd/main.ts 4370`.
+ * The port mapper as its own OS process: `node --import tsx src/erlang/epmd/main.ts 4369`.
  * Nodes start it detached when they find no port mapper; if another one won the race
  * to the port, this one exits quietly. Once no node has been connected to it for
  * `PLAYGROUND_EPMD_IDLE_MS` (default ten minutes) it exits, so nothing lingers after

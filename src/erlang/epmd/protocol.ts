@@ -64,8 +64,11 @@ export function listenOf(extra: Buffer): string | null {
   return text.startsWith(`${PLAYGROUND_EXTRA}@`) ? text.slice(PLAYGROUND_EXTRA.length + 1) : null;
 }
 
-/** The playground's own default port (Erlang's epmd is on 4369). */
-export const PLAYGROUND_EPMD_PORT = 4370;
+/**
+ * epmd's own port, the port mapper's default: a playground and an `iex` on one machine
+ * share one name service, whichever starts first.
+ */
+export const EPMD_PORT = 4369;
 
 /** What the port mapper knows about one node. */
 export interface NodeEntry {
@@ -131,7 +134,7 @@ export function aliveOf(node: string): string {
  * The names a port mapper lists, as `epmd -names` prints them.
  *
  * @example
- * formatNames(4370, [['bob', 41237]]) //=> 'epmd: up and running on port 4370 with data:\nname bob at port 41237'
+ * formatNames(4369, [['bob', 41237]]) //=> 'epmd: up and running on port 4369 with data:\nname bob at port 41237'
  */
 export function formatNames(port: number, names: [string, number][]): string {
   const lines = [`epmd: up and running on port ${port} with data:`];

@@ -2,7 +2,8 @@
  * @module web/page/main
  * The page: it listens to the node's server-sent events (`/events`), and on each model
  * draws the graph, the node list, the selected node's processes and trees, the
- * cluster's groups, names and topics, and the latest sequence diagrams. Clicking a process asks `/api/process` for its
+ * cluster's groups, names and topics, the latest sequence diagrams, and a workshop's
+ * roster when one is open on the node. Clicking a process asks `/api/process` for its
  * info. It only reads: nothing on the page sends anything to the node but those GETs.
  * A `token` in the page's address (a node serving beyond this machine) goes with every
  * request.
@@ -11,6 +12,7 @@ import type { Model, ProcessDetails } from '../view.ts';
 import { el, replace } from './dom.ts';
 import { graph } from './graph.ts';
 import * as panels from './panels.ts';
+import { roster } from './roster.ts';
 import { diagrams } from './sequence.ts';
 
 const token = new URLSearchParams(location.search).get('token');
@@ -63,6 +65,12 @@ function render(): void {
   replace('globals', panels.globals(m, pick));
   replace('topics', panels.topics(m));
   replace('diagrams', diagrams(m.diagrams));
+  renderRoster(m);
+}
+
+function renderRoster(m: Model): void {
+  document.getElementById('roster-section')!.hidden = m.roster === null;
+  replace('roster', roster(m, select));
 }
 
 function live(state: 'live' | 'lost'): void {
@@ -77,8 +85,9 @@ events.addEventListener('model', (e) => {
   render();
 });
 events.addEventListener('error', () => live('lost'));
-// Ages ("down for 12 s") move on between models, and an open process's info is asked again.
+// Ages ("down for 12 s", time on a step) move on between models, and an open process's info is asked again.
 setInterval(() => {
   if (model) replace('node-list', panels.nodeList(model, selected, select));
+  if (model) renderRoster(model);
   if (picked) void pick(picked);
 }, 1000);
