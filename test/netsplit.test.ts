@@ -24,7 +24,8 @@ const all = () => [alice, bob, carol];
 
 async function connectedEverywhere(): Promise<void> {
   await eventually(async () => {
-    for (const n of all()) assert.is(await ask(n, 'list().length'), '2\n');
+    const views = await Promise.all(all().map(async (n) => `${n.name}: ${(await ask(n, 'list()')).trim()}`));
+    assert.ok(views.every((v) => (v.match(/@/g) ?? []).length === 3), `not a full mesh: ${views.join('; ')}`);
   }, { timeout: 10_000 });
 }
 
