@@ -105,6 +105,24 @@ test('bad input to the room: a malformed progress cast and a forged standing cha
   await teacher.waitFor("[ 'ann@127.0.0.1' ]", { since });
 });
 
+test('a hand raised before pg has named any roster reaches the roster that called the roll, until that roster is gone', async () => {
+  // A node that has just joined hears the roll call before pg tells it of the rosters. Here
+  // a process of ann's calls the roll and is in no pg group, so pg never names it.
+  const ann = await c.start(['--sname', 'ann', '--discovery', 'none']);
+  ann.send("const fake = spawn(async () => { for (;;) { const m = await receive(); console.log('the roster heard', m[0], m[2].hand) } })");
+  ann.send("send('workshop_member', ['rollcall', fake])");
+  await ann.waitFor('the roster heard attendee null');
+  const since = ann.mark();
+  ann.send("'watching: ' + await GenServer.call('workshop_member', ['hand', 'stuck at once'])");
+  await ann.waitFor("'watching: 1'", { since });
+  await ann.waitFor('the roster heard attendee stuck at once', { since });
+  ann.send("exit(fake, 'kill')");
+  const after = ann.mark();
+  ann.send("'watching: ' + await GenServer.call('workshop_member', ['hand', null])");
+  await ann.waitFor("'watching: 0'", { since: after });
+  assert.not.match(ann.output, /\[error\]/);
+});
+
 test('help() and workshop() on a node that is not distributed say what is needed', async () => {
   const lone = await c.start(['--discovery', 'none'], { ready: /playground\(1\)> / });
   lone.send('help()');

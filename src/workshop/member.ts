@@ -7,17 +7,21 @@
  * a roster's roll call, and prints what the room hears (`say`) above the prompt. It
  * subscribes to nothing, so a learner's own PubSub topics stay the learner's.
  *
+ * A node that has just joined hears the roll call before pg has told it of the rosters:
+ * a change in that moment (a hand raised at once) goes straight to the rosters that
+ * called the roll, so it is not lost.
+ *
  * Protocol: casts `['progress', LessonEvent]`; the call `['hand', text | null]` (raise
  * or lower; replies with the number of rosters watching); infos `['rollcall', roster]`
  * (answered with `['attendee', node, standing]` to that roster), `['say', from, text]`
  * and `['clear', target | null, by]`, sent to this member by name.
  */
 import * as GenServer from '../genserver.ts';
-import { currentRuntime, send } from '../process/index.ts';
+import { currentRuntime, monitor, send } from '../process/index.ts';
 import { node } from '../node/index.ts';
 import { getMembers } from '../pg.ts';
 import * as PubSub from '../pubsub/index.ts';
-import type { NodeName, Pid } from '../term.ts';
+import { Pid, equal, type NodeName } from '../term.ts';
 import { MEMBER, PROGRESS_TOPIC, ROSTERS, newStanding, preciseNow, type LessonEvent, type Standing } from './types.ts';
 
 interface State {
@@ -25,7 +29,11 @@ interface State {
   /** This node's clock (ms) when the current step was shown, and when the hand went up. */
   stepSince: number;
   handSince: number;
+  /** The rosters that called the roll here, newest last (at most `ROLLCALLS`). */
+  rollcalls: Pid[];
 }
+
+const ROLLCALLS = 4;
 
 // Client API
 
@@ -40,7 +48,7 @@ export const Member = {
   name: 'WorkshopMember',
 
   init(): ['ok', State] {
-    return ['ok', { standing: newStanding(), stepSince: Date.now(), handSince: 0 }];
+    return ['ok', { standing: newStanding(), stepSince: Date.now(), handSince: 0, rollcalls: [] }];
   },
 
   handleCast(msg: unknown, state: State): ['noreply', State] {
@@ -52,15 +60,22 @@ export const Member = {
     if (!Array.isArray(msg) || msg[0] !== 'hand') return ['reply', ['error', 'unknown_call'], state];
     const hand = typeof msg[1] === 'string' ? msg[1] : null;
     const next = { ...state, standing: { ...state.standing, hand }, handSince: hand === null ? 0 : Date.now() };
-    return ['reply', getMembers(ROSTERS).length, publish(next)];
+    return ['reply', watching(next), publish(next)];
   },
 
   handleInfo(msg: unknown, state: State): ['noreply', State] {
     if (!Array.isArray(msg)) return ['noreply', state];
     switch (msg[0]) {
-      case 'rollcall':
-        send(msg[1] as Pid, ['attendee', node(), standingNow(state)]);
-        return ['noreply', state];
+      case 'rollcall': {
+        const roster = msg[1];
+        if (!(roster instanceof Pid)) return ['noreply', state];
+        send(roster, ['attendee', node(), standingNow(state)]);
+        if (state.rollcalls.some((p) => equal(p, roster))) return ['noreply', state];
+        monitor(roster);
+        return ['noreply', { ...state, rollcalls: [...state.rollcalls, roster].slice(-ROLLCALLS) }];
+      }
+      case 'DOWN':
+        return ['noreply', { ...state, rollcalls: state.rollcalls.filter((p) => !equal(p, msg[3])) }];
       case 'say':
         if (msg[1] !== node()) currentRuntime().log('info', `${String(msg[1])} says: ${String(msg[2])}`);
         return ['noreply', state];
@@ -105,10 +120,20 @@ function progressed(state: State, event: LessonEvent): State {
   }
 }
 
-/** Sends the standing to every roster, if any is open; returns the state unchanged. */
+/**
+ * Sends the standing to every roster, if any is open (else to the rosters that called
+ * the roll, whose group pg may not have reported yet); returns the state unchanged.
+ */
 function publish(state: State): State {
-  if (getMembers(ROSTERS).length > 0) PubSub.publish(PROGRESS_TOPIC, ['attendee', node(), standingNow(state)]);
+  const msg = ['attendee', node(), standingNow(state)];
+  if (getMembers(ROSTERS).length > 0) PubSub.publish(PROGRESS_TOPIC, msg);
+  else for (const roster of state.rollcalls) send(roster, msg);
   return state;
+}
+
+/** How many rosters watch this node: pg's group, or the roll calls while pg has not said. */
+function watching(state: State): number {
+  return getMembers(ROSTERS).length || state.rollcalls.length;
 }
 
 function standingNow(state: State): Standing {
