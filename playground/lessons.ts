@@ -67,9 +67,9 @@ const DOCS: HelpDoc[] = [
  * importing it brings the whole library (about 70 ms of a 160 ms start on Node 24).
  * Events stay in order, as every one waits on the same promise.
  */
-let workshopModule: Promise<typeof import('../src/workshop/index.ts')> | null = null;
-function workshop(): Promise<typeof import('../src/workshop/index.ts')> {
-  return (workshopModule ??= import('../src/workshop/index.ts'));
+let workshopModule: Promise<typeof import('../src/index.ts').Workshop> | null = null;
+function workshop(): Promise<typeof import('../src/index.ts').Workshop> {
+  return (workshopModule ??= import('../src/index.ts').then((library) => library.Workshop));
 }
 
 /** Adds the lesson helpers to `repl` and starts `--lesson` / `--auto` if asked. */
