@@ -44,9 +44,17 @@ test.after.each(async () => {
   lan = null;
 });
 
-/** A node on `host`, ready once its prompt shows. */
+/** A node on `host`, ready once its prompt shows: its node boots behind the prompt (`up()` waits for that). */
 function startOn(host: Host, args: string[], env: Record<string, string> = {}): Promise<NodeProcess> {
   return c.start(args, { wrap: wrap(host), ready: prompt, env, timeout: 30_000 });
+}
+
+/**
+ * Waits until `node`'s node is up, and so registered with its host's port mapper: input
+ * waits for the node, so the prompt's answer to `node()` comes after.
+ */
+async function up(node: NodeProcess): Promise<void> {
+  assert.match(await typeAt(node, 'node()'), `'${node.name}'`);
 }
 
 /** Types `line` at `node` and resolves with what it printed up to its next prompt. */
@@ -179,14 +187,16 @@ testOrSkip(why, 'the port mapper answers look-ups from the network, and only loo
   const [A, B] = lan.hosts as [Host, Host];
   const ann = await startOn(A, ['--name', at('ann', A), '--discovery', 'none']);
   const ben = await startOn(B, ['--name', at('ben', B), '--discovery', 'none']);
+  await up(ann);
   // From B's namespace, epmd requests to A's port mapper over the bridge: the reply's bytes.
   const ask = (request: Buffer) => {
     const script = mapperClient(A.address, c.epmdPort, request);
     return execFileSync('ip', ['netns', 'exec', B.ns, process.execPath, '-e', script], { timeout: 10_000 }).toString().trim();
   };
   const portPlease = (alive: string) => epmd(Buffer.concat([Buffer.from([122]), Buffer.from(alive)]));
-  const found = Buffer.from(ask(portPlease('ann')), 'hex');
-  assert.equal([found[0], found[1]], [119, 0], 'PORT2_RESP, found');
+  const reply = ask(portPlease('ann'));
+  const found = Buffer.from(reply, 'hex');
+  assert.equal([found[0], found[1]], [119, 0], `PORT2_RESP, found (the reply: ${reply || 'nothing'})`);
   assert.is(found.subarray(12 + 3 + 2).toString(), 'otp-playground@10.232.0.1', 'the playground mark, with the address');
   assert.is(ask(portPlease('nobody')), '7701', 'PORT2_RESP, unknown');
   const alive2 = Buffer.concat([Buffer.from([120, 0, 1, 77, 0, 0, 6, 0, 6, 0, 7]), Buffer.from('mallory'), Buffer.from([0, 0])]);
