@@ -9,8 +9,16 @@ import {
 import { Pid, Ref, _ } from '../src/term.ts';
 import * as GenServer from '../src/genserver.ts';
 import * as Supervisor from '../src/supervisor.ts';
+import { contextKind } from '../src/process/context.ts';
 import { testRuntime } from './support/runtime.ts';
 import { exactly } from './support/eventually.ts';
+
+test('the running process is carried by context frames where this Node.js has them, else by promise hooks', () => {
+  const major = Number(process.versions.node.split('.')[0]);
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const frames = flags.includes('--experimental-async-context-frame') || (major >= 24 && !flags.includes('--no-async-context-frame'));
+  assert.is(contextKind, frames ? 'frames' : 'hooks');
+});
 
 test('spawn returns a pid and self() is that pid, also after awaits of foreign promises', async () => {
   const { run } = testRuntime();

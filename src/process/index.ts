@@ -16,7 +16,7 @@
  */
 import { unknownKey } from '../keys.ts';
 import { Pid, Ref, isNameAtNode, type NodeName, type Pattern } from '../term.ts';
-import { current } from './context.ts';
+import { running } from './context.ts';
 import { TIMEOUT } from './mailbox.ts';
 import { ExitSignal, ProcessError } from './process.ts';
 import { Process, Runtime } from './runtime.ts';
@@ -40,7 +40,8 @@ let defaultRuntime: Runtime | null = null;
 
 /** The runtime of the calling process, else the default one (created on first use). */
 export function currentRuntime(): Runtime {
-  if (current !== null) return (current as Process).rt;
+  const p = running() as Process | null;
+  if (p !== null) return p.rt;
   return (defaultRuntime ??= new Runtime());
 }
 
@@ -51,7 +52,8 @@ export function setDefaultRuntime(rt: Runtime | null): void {
 
 /** The calling process, or the runtime's default process, or null. */
 export function currentProcess(): Process | null {
-  if (current !== null) return current as Process;
+  const p = running() as Process | null;
+  if (p !== null) return p;
   return defaultRuntime?.defaultProcess ?? null;
 }
 
@@ -96,7 +98,7 @@ export function self(): Pid {
  */
 export function send<T>(dest: Dest, msg: T): T {
   if ((msg as unknown) === TIMEOUT) throw new ProcessError('ERR_BAD_MESSAGE', 'TIMEOUT cannot be sent as a message');
-  const p = current as Process | null;
+  const p = running() as Process | null;
   if (p !== null) return p.rt.send(dest, msg, p) as T;
   return currentRuntime().send(dest, msg, currentProcess()) as T;
 }
@@ -119,7 +121,7 @@ export function send<T>(dest: Dest, msg: T): T {
  * TIMEOUT
  */
 export function receive(pattern?: Pattern, opts?: { after?: number } | number): Promise<any> {
-  const p = current !== null ? (current as Process) : requireProcess('receive()');
+  const p = (running() as Process | null) ?? requireProcess('receive()');
   if (opts === undefined && isAfterOnly(pattern)) return receive(undefined, pattern);
   let after = Infinity;
   if (typeof opts === 'number') after = opts;

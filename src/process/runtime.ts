@@ -18,7 +18,7 @@
  *   behind a single `trace !== null` check; everything else about it is in `trace.ts`.
  */
 import { Pid, Ref, NO_NODE, isNameAtNode, type NodeName } from '../term.ts';
-import { swapCurrent, watchBody, type Owner } from './context.ts';
+import { start, type Owner } from './context.ts';
 import { Mailbox } from './mailbox.ts';
 import { ProcessError, ExitSignal, type Logger, type LogLevel, type RemoteRouter, type SpawnOptions, type TraceRequest } from './process.ts';
 import { crashReport } from './report.ts';
@@ -90,21 +90,13 @@ export class Runtime {
     if (opts.link && parent) this.linkLocal(parent, p);
     const ref = opts.monitor && parent ? this.monitor(parent, p.pid) : undefined;
     if (opts.remote) this.adoptRemoteParent(p, opts.remote);
-    let result: unknown;
-    const previous = swapCurrent(p);
     try {
-      result = args.length === 0 ? fn() : fn(...args);
+      start(p, fn, args);
     } catch (err) {
-      swapCurrent(previous);
       this.ended(p, err);
       return [p.pid, ref];
     }
-    swapCurrent(previous);
-    if (result !== null && typeof (result as Promise<unknown>)?.then === 'function') {
-      watchBody(p, result as Promise<unknown>);
-    } else {
-      this.terminate(p, 'normal');
-    }
+    if (p.body === undefined) this.terminate(p, 'normal');
     return [p.pid, ref];
   }
 

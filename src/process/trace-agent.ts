@@ -16,7 +16,7 @@
  * flags off at its next event, finding the agent gone.
  */
 import type { Pid } from '../term.ts';
-import { current } from './context.ts';
+import { running } from './context.ts';
 import { ExitSignal, type TraceRequest } from './process.ts';
 import type { Process, Runtime } from './runtime.ts';
 import { clearMessageTrace, isTracer, markTracer, sendEvent, setMessageTrace } from './trace.ts';
@@ -35,7 +35,7 @@ export function startTraceAgent(rt: Runtime, target: Pid | string, req: TraceReq
 // Internals
 
 async function traceAgent(rt: Runtime, target: Process, req: TraceRequest): Promise<void> {
-  const me = current as Process;
+  const me = running() as Process;
   markTracer(me);
   const tracerRef = rt.monitor(me, req.tracer);
   const targetRef = rt.monitor(me, target.pid);
