@@ -72,10 +72,14 @@ try {
     // Half the time the cut reaches one node of the partitioner's side late (a slow link),
     // after the far side has already closed its links to it.
     const near = (sideA.includes(partitioner.name!) ? sideA : sideB).filter((n) => n !== partitioner.name && n !== hiccup?.name);
-    if (near.length > 0 && Math.random() < 0.5) await ask(partitioner, `delay('${pick(near)}', ${60 + Math.floor(Math.random() * 120)})`);
+    const slow = near.length > 0 && Math.random() < 0.5;
+    if (slow) await ask(partitioner, `delay('${pick(near)}', ${60 + Math.floor(Math.random() * 120)})`);
     await Promise.all([flap, pause(100).then(() => ask(partitioner, line))]);
     await pause(300);
     if (hiccup) thaw(hiccup);
+    // A heal typed before a slowed cut has reached its node is overtaken by it (the cut
+    // then holds there alone): after a slow link, the heal waits for the cut everywhere.
+    if (slow) await cutEverywhere(nodes);
     if (hiccup && when === 'heal') freeze(hiccup);
     const healer = pick(nodes.filter((n) => n !== hiccup));
     const t0 = Date.now();
@@ -124,6 +128,17 @@ async function wholeMesh(nodes: NodeProcess[], bound: number): Promise<void> {
 /** The lines a node logged above its prompt (its answers to this script left out). */
 function logLines(n: NodeProcess): string[] {
   return n.output.split('\n').map((l) => l.replace(/^(playground\([^)]*\)\d+> )+/, '')).filter((l) => /^\S*\[(info|warning|error|debug)\]/.test(l));
+}
+
+/** Waits until every node knows of the partition (bounded by the mesh bound). */
+async function cutEverywhere(nodes: NodeProcess[]): Promise<void> {
+  const deadline = Date.now() + MESH_BOUND;
+  while (Date.now() < deadline) {
+    const counts = await Promise.all(nodes.map((n) => ask(n, 'partitions().length', 30_000)));
+    if (counts.every((c) => c.trim() !== '0')) return;
+    await sleep(50);
+  }
+  throw new Error(`the partition did not reach every node within ${MESH_BOUND} ms`);
 }
 
 function freeze(n: NodeProcess): void {
