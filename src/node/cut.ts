@@ -39,7 +39,8 @@ export interface CutHost {
   log(level: LogLevel, text: string): void;
   list(): NodeName[];
   addressOf(node: NodeName): Address | undefined;
-  disconnect(node: NodeName): boolean;
+  /** Closes the connection to `node` and abandons any attempt under way to make one. */
+  cutOff(node: NodeName): void;
   connect(node: NodeName, addr?: Address): Promise<boolean>;
   /** Sends a frame, connecting first if needed. */
   out(node: NodeName, frame: unknown[]): void;
@@ -135,7 +136,7 @@ export class Cuts {
     for (const n of far) {
       if (n === me) continue;
       this.blocked.set(n, this.host.addressOf(n) ?? this.blocked.get(n));
-      this.host.disconnect(n);
+      this.host.cutOff(n);
     }
     this.host.log('warning', `netsplit by ${p.by}: ${sides}; this node is cut off from ${far.join(', ')} until heal()`);
   }

@@ -15,6 +15,9 @@
  *   the greater name (the acceptor decides in `admit`).
  * - Nothing crosses a cut (`cut.ts`): no dial, no frame, no admission to `conns`; a
  *   connection from across one is `held` until its heal or its setup time runs out.
+ *   No `pending` entry is for a node across a cut: a cut ends the attempt (`cutOff`),
+ *   and no new one starts until the heal. So a held connection is always one the peer
+ *   dialled, and every heal starts a fresh attempt.
  * - Each connection speaks one wire, chosen per peer: the playground's own to a
  *   playground node, Erlang's distribution to a BEAM node. A dialler learns which from
  *   the port mapper (a playground node marks its registration); an acceptor from the
@@ -222,6 +225,20 @@ export class Node implements op.FrameContext<PeerConnection> {
   /** Logs through the runtime's logger. */
   log(level: 'debug' | 'info' | 'warning' | 'error', text: string): void {
     this.runtime.log(level, text);
+  }
+
+  /**
+   * Ends every tie to `node` a cut forbids: its connection, and an attempt under way to
+   * make one. Such an attempt may have started just before the cut reached this node
+   * (discovery or a send dials the moment a link drops), and it would otherwise get
+   * through its handshake, be held, and stay pending for good: `connect` would return
+   * its promise after the heal and never dial, and the node with the greater name would
+   * answer the peer's own dials 'nok', waiting on a dial that never comes. The pair
+   * would stay apart until a restart.
+   */
+  cutOff(node: NodeName): void {
+    this.disconnect(node);
+    this.failPending(node);
   }
 
   /** The address a peer was reached at (for discovery and the mesh). */
