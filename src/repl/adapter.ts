@@ -4,11 +4,12 @@
  * API, gathered here and checked once when a prompt starts, so that a Node release that
  * moves one of them costs a warning, not a broken prompt.
  *
- * What is used, and what for (checked on Node 20, 22 and 24):
+ * What is used, and what for (checked on Node 20, 22, 24 and 26):
  *
  * | part                                   | what for                                           |
  * | -------------------------------------- | -------------------------------------------------- |
- * | `server._domain`                       | a thrown error or a rejected `await` ends there, not in the eval callback (evaluator.ts) |
+ * | `server._domain` (to Node 24)          | a thrown error or a rejected `await` ends there, not in the eval callback (evaluator.ts) |
+ * | `server._userErrorHandler` (Node 26)   | the same errors, where the REPL has no domain: its `handleError` option, set after start |
  * | the 'line' listener named `onLine`     | the input queue hands the REPL one line at a time (input.ts) |
  * | the 'close' listener named `emitExit`  | the end of piped input waits for the lines still queued |
  * | `server.lines.level`                   | cleared with the buffered command after an error   |
@@ -36,6 +37,7 @@
  * When a part is missing the prompt runs plain: Node's own REPL with the helpers, and one
  * warning naming what is off.
  */
+import { EventEmitter } from 'node:events';
 import type { REPLServer } from 'node:repl';
 import { Interface } from 'node:readline';
 
@@ -43,13 +45,18 @@ type Listener = (...args: unknown[]) => void;
 type Key = { name?: string; ctrl?: boolean; meta?: boolean; shift?: boolean; sequence?: string };
 export type TtyWrite = (data: string | undefined, key: Key | undefined) => void;
 
-/** The error channel of Node's default evaluator (a `node:domain` Domain). */
+/**
+ * The error channel of Node's default evaluator (a `node:domain` Domain, or its stand-in
+ * on Node 26): 'error' comes with the error, and on Node 26 with `true` when a callback
+ * left behind threw it (a domain marks such an error `domainThrown` instead).
+ */
 export interface EvalDomain extends NodeJS.EventEmitter {
   bind<T extends Function>(fn: T): T;
 }
 
 interface Private {
   _domain?: EvalDomain;
+  _userErrorHandler?: (err: unknown) => 'ignore' | 'print' | 'unhandled';
   lines?: { level?: unknown[] };
   lastError?: unknown;
   prevRows?: number;
@@ -97,7 +104,10 @@ export type Adapted = { ok: true; parts: ReplParts } | { ok: false; missing: str
 export function adapt(server: REPLServer): Adapted {
   const s = server as unknown as Private;
   const missing: string[] = [];
-  const domain = s._domain;
+  // Node 26 dropped the domain: every error of an evaluation goes to `_handleError`,
+  // which hands it to the `handleError` option first; one that answers 'ignore' takes it.
+  const handled = s._domain === undefined && '_userErrorHandler' in s;
+  const domain = handled ? errorChannel() : s._domain;
   if (!domain || typeof domain.bind !== 'function' || typeof domain.on !== 'function') missing.push('the evaluation domain (_domain)');
   const onLine = listenerNamed(server, 'line', 'onLine');
   if (!onLine) missing.push("the REPL's 'line' listener (onLine)");
@@ -111,6 +121,23 @@ export function adapt(server: REPLServer): Adapted {
 
   server.removeListener('line', onLine);
   server.removeListener('close', emitExit);
+  if (handled) {
+    // An error thrown later by a callback that an evaluation left behind (a timer, say)
+    // comes the same way, from Node's capture of uncaught exceptions, which tells the
+    // monitor first. The domain marked such errors (`domainThrown`); this says so with
+    // the event's second argument.
+    const NONE = Symbol('none');
+    let uncaught: unknown = NONE;
+    const monitor = (err: unknown) => void (uncaught = err);
+    process.on('uncaughtExceptionMonitor', monitor);
+    server.once('exit', () => process.off('uncaughtExceptionMonitor', monitor));
+    s._userErrorHandler = (err) => {
+      const later = err === uncaught;
+      uncaught = NONE;
+      domain.emit('error', err, later);
+      return 'ignore';
+    };
+  }
   // Node 24 keeps its history in a manager, an entry's lines reversed and joined by '\r'.
   const multilineEditing = s.historyManager !== undefined;
   const fromNode = (e: string) => (multilineEditing ? e.split('\r').reverse().join('\n') : e);
@@ -166,6 +193,11 @@ export function guardEval(listener: () => void, run: () => void): void {
  */
 export function reportInterrupt(): void {
   process.nextTick(() => process.kill(process.pid, 'SIGINT'));
+}
+
+/** Where errors go on a REPL without a domain: the same events, and nothing to bind. */
+function errorChannel(): EvalDomain {
+  return Object.assign(new EventEmitter(), { bind: <T extends Function>(fn: T): T => fn });
 }
 
 function listenerNamed(server: REPLServer, event: string, name: string): Listener | undefined {

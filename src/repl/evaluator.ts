@@ -160,8 +160,8 @@ export class Evaluator {
     };
 
     this.parts.domain.removeAllListeners('error');
-    this.parts.domain.on('error', function playgroundError(err: unknown) {
-      evaluator.failed(err);
+    this.parts.domain.on('error', function playgroundError(err: unknown, later?: boolean) {
+      evaluator.failed(err, later === true);
     });
     server.setPrompt(this.opts.prompt(this.count));
   }
@@ -250,12 +250,12 @@ export class Evaluator {
   }
 
   /** The domain's 'error': an evaluation failed, or code it left behind threw later. */
-  private failed(err: unknown): void {
+  private failed(err: unknown, later = false): void {
     // Thrown by a callback that code typed earlier left behind (a timer, an event), not
-    // by the evaluation under way: Node's domain marks those.
-    let thrownLater = false;
+    // by the evaluation under way: Node's domain marks those (see `adapter.ts`).
+    let thrownLater = later;
     if (typeof err === 'object' && err !== null) {
-      thrownLater = (err as { domainThrown?: unknown }).domainThrown === true;
+      thrownLater ||= (err as { domainThrown?: unknown }).domainThrown === true;
       delete (err as { domain?: unknown }).domain;
       delete (err as { domainThrown?: unknown }).domainThrown;
     }

