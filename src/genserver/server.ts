@@ -22,7 +22,7 @@
  *   message handled is reported before its callback runs and after it returns.
  */
 import { Pid, moduleName, short } from '../term.ts';
-import { currentProcess, setBehaviour, nameService, exit, isQuietReason, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
+import { currentProcess, setBehaviour, nameService, exit, isQuietReason, isThenable, formatReason, ExitSignal, TIMEOUT, type Process } from '../process/index.ts';
 import { handleSystem, report, sinkDown, type Debug } from './system.ts';
 import type { GenServerModule, From } from './types.ts';
 
@@ -254,10 +254,6 @@ function isFrom(from: unknown): from is From {
 /** An exception becomes the exit reason; `exit(reason)` inside a callback gives `reason`. */
 function reasonOf(err: unknown): unknown {
   return err instanceof ExitSignal ? err.reason : err;
-}
-
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function';
 }
 
 function who(s: Server): string {

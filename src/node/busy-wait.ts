@@ -27,7 +27,7 @@
  * while there is no traffic, or while the machine is busy. The loop keeps running timers
  * and I/O as usual meanwhile.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 
 const SPIN_MS = 2;
 const CONTENDED_MS = 1;
@@ -82,11 +82,9 @@ const line = Buffer.alloc(96);
 function waitedMs(): number {
   if (schedstat < 0) return NaN;
   try {
-    const n = readSync(schedstat, line, 0, line.length, 0);
     // "<ns on a core> <ns waiting for one> <time slices>"
-    const text = line.toString('latin1', 0, n);
-    const from = text.indexOf(' ') + 1;
-    return Number(text.slice(from, text.indexOf(' ', from))) / 1e6;
+    const fields = /^\d+ (\d+) /.exec(line.toString('latin1', 0, readSync(schedstat, line, 0, line.length, 0)));
+    return fields === null ? NaN : Number(fields[1]) / 1e6;
   } catch {
     return NaN;
   }
@@ -94,13 +92,7 @@ function waitedMs(): number {
 
 function openSchedstat(): number {
   try {
-    const fd = openSync('/proc/thread-self/schedstat', 'r');
-    const probe = Buffer.alloc(96);
-    if (!/^\d+ \d+ \d+/.test(probe.toString('latin1', 0, readSync(fd, probe, 0, probe.length, 0)))) {
-      closeSync(fd);
-      return -1;
-    }
-    return fd;
+    return openSync('/proc/thread-self/schedstat', 'r');
   } catch {
     return -1;
   }

@@ -25,6 +25,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { promiseHooks } from 'node:v8';
+import { isThenable } from './process.ts';
 
 /**
  * What a process looks like to this module: the promise its body returned (while it
@@ -63,16 +64,12 @@ export function start(owner: Owner, fn: Function, args: readonly unknown[]): unk
 /** Which of the two ways this Node.js uses. */
 export const contextKind: 'frames' | 'hooks' = FRAMES ? 'frames' : 'hooks';
 
-function isThenable(value: unknown): value is Promise<unknown> {
-  return value !== null && typeof (value as Promise<unknown>)?.then === 'function';
-}
-
 // With frames
 
 function startFramed(owner: Owner, fn: Function, args: readonly unknown[]): unknown {
   const result = args.length === 0 ? fn() : fn(...args);
   if (isThenable(result)) {
-    owner.body = result;
+    owner.body = result as Promise<unknown>;
     result.then(bodySettled, bodySettled);
   }
   return result;
@@ -104,8 +101,8 @@ function startHooked(owner: Owner, fn: Function, args: readonly unknown[]): unkn
     current = previous;
   }
   if (isThenable(result)) {
-    if ((result as Stamped)[SETTLED_EARLY]) owner.bodySettled(result);
-    else owner.body = result;
+    if ((result as Stamped)[SETTLED_EARLY]) owner.bodySettled(result as Promise<unknown>);
+    else owner.body = result as Promise<unknown>;
   }
   return result;
 }

@@ -22,7 +22,7 @@ import { ExitSignal, ProcessError } from './process.ts';
 import { Process, Runtime } from './runtime.ts';
 
 export { TIMEOUT, ReceiveError } from './mailbox.ts';
-export { ExitSignal, ProcessError, isQuietReason } from './process.ts';
+export { ExitSignal, ProcessError, isQuietReason, isThenable } from './process.ts';
 export { Process, Runtime } from './runtime.ts';
 export type { Logger, LogLevel, RemoteRouter, SpawnOptions, TraceRequest } from './process.ts';
 export { startTraceAgent, type AgentStart } from './trace-agent.ts';

@@ -40,6 +40,15 @@ export function isQuietReason(reason: unknown): boolean {
   );
 }
 
+/** True for a promise or any other object with a `then` method (what `await` waits on). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /** Where messages for other nodes go; implemented by the distribution layer. */
 export interface RemoteRouter {
   send(to: Pid | [string, NodeName], msg: unknown, from: Pid | null): void;

@@ -29,7 +29,7 @@ import { Interface } from 'node:readline';
 import type { REPLServer } from 'node:repl';
 import type { Context } from 'node:vm';
 import repl from 'repl-extra';
-import { ExitSignal } from '../process/index.ts';
+import { ExitSignal, isThenable } from '../process/index.ts';
 import { guardEval, type ReplParts } from './adapter.ts';
 import type { Colors } from './colors.ts';
 import { formatError } from './errors.ts';
@@ -302,10 +302,3 @@ export class Evaluator {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
